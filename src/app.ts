@@ -1,0 +1,135 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { sql } from 'kysely';
+import type { Clock } from 'pg-boss';
+import { WebchatSender } from '../adapters/webchat/webchat.sender.ts';
+import { webchatRouter } from '../adapters/webchat/webchat.routes.ts';
+import type { AppContext, ChannelModule } from './channels/channel-module.ts';
+import type { OutboxSender } from './channels/contract.ts';
+import type { Config } from './config.ts';
+import { loadPromptCatalog, type PromptCatalog } from './conversation/prompt-catalog.ts';
+import { migrateToLatest, openDatabase, type DatabaseHandle } from './db/database.ts';
+import { createHttpApp, finishHttpApp } from './http/server.ts';
+import { ConversationService, IDLE_CHECK_QUEUE } from './inbound/conversation.service.ts';
+import { Timers } from './jobs/timers.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { OutboxWorker } from './outbox/outbox-worker.ts';
+import { loadPolicy, type Policy } from './policy.ts';
+
+export interface AppOptions {
+  logger?: Logger;
+  /** Application clock (defaults to the system clock). */
+  clock?: () => Date;
+  /** pg-boss clock, e.g. its TestClock. */
+  timerClock?: Clock;
+  /** Extra channel modules, built once the context exists (later channels plug in here). */
+  modules?: Array<(ctx: AppContext) => ChannelModule | undefined | Promise<ChannelModule | undefined>>;
+}
+
+export interface RunningApp {
+  url: string;
+  port: number;
+  config: Config;
+  policy: Policy;
+  catalog: PromptCatalog;
+  database: DatabaseHandle;
+  conversations: ConversationService;
+  outbox: OutboxWorker;
+  timers: Timers;
+  modules: ChannelModule[];
+  logger: Logger;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts hearken: configuration files validated first (a broken prompt or
+ * policy stops here), database opened and migrated, timers and outbox
+ * started, every configured channel mounted on one HTTP server.
+ */
+export async function startApp(config: Config, options: AppOptions = {}): Promise<RunningApp> {
+  const logger = options.logger ?? createLogger(config.LOG_LEVEL);
+  const clock = options.clock ?? (() => new Date());
+  const policy = loadPolicy(config.POLICY_FILE);
+  const catalog = loadPromptCatalog(config.PROMPTS_DIR, policy);
+
+  const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: config.DATABASE_POOL_SIZE });
+  const db = database.db;
+  await migrateToLatest(db);
+  const timers = await Timers.start(database, logger, { pollSeconds: config.TIMER_POLL_SECONDS, clock: options.timerClock });
+
+  let outbox: OutboxWorker | undefined;
+  const outboxWritten = () => outbox?.kick();
+  const caseListeners: NonNullable<ConstructorParameters<typeof ConversationService>[0]['caseListeners']> = [];
+  const conversations = new ConversationService({ db, catalog, policy, timers, logger, clock, outboxWritten, caseListeners });
+  const ctx: AppContext = { config, policy, catalog, database, db, conversations, timers, logger, clock, outboxWritten };
+
+  const webchatSender = new WebchatSender(db);
+  const modules: ChannelModule[] = [
+    { name: 'webchat', sender: webchatSender, mount: (app) => app.use(webchatRouter({ db, conversations, sender: webchatSender, policy })) },
+  ];
+  for (const factory of options.modules ?? []) {
+    const module = await factory(ctx);
+    if (module) modules.push(module);
+  }
+  for (const module of modules) if (module.caseListener) caseListeners.push(module.caseListener);
+
+  const senders = new Map<string, OutboxSender>();
+  for (const module of modules) if (module.sender) senders.set(module.sender.channel, module.sender);
+  outbox = new OutboxWorker(db, senders, logger, { pollMs: config.OUTBOX_POLL_MS });
+
+  const app = createHttpApp();
+  app.get('/healthz', async (_req, res) => {
+    try {
+      await sql`SELECT 1`.execute(db);
+      res.json({ status: 'ok', database: 'ok' });
+    } catch {
+      res.status(503).json({ status: 'unavailable', database: 'unreachable' });
+    }
+  });
+  for (const module of modules) module.mount?.(app);
+  finishHttpApp(app, logger);
+
+  await timers.work<{ customerId: number; intakeId: string }>(IDLE_CHECK_QUEUE, (data) =>
+    conversations.handleTimerEvent(data.customerId, { type: 'idle-check', intakeId: data.intakeId }),
+  );
+  for (const module of modules) await module.start?.();
+  outbox.start();
+
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(config.PORT, config.HOST, () => resolve(s));
+    s.once('error', reject);
+  });
+  server.keepAliveTimeout = 65_000;
+  const port = (server.address() as AddressInfo).port;
+  const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
+  const url = `http://${host}:${port}`;
+  logger.info(
+    { port, database: database.kind, channels: modules.map((m) => m.name), off: offChannels(config) },
+    'hearken started',
+  );
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        setTimeout(() => server.closeAllConnections(), 2_000).unref();
+      });
+      for (const module of modules) await module.stop?.().catch(() => undefined);
+      await outbox!.stop();
+      await timers.stop().catch(() => undefined);
+      await database.close();
+      logger.info('hearken stopped');
+    })());
+
+  return { url, port, config, policy, catalog, database, conversations, outbox, timers, modules, logger, stop };
+}
+
+/** Channels without credentials are off; the start log says so. */
+function offChannels(config: Config): string[] {
+  const off: string[] = [];
+  if (!config.TELEGRAM_BOT_TOKEN) off.push('telegram (no TELEGRAM_BOT_TOKEN)');
+  if (!config.SLACK_BOT_TOKEN) off.push('slack (no SLACK_BOT_TOKEN)');
+  return off;
+}

@@ -1,0 +1,95 @@
+import { sql } from 'kysely';
+import type { Db } from '../db/database.ts';
+import type { CaseRow, NewCaseRow } from '../db/schema.ts';
+
+/** Queries on cases, their audit events and messages. `db` may be a transaction. */
+
+export async function nextCaseNumber(db: Db, year: number): Promise<string> {
+  const { rows } = await sql<{ n: number }>`SELECT nextval('case_number_seq')::int AS n`.execute(db);
+  return `C-${year}-${String(rows[0]!.n).padStart(6, '0')}`;
+}
+
+export async function insertCase(db: Db, row: NewCaseRow): Promise<CaseRow> {
+  return db.insertInto('cases').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+export async function findCaseById(db: Db, id: number): Promise<CaseRow | undefined> {
+  return db.selectFrom('cases').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function findCaseByNumber(db: Db, number: string): Promise<CaseRow | undefined> {
+  return db.selectFrom('cases').selectAll().where('number', '=', number).executeTakeFirst();
+}
+
+/** Cases by the same customer identity or the same contact details since `since`. */
+export async function countRecentCases(db: Db, match: { customerId: number; phone?: string; email?: string; since: Date }): Promise<number> {
+  const row = await db
+    .selectFrom('cases')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('created_at', '>=', match.since)
+    .where((eb) => {
+      const ors = [eb('customer_id', '=', match.customerId)];
+      if (match.phone) ors.push(eb('contact_phone', '=', match.phone));
+      if (match.email) ors.push(eb('contact_email', '=', match.email));
+      return eb.or(ors);
+    })
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function listCasesOfCustomer(db: Db, customerId: number, limit: number): Promise<Array<Pick<CaseRow, 'number' | 'status' | 'created_at'>>> {
+  return db
+    .selectFrom('cases')
+    .select(['number', 'status', 'created_at'])
+    .where('customer_id', '=', customerId)
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+}
+
+export async function attachEvidenceToCase(db: Db, caseId: number, attachmentIds: string[]): Promise<void> {
+  if (attachmentIds.length === 0) return;
+  await db.updateTable('attachments').set({ case_id: caseId }).where('id', 'in', attachmentIds).execute();
+}
+
+export interface CaseEvent {
+  caseId: number;
+  at: Date;
+  actor: string;
+  action: string;
+  from?: string | null;
+  to?: string | null;
+  /** Ids, codes and counts only: the audit log outlives personal data. */
+  details?: Record<string, unknown>;
+}
+
+export async function appendCaseEvent(db: Db, event: CaseEvent): Promise<void> {
+  await db
+    .insertInto('case_events')
+    .values({
+      case_id: event.caseId,
+      at: event.at,
+      actor: event.actor,
+      action: event.action,
+      from_value: event.from ?? null,
+      to_value: event.to ?? null,
+      details: JSON.stringify(event.details ?? {}),
+    })
+    .execute();
+}
+
+export async function appendCaseMessage(
+  db: Db,
+  message: { caseId: number; direction: 'customer' | 'staff' | 'bot'; author?: string; body: string; attachments?: Array<Record<string, unknown>> },
+): Promise<void> {
+  await db
+    .insertInto('case_messages')
+    .values({
+      case_id: message.caseId,
+      direction: message.direction,
+      author: message.author ?? null,
+      body: message.body,
+      attachments: JSON.stringify(message.attachments ?? []),
+    })
+    .execute();
+}

@@ -1,0 +1,76 @@
+import type { Db } from '../db/database.ts';
+import type { CustomerRow } from '../db/schema.ts';
+import type { Policy } from '../policy.ts';
+import type { Draft } from '../conversation/state.ts';
+import { appendCaseEvent, attachEvidenceToCase, countRecentCases, insertCase, nextCaseNumber } from './case.repository.ts';
+import { computeDeadlines } from './deadlines.ts';
+import { assessSeverity } from './severity.ts';
+
+export interface OpenedCase {
+  id: number;
+  number: string;
+  severity: string;
+  firstResponseDueAt: Date;
+  responseHours: number;
+}
+
+/**
+ * Opens a case from an intake draft, inside the caller's transaction:
+ * number, severity from rules, deadlines from policy, evidence linked, and
+ * the `created` audit event.
+ */
+export async function openCase(
+  trx: Db,
+  input: { customer: CustomerRow; draft: Draft; openedVia: 'intake' | 'person'; now: Date; policy: Policy },
+): Promise<OpenedCase> {
+  const { customer, draft, now, policy } = input;
+  const consent = draft.consent === true;
+  const recentCases = await countRecentCases(trx, {
+    customerId: customer.id,
+    phone: consent ? draft.phone : undefined,
+    email: consent ? draft.email : undefined,
+    since: new Date(now.getTime() - policy.severity.repeatWindowDays * 86_400_000),
+  });
+  const assessment = assessSeverity(
+    { text: [draft.description, draft.whenWhere].filter(Boolean).join('\n'), desiredResolution: draft.desiredResolution, recentCases },
+    policy,
+  );
+  const deadlines = computeDeadlines(now, assessment.severity, policy);
+  const number = await nextCaseNumber(trx, now.getUTCFullYear());
+  const row = await insertCase(trx, {
+    number,
+    customer_id: customer.id,
+    channel: customer.channel,
+    locale: customer.locale,
+    status: 'new',
+    severity: assessment.severity,
+    severity_reasons: JSON.stringify(assessment.reasons),
+    category: draft.category ?? null,
+    description: draft.description ?? null,
+    when_where: draft.whenWhere ?? null,
+    order_ref: draft.orderRef ?? null,
+    desired_resolution: draft.desiredResolution ?? null,
+    evidence: JSON.stringify(draft.evidence),
+    contact_name: consent ? (draft.contactName ?? null) : null,
+    contact_phone: consent ? (draft.phone ?? null) : null,
+    contact_email: consent ? (draft.email ?? null) : null,
+    consent_given: consent,
+    consent_version: draft.consent === undefined ? null : policy.intake.consentVersion,
+    consent_at: draft.consent === undefined ? null : now,
+    opened_via: input.openedVia,
+    first_response_due_at: deadlines.firstResponseDueAt,
+    resolution_due_at: deadlines.resolutionDueAt,
+    created_at: now,
+    updated_at: now,
+  });
+  await attachEvidenceToCase(trx, row.id, draft.evidence.map((a) => a.id));
+  await appendCaseEvent(trx, {
+    caseId: row.id,
+    at: now,
+    actor: `customer:${customer.id}`,
+    action: 'created',
+    to: 'new',
+    details: { severity: assessment.severity, severityReasons: assessment.reasons, openedVia: input.openedVia, channel: customer.channel },
+  });
+  return { id: row.id, number, severity: assessment.severity, firstResponseDueAt: deadlines.firstResponseDueAt, responseHours: deadlines.responseHours };
+}

@@ -1,0 +1,41 @@
+import type { Express } from 'express';
+import type { CaseListener } from '../cases/case-listener.ts';
+import type { Config } from '../config.ts';
+import type { PromptCatalog } from '../conversation/prompt-catalog.ts';
+import type { DatabaseHandle, Db } from '../db/database.ts';
+import type { ConversationService } from '../inbound/conversation.service.ts';
+import type { Timers } from '../jobs/timers.ts';
+import type { Logger } from '../logger.ts';
+import type { Policy } from '../policy.ts';
+import type { OutboxSender } from './contract.ts';
+
+/** What a channel module gets from the app. */
+export interface AppContext {
+  config: Config;
+  policy: Policy;
+  catalog: PromptCatalog;
+  database: DatabaseHandle;
+  db: Db;
+  conversations: ConversationService;
+  timers: Timers;
+  logger: Logger;
+  clock: () => Date;
+  /** Wake the outbox worker after committing outbox rows outside the conversation service. */
+  outboxWritten: () => void;
+}
+
+/**
+ * A channel plugged into the app: its HTTP routes, its outbox sender and its
+ * lifecycle. A factory returns undefined when the channel has no credentials
+ * (the channel is off).
+ */
+export interface ChannelModule {
+  readonly name: string;
+  readonly sender?: OutboxSender;
+  readonly caseListener?: CaseListener;
+  mount?(app: Express): void;
+  start?(): Promise<void>;
+  stop?(): Promise<void>;
+  /** For /readyz: the last error talking to the platform, if any. */
+  lastError?(): string | undefined;
+}

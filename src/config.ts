@@ -1,0 +1,83 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseDotenv } from 'dotenv';
+import { z } from 'zod';
+
+/**
+ * The only reader of process.env. Parsed once at start; a bad value stops the
+ * start with a message naming the variable.
+ */
+const optionalString = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+const optionalUrl = optionalString.pipe(z.url().optional());
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().default('0.0.0.0'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3978),
+  PUBLIC_URL: optionalUrl,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  DATABASE_URL: optionalString,
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  /** Directory of the embedded database; `memory://` keeps it in memory (tests). */
+  DATA_DIR: z.string().default('./data'),
+
+  POLICY_FILE: z.string().default('./config/policy.json'),
+  PROMPTS_DIR: z.string().default('./prompts'),
+
+  /** Outbox worker: how often it looks for due rows when nothing woke it, in ms. */
+  OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
+  /** Timer worker (pg-boss) polling interval, in seconds. */
+  TIMER_POLL_SECONDS: z.coerce.number().min(0.5).max(60).default(2),
+
+  TELEGRAM_BOT_TOKEN: optionalString,
+  TELEGRAM_WEBHOOK_SECRET: optionalString,
+  TELEGRAM_API_ROOT: optionalUrl,
+
+  MicrosoftAppId: optionalString,
+  MicrosoftAppPassword: optionalString,
+  MicrosoftAppType: optionalString,
+  MicrosoftAppTenantId: optionalString,
+
+  SLACK_BOT_TOKEN: optionalString,
+  SLACK_SIGNING_SECRET: optionalString,
+  SLACK_APP_TOKEN: optionalString,
+  SLACK_API_URL: optionalUrl,
+  SLACK_CASES_CHANNEL: optionalString,
+  SLACK_SUPERVISORS_CHANNEL: optionalString,
+});
+
+export type Config = Readonly<z.infer<typeof envSchema>>;
+
+export class ConfigError extends Error {
+  readonly code = 'HEARKEN_CONFIG_INVALID';
+}
+
+/**
+ * Reads configuration from `env` (default: process.env, plus `.env` in the
+ * working directory when present; real environment variables win).
+ */
+export function loadConfig(env: Record<string, string | undefined> = readProcessEnv()): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues
+      .map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`)
+      .join('; ');
+    throw new ConfigError(`Invalid configuration: ${problems}`);
+  }
+  return Object.freeze(parsed.data);
+}
+
+function readProcessEnv(): Record<string, string | undefined> {
+  let fromFile: Record<string, string> = {};
+  try {
+    fromFile = parseDotenv(readFileSync('.env'));
+  } catch {
+    // No .env file: the environment alone configures the process.
+  }
+  return { ...fromFile, ...process.env };
+}

@@ -1,0 +1,149 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import type { Policy } from '../policy.ts';
+import { flowSchema, type Flow } from './intake.flow.ts';
+
+export const LOCALES = ['en', 'zh-CN'] as const;
+export type Locale = (typeof LOCALES)[number];
+
+const stringList = z.array(z.string().min(1));
+const KEYWORD_KINDS = ['cancel', 'back', 'help', 'person', 'skip', 'status', 'new', 'done', 'yes', 'no', 'confirm', 'edit'] as const;
+export type KeywordKind = (typeof KEYWORD_KINDS)[number];
+
+const messagesSchema = z.object({
+  language: z.object({ name: z.string().min(1) }),
+  keywords: z.object(Object.fromEntries(KEYWORD_KINDS.map((k) => [k, stringList])) as Record<KeywordKind, typeof stringList>),
+  languageNames: stringList,
+  categoryKeywords: z.record(z.string(), z.array(z.string())),
+  options: z.record(z.string(), z.record(z.string(), z.string().min(1))),
+  buttons: z.record(z.string(), z.string().min(1)),
+  steps: z.record(z.string(), z.record(z.string(), z.string().min(1))),
+  summary: z.record(z.string(), z.string().min(1)),
+  messages: z.record(z.string(), z.string().min(1)),
+});
+type LocaleMessages = z.infer<typeof messagesSchema>;
+
+/** Texts every locale must define, beyond those the flow references. */
+const REQUIRED_TEXTS = [
+  'buttons.skip', 'buttons.person', 'buttons.done', 'buttons.confirm', 'buttons.edit', 'buttons.cancel', 'buttons.agree', 'buttons.decline',
+  'steps.evidence.received', 'steps.evidence.tooMany', 'steps.evidence.refused', 'steps.evidence.reasonTooLarge', 'steps.evidence.reasonUnsupported',
+  'steps.summary.editWhich', 'summary.title', 'summary.none', 'summary.notStored',
+  'messages.welcome', 'messages.prefilled', 'messages.help', 'messages.cancelled', 'messages.nothingToCancel', 'messages.cannotGoBack',
+  'messages.offerAlternatives', 'messages.languageChanged', 'messages.caseOpened', 'messages.caseOpenedPerson', 'messages.addedToCase',
+  'messages.statusNone', 'messages.statusLine', 'messages.personWhileCase', 'messages.idleReminder', 'messages.expired',
+  'messages.tooLong', 'messages.empty',
+];
+
+export class PromptError extends Error {
+  readonly code = 'HEARKEN_PROMPTS_INVALID';
+}
+
+export interface PromptCatalog {
+  readonly flow: Flow;
+  readonly locales: readonly Locale[];
+  /** Renders a text; `{name}` placeholders are replaced from vars. */
+  t(locale: Locale, key: string, vars?: Record<string, string | number>): string;
+  optionLabel(locale: Locale, field: string, value: string): string;
+  /** Keywords of one kind in every locale, normalised: a customer may mix languages. */
+  keywords(kind: KeywordKind): ReadonlySet<string>;
+  /** Words that switch to each locale. */
+  languageNames(): ReadonlyMap<string, Locale>;
+  categoryKeywords(): ReadonlyArray<{ category: string; keyword: string }>;
+}
+
+export function normaliseKeyword(text: string): string {
+  return text.normalize('NFKC').trim().toLowerCase().replace(/[\s!.。！,，]+$/u, '').replace(/\s+/g, ' ');
+}
+
+/**
+ * Loads prompts/<locale>/messages.json and prompts/intake.flow.json and checks
+ * that every text the flow and the engine need exists in every locale. A
+ * broken file stops the start with the file and field named.
+ */
+export function loadPromptCatalog(dir: string, policy: Policy): PromptCatalog {
+  const flowPath = join(dir, 'intake.flow.json');
+  const flow = parseFile(flowPath, flowSchema);
+  const texts = new Map<Locale, LocaleMessages>();
+  for (const locale of LOCALES) {
+    const path = join(dir, locale, 'messages.json');
+    texts.set(locale, parseFile(path, messagesSchema));
+  }
+  const extraLocales = readdirSync(dir).filter((name) => statSync(join(dir, name)).isDirectory() && !(LOCALES as readonly string[]).includes(name));
+  if (extraLocales.length > 0) {
+    throw new PromptError(`${dir}: unsupported locale folder(s) ${extraLocales.join(', ')}; supported: ${LOCALES.join(', ')}`);
+  }
+
+  const required = [...REQUIRED_TEXTS];
+  for (const step of flow.steps) {
+    required.push(`steps.${step.id}.prompt`, `steps.${step.id}.invalid`);
+    if (step.kind !== 'summary' && step.kind !== 'consent') required.push(`summary.${step.field}`);
+    if (step.kind === 'choice') {
+      for (const value of optionValues(step.options, policy)) required.push(`options.${step.field}.${value}`);
+    }
+  }
+  for (const level of policy.severity.levels) required.push(`options.severity.${level}`);
+  for (const [locale, messages] of texts) {
+    const path = join(dir, locale, 'messages.json');
+    for (const key of required) {
+      if (typeof lookup(messages, key) !== 'string') throw new PromptError(`${path}: missing text "${key}"`);
+    }
+  }
+
+  const keywordSets = new Map<KeywordKind, Set<string>>();
+  for (const kind of KEYWORD_KINDS) {
+    keywordSets.set(kind, new Set([...texts.values()].flatMap((m) => m.keywords[kind].map(normaliseKeyword))));
+  }
+  const languageNames = new Map<string, Locale>();
+  for (const [locale, messages] of texts) for (const name of messages.languageNames) languageNames.set(normaliseKeyword(name), locale);
+  const categoryKeywords = [...texts.values()].flatMap((m) =>
+    Object.entries(m.categoryKeywords).flatMap(([category, words]) =>
+      policy.categories.includes(category) ? words.map((keyword) => ({ category, keyword: keyword.toLowerCase() })) : [],
+    ),
+  );
+
+  return {
+    flow,
+    locales: LOCALES,
+    t(locale, key, vars) {
+      const template = lookup(texts.get(locale)!, key) ?? lookup(texts.get('en')!, key);
+      if (typeof template !== 'string') throw new PromptError(`no text "${key}"`);
+      return vars ? template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole)) : template;
+    },
+    optionLabel(locale, field, value) {
+      const label = texts.get(locale)!.options[field]?.[value];
+      return label ?? value;
+    },
+    keywords: (kind) => keywordSets.get(kind)!,
+    languageNames: () => languageNames,
+    categoryKeywords: () => categoryKeywords,
+  };
+}
+
+export function optionValues(options: string[] | '@categories', policy: Policy): readonly string[] {
+  return options === '@categories' ? policy.categories : options;
+}
+
+function lookup(messages: LocaleMessages, key: string): unknown {
+  let node: unknown = messages;
+  for (const part of key.split('.')) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string, unknown>)[part];
+  }
+  return node;
+}
+
+function parseFile<T>(path: string, schema: z.ZodType<T>): T {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new PromptError(`${path}: ${(error as Error).message}`);
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new PromptError(`${path}: field "${issue.path.join('.')}": ${issue.message}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import type { InboundAttachment } from '../channels/contract.ts';
+import { LOCALES, type Locale } from './prompt-catalog.ts';
+
+/**
+ * Conversation state, stored as JSON on the customer row. Optional fields of
+ * the draft are `undefined` while not yet asked and `null` when skipped.
+ */
+export interface Draft {
+  consent?: boolean;
+  category?: string;
+  description?: string;
+  whenWhere?: string | null;
+  orderRef?: string | null;
+  evidence: InboundAttachment[];
+  evidenceDone?: boolean;
+  desiredResolution?: string;
+  contactName?: string | null;
+  phone?: string;
+  email?: string;
+  contactDone?: boolean;
+}
+
+export interface IntakeState {
+  id: string;
+  step: string;
+  history: string[];
+  draft: Draft;
+  misses: number;
+  editing: boolean;
+  startedAt: string;
+  lastActivityAt: string;
+  reminded: boolean;
+}
+
+export interface ConversationState {
+  v: 1;
+  locale: Locale;
+  intake?: IntakeState;
+  activeCase?: { id: number; number: string };
+  lastCaseAckAt?: string;
+}
+
+const attachmentSchema = z.object({ id: z.string(), fileName: z.string(), mimeType: z.string(), sizeBytes: z.number() });
+const stateSchema = z.object({
+  v: z.literal(1),
+  locale: z.enum(LOCALES),
+  intake: z
+    .object({
+      id: z.string(),
+      step: z.string(),
+      history: z.array(z.string()),
+      draft: z.object({
+        consent: z.boolean().optional(),
+        category: z.string().optional(),
+        description: z.string().optional(),
+        whenWhere: z.string().nullable().optional(),
+        orderRef: z.string().nullable().optional(),
+        evidence: z.array(attachmentSchema).default([]),
+        evidenceDone: z.boolean().optional(),
+        desiredResolution: z.string().optional(),
+        contactName: z.string().nullable().optional(),
+        phone: z.string().optional(),
+        email: z.string().optional(),
+        contactDone: z.boolean().optional(),
+      }),
+      misses: z.number().int(),
+      editing: z.boolean(),
+      startedAt: z.string(),
+      lastActivityAt: z.string(),
+      reminded: z.boolean(),
+    })
+    .optional(),
+  activeCase: z.object({ id: z.number(), number: z.string() }).optional(),
+  lastCaseAckAt: z.string().optional(),
+});
+
+export function initialState(locale: Locale): ConversationState {
+  return { v: 1, locale };
+}
+
+/**
+ * Reads a stored state. A row from an older or broken version starts over
+ * rather than failing the customer's message.
+ */
+export function parseState(raw: unknown, fallbackLocale: Locale): ConversationState {
+  const parsed = stateSchema.safeParse(raw);
+  return parsed.success ? (parsed.data as ConversationState) : initialState(fallbackLocale);
+}

@@ -1,0 +1,132 @@
+import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable } from 'kysely';
+
+/** Kysely table types. Only repositories use them. */
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+
+export interface CustomersTable {
+  id: Generated<number>;
+  channel: string;
+  external_id: string;
+  /** Channel-specific reference used to message the customer later. */
+  address: JSONColumnType<Record<string, unknown>>;
+  display_name: string | null;
+  locale: string;
+  /** Conversation state (src/conversation/state.ts), versioned by the engine. */
+  state: JSONColumnType<Record<string, unknown>>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface CasesTable {
+  id: Generated<number>;
+  number: string;
+  customer_id: number;
+  channel: string;
+  locale: string;
+  status: string;
+  severity: string;
+  severity_reasons: JSONColumnType<string[]>;
+  category: string | null;
+  description: string | null;
+  when_where: string | null;
+  order_ref: string | null;
+  desired_resolution: string | null;
+  evidence: JSONColumnType<Array<Record<string, unknown>>>;
+  contact_name: string | null;
+  contact_phone: string | null;
+  contact_email: string | null;
+  consent_given: boolean;
+  consent_version: string | null;
+  consent_at: Date | null;
+  opened_via: string;
+  owner: string | null;
+  team: string | null;
+  first_response_due_at: Timestamp;
+  resolution_due_at: Timestamp;
+  first_responded_at: Date | null;
+  resolved_at: Date | null;
+  closed_at: Date | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface CaseEventsTable {
+  id: Generated<number>;
+  case_id: number;
+  at: Timestamp;
+  actor: string;
+  action: string;
+  from_value: string | null;
+  to_value: string | null;
+  details: JSONColumnType<Record<string, unknown>>;
+}
+
+export interface CaseMessagesTable {
+  id: Generated<number>;
+  case_id: number;
+  direction: 'customer' | 'staff' | 'bot';
+  author: string | null;
+  body: string;
+  attachments: JSONColumnType<Array<Record<string, unknown>>>;
+  created_at: CreatedAt;
+}
+
+export interface AttachmentsTable {
+  id: string;
+  customer_id: number | null;
+  case_id: number | null;
+  channel: string;
+  file_name: string;
+  mime_type: string;
+  size_bytes: number;
+  content: Uint8Array | null;
+  created_at: CreatedAt;
+}
+
+export interface InboundDeliveriesTable {
+  channel: string;
+  delivery_id: string;
+  received_at: CreatedAt;
+}
+
+export interface OutboxTable {
+  id: Generated<number>;
+  customer_id: number | null;
+  case_id: number | null;
+  channel: string;
+  /** Messages of one conversation are delivered in id order. */
+  conversation_key: string;
+  address: JSONColumnType<Record<string, unknown>>;
+  payload: JSONColumnType<Record<string, unknown>>;
+  status: ColumnType<'pending' | 'sent' | 'failed', 'pending' | 'sent' | 'failed' | undefined, 'pending' | 'sent' | 'failed'>;
+  attempts: ColumnType<number, number | undefined, number>;
+  next_attempt_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  last_error: string | null;
+  created_at: CreatedAt;
+  sent_at: Date | null;
+}
+
+export interface WebchatMessagesTable {
+  id: Generated<number>;
+  visitor_id: string;
+  direction: 'in' | 'out';
+  payload: JSONColumnType<Record<string, unknown>>;
+  created_at: CreatedAt;
+}
+
+export interface Database {
+  customers: CustomersTable;
+  cases: CasesTable;
+  case_events: CaseEventsTable;
+  case_messages: CaseMessagesTable;
+  attachments: AttachmentsTable;
+  inbound_deliveries: InboundDeliveriesTable;
+  outbox: OutboxTable;
+  webchat_messages: WebchatMessagesTable;
+}
+
+export type CustomerRow = Selectable<CustomersTable>;
+export type CaseRow = Selectable<CasesTable>;
+export type NewCaseRow = Insertable<CasesTable>;
+export type OutboxRow = Selectable<OutboxTable>;

@@ -1,0 +1,53 @@
+import { sql } from 'kysely';
+import type { Db } from '../db/database.ts';
+import type { CustomerRow } from '../db/schema.ts';
+
+/**
+ * Creates the customer on first contact, or refreshes its address, and locks
+ * the row until the transaction ends: messages of one conversation are
+ * handled one at a time, on any instance.
+ */
+export async function upsertAndLockCustomer(
+  db: Db,
+  identity: { channel: string; externalId: string; address: Record<string, unknown>; displayName?: string; locale: string },
+): Promise<CustomerRow> {
+  return db
+    .insertInto('customers')
+    .values({
+      channel: identity.channel,
+      external_id: identity.externalId,
+      address: JSON.stringify(identity.address),
+      display_name: identity.displayName ?? null,
+      locale: identity.locale,
+      state: JSON.stringify({}),
+      updated_at: sql`now()`,
+    })
+    .onConflict((oc) =>
+      oc.columns(['channel', 'external_id']).doUpdateSet({
+        address: (eb) => eb.ref('excluded.address'),
+        display_name: sql`coalesce(excluded.display_name, customers.display_name)`,
+        updated_at: sql`now()`,
+      }),
+    )
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export async function lockCustomer(db: Db, customerId: number): Promise<CustomerRow | undefined> {
+  return db.selectFrom('customers').selectAll().where('id', '=', customerId).forUpdate().executeTakeFirst();
+}
+
+export async function saveCustomerState(db: Db, customerId: number, state: object, locale: string): Promise<void> {
+  await db.updateTable('customers').set({ state: JSON.stringify(state), locale }).where('id', '=', customerId).execute();
+}
+
+/** Records an inbound delivery id; false when it was seen before (a redelivery). */
+export async function claimDelivery(db: Db, channel: string, deliveryId: string): Promise<boolean> {
+  const inserted = await db
+    .insertInto('inbound_deliveries')
+    .values({ channel, delivery_id: deliveryId })
+    .onConflict((oc) => oc.doNothing())
+    .returning('delivery_id')
+    .executeTakeFirst();
+  return inserted !== undefined;
+}

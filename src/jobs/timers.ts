@@ -1,0 +1,58 @@
+import { PgBoss, fromKysely, fromPglite, type Clock } from 'pg-boss';
+import type { DatabaseHandle, Db } from '../db/database.ts';
+import type { Logger } from '../logger.ts';
+
+/**
+ * Durable timers on pg-boss, in the same database as the cases: they survive
+ * restarts and each fires once across instances. A timer is scheduled inside
+ * the caller's transaction, so it exists exactly when the state that needs it
+ * was committed. Handlers must re-check the state they act on (a timer may
+ * fire for something that has moved on) and be idempotent.
+ */
+export class Timers {
+  private readonly queues = new Set<string>();
+
+  private constructor(
+    private readonly boss: PgBoss,
+    private readonly logger: Logger,
+    private readonly pollSeconds: number,
+  ) {}
+
+  static async start(handle: DatabaseHandle, logger: Logger, options: { pollSeconds: number; clock?: Clock }): Promise<Timers> {
+    const boss = handle.pglite
+      ? new PgBoss({ db: fromPglite(handle.pglite), backend: 'pglite', schema: 'pgboss', ...(options.clock ? { clock: options.clock } : {}) })
+      : new PgBoss({ connectionString: handle.connectionString!, schema: 'pgboss', max: 4, application_name: 'hearken-timers', ...(options.clock ? { clock: options.clock } : {}) });
+    boss.on('error', (error: Error) => logger.error({ err: { message: error.message, code: (error as { code?: string }).code } }, 'timer backend error'));
+    await boss.start();
+    return new Timers(boss, logger, options.pollSeconds);
+  }
+
+  async defineQueue(name: string): Promise<void> {
+    if (this.queues.has(name)) return;
+    await this.boss.createQueue(name, { retryLimit: 5, retryDelay: 5, retryBackoff: true });
+    this.queues.add(name);
+  }
+
+  /** Schedules `data` on `queue` at `at`, inside the transaction `trx`. */
+  async schedule(trx: Db, queue: string, data: object, at: Date, singletonKey?: string): Promise<void> {
+    await this.boss.send(queue, data, { startAfter: at, db: fromKysely(trx), ...(singletonKey ? { singletonKey } : {}) });
+  }
+
+  async work<T extends object>(queue: string, handler: (data: T) => Promise<void>): Promise<void> {
+    await this.defineQueue(queue);
+    await this.boss.work<T>(queue, { pollingIntervalSeconds: this.pollSeconds, batchSize: 1 }, async (jobs) => {
+      for (const job of jobs) {
+        try {
+          await handler(job.data);
+        } catch (error) {
+          this.logger.error({ queue, jobId: job.id, err: { message: (error as Error).message } }, 'timer handler failed; pg-boss will retry');
+          throw error;
+        }
+      }
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.boss.stop({ graceful: true, timeout: 5_000 });
+  }
+}

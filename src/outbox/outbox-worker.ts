@@ -1,0 +1,147 @@
+import type { DeliveryResult, OutboxSender } from '../channels/contract.ts';
+import { appendCaseEvent } from '../cases/case.repository.ts';
+import type { Db } from '../db/database.ts';
+import type { OutboxRow } from '../db/schema.ts';
+import type { Logger } from '../logger.ts';
+import { claimDue, markFailed, markRetry, markSent, release } from './outbox.repository.ts';
+
+export interface OutboxWorkerOptions {
+  pollMs: number;
+  leaseSeconds?: number;
+  maxAttempts?: number;
+  batchSize?: number;
+}
+
+export interface OutboxStats {
+  sent: number;
+  failed: number;
+  retried: number;
+}
+
+/**
+ * Delivers outbox rows through channel senders after commit: in order per
+ * conversation, retried with exponential backoff and jitter, honouring
+ * retry-after, and giving up on permanent errors (recorded on the case).
+ * Delivery is at least once: a crash after sending and before marking the
+ * row sent delivers that message again.
+ */
+export class OutboxWorker {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private stopped = false;
+  readonly stats: OutboxStats = { sent: 0, failed: 0, retried: 0 };
+
+  constructor(
+    private readonly db: Db,
+    private readonly senders: ReadonlyMap<string, OutboxSender>,
+    private readonly logger: Logger,
+    private readonly options: OutboxWorkerOptions,
+  ) {}
+
+  start(): void {
+    this.stopped = false;
+    this.timer = setInterval(() => this.kick(), this.options.pollMs);
+    this.timer.unref();
+    this.kick();
+  }
+
+  /** Asks for a delivery round now (coalesced with one already running). */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.drain()
+      .catch((error: Error) => this.logger.error({ err: { message: error.message } }, 'outbox round failed'))
+      .finally(() => {
+        this.running = undefined;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        }
+      });
+  }
+
+  /** Stops polling and waits for the round in flight; undelivered rows stay for the next instance. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+
+  private async drain(): Promise<void> {
+    for (;;) {
+      const rows = await claimDue(this.db, {
+        limit: this.options.batchSize ?? 50,
+        leaseSeconds: this.options.leaseSeconds ?? 30,
+        perConversation: 10,
+      });
+      if (rows.length === 0 || this.stopped) {
+        if (rows.length > 0) await release(this.db, rows.map((r) => r.id));
+        return;
+      }
+      const byConversation = new Map<string, OutboxRow[]>();
+      for (const row of rows) {
+        const list = byConversation.get(row.conversation_key) ?? [];
+        list.push(row);
+        byConversation.set(row.conversation_key, list);
+      }
+      await Promise.all([...byConversation.values()].map((list) => this.deliverConversation(list)));
+    }
+  }
+
+  private async deliverConversation(rows: OutboxRow[]): Promise<void> {
+    const sent: number[] = [];
+    for (let index = 0; index < rows.length; index += 1) {
+      const row = rows[index]!;
+      const sender = this.senders.get(row.channel);
+      const result: DeliveryResult = sender
+        ? await sender.send(row.address, row.payload).catch((error: Error) => ({ ok: false as const, permanent: false, error: error.message }))
+        : { ok: false, permanent: false, error: `channel ${row.channel} is not configured` };
+      if (result.ok) {
+        sent.push(row.id);
+        continue;
+      }
+      await markSent(this.db, sent);
+      this.stats.sent += sent.length;
+      await release(this.db, rows.slice(index + 1).map((r) => r.id));
+      const maxAttempts = this.options.maxAttempts ?? 12;
+      if (result.permanent || row.attempts >= maxAttempts) {
+        await this.fail(row, result.error);
+      } else {
+        const delay = result.retryAfterMs ?? backoffMs(row.attempts);
+        this.stats.retried += 1;
+        this.logger.warn({ outboxId: row.id, channel: row.channel, attempt: row.attempts, delayMs: delay, error: result.error }, 'delivery failed; will retry');
+        await markRetry(this.db, row.id, delay, result.error);
+      }
+      return;
+    }
+    await markSent(this.db, sent);
+    this.stats.sent += sent.length;
+  }
+
+  private async fail(row: OutboxRow, error: string): Promise<void> {
+    this.stats.failed += 1;
+    this.logger.error({ outboxId: row.id, channel: row.channel, caseId: row.case_id, error }, 'delivery failed permanently');
+    await this.db.transaction().execute(async (trx) => {
+      await markFailed(trx, row.id, error);
+      if (row.case_id !== null) {
+        await appendCaseEvent(trx, {
+          caseId: row.case_id,
+          at: new Date(),
+          actor: 'system',
+          action: 'delivery_failed',
+          details: { channel: row.channel, outboxId: row.id, error: error.slice(0, 200) },
+        });
+      }
+    });
+  }
+}
+
+/** Exponential backoff with full jitter: ~1 s, 2 s, 4 s … capped at 10 minutes. */
+export function backoffMs(attempt: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(600_000, 1000 * 2 ** Math.max(0, attempt - 1));
+  return Math.round(ceiling / 2 + random() * (ceiling / 2));
+}

@@ -1,0 +1,95 @@
+import { sql } from 'kysely';
+import type { Db } from '../db/database.ts';
+import type { OutboxRow } from '../db/schema.ts';
+
+export interface NewOutboxMessage {
+  customerId: number | null;
+  caseId: number | null;
+  channel: string;
+  conversationKey: string;
+  address: Record<string, unknown>;
+  payload: Record<string, unknown>;
+}
+
+export async function enqueueOutbound(db: Db, messages: NewOutboxMessage[]): Promise<void> {
+  if (messages.length === 0) return;
+  await db
+    .insertInto('outbox')
+    .values(
+      messages.map((m) => ({
+        customer_id: m.customerId,
+        case_id: m.caseId,
+        channel: m.channel,
+        conversation_key: m.conversationKey,
+        address: JSON.stringify(m.address),
+        payload: JSON.stringify(m.payload),
+      })),
+    )
+    .execute();
+}
+
+/**
+ * Claims due messages for delivery, grouped by conversation in order. A
+ * conversation is taken only through its oldest pending row (locked with
+ * SKIP LOCKED), so two workers never deliver one conversation at once and a
+ * message never overtakes an earlier one. Claimed rows are leased: if this
+ * process dies, they become due again when the lease ends.
+ */
+export async function claimDue(db: Db, options: { limit: number; leaseSeconds: number; perConversation: number }): Promise<OutboxRow[]> {
+  return db.transaction().execute(async (trx) => {
+    const heads = await sql<{ conversation_key: string }>`
+      SELECT o.conversation_key FROM outbox o
+      WHERE o.status = 'pending' AND o.next_attempt_at <= now()
+        AND NOT EXISTS (
+          SELECT 1 FROM outbox p
+          WHERE p.conversation_key = o.conversation_key AND p.status = 'pending' AND p.id < o.id)
+      ORDER BY o.id
+      LIMIT ${options.limit}
+      FOR UPDATE SKIP LOCKED`.execute(trx);
+    if (heads.rows.length === 0) return [];
+    const keys = heads.rows.map((r) => r.conversation_key);
+    const { rows } = await sql<OutboxRow>`
+      WITH ranked AS (
+        SELECT id, row_number() OVER (PARTITION BY conversation_key ORDER BY id) AS rank
+        FROM outbox WHERE status = 'pending' AND conversation_key = ANY(${keys}))
+      UPDATE outbox SET next_attempt_at = now() + make_interval(secs => ${options.leaseSeconds}), attempts = attempts + 1
+      FROM ranked WHERE outbox.id = ranked.id AND ranked.rank <= ${options.perConversation}
+      RETURNING outbox.*`.execute(trx);
+    return rows.sort((a, b) => a.id - b.id);
+  });
+}
+
+export async function markSent(db: Db, ids: number[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db.updateTable('outbox').set({ status: 'sent', sent_at: sql`now()`, last_error: null }).where('id', 'in', ids).execute();
+}
+
+export async function markRetry(db: Db, id: number, delayMs: number, error: string): Promise<void> {
+  await db
+    .updateTable('outbox')
+    .set({ next_attempt_at: sql`now() + make_interval(secs => ${delayMs / 1000})`, last_error: error.slice(0, 500) })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Rows claimed with a failed one ahead of them go back to waiting, due now (they stay behind it). */
+export async function release(db: Db, ids: number[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db.updateTable('outbox').set({ next_attempt_at: sql`now()`, attempts: sql`greatest(attempts - 1, 0)` }).where('id', 'in', ids).execute();
+}
+
+export async function markFailed(db: Db, id: number, error: string): Promise<void> {
+  await db.updateTable('outbox').set({ status: 'failed', last_error: error.slice(0, 500) }).where('id', '=', id).execute();
+}
+
+export async function outboxBacklog(db: Db): Promise<{ pending: number; oldestSeconds: number }> {
+  const row = await db
+    .selectFrom('outbox')
+    .select([
+      (eb) => eb.fn.countAll<number>().as('pending'),
+      sql<number>`coalesce(extract(epoch from now() - min(created_at)), 0)::float8`.as('oldest'),
+    ])
+    .where('status', '=', 'pending')
+    .executeTakeFirstOrThrow();
+  return { pending: Number(row.pending), oldestSeconds: Number(row.oldest) };
+}

@@ -1,0 +1,115 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+const deadlineSchema = z.object({
+  firstResponseSeconds: z.number().int().positive(),
+  resolutionSeconds: z.number().int().positive(),
+  resultToCustomerSeconds: z.number().int().positive().default(86_400),
+  /** Share of the window after which the owner is reminded (0..1). */
+  reminderAt: z.number().gt(0).lt(1).default(0.75),
+});
+
+const DEFAULT_CATEGORIES = ['product_quality', 'service_attitude', 'price_billing', 'delivery_installation', 'after_sales_repair', 'other'];
+
+export const policySchema = z
+  .object({
+    timezone: z.string().default('UTC').refine(isTimeZone, 'unknown IANA time zone'),
+    categories: z.array(z.string().regex(/^[a-z0-9_]+$/)).min(1).default(DEFAULT_CATEGORIES),
+    severity: z
+      .object({
+        levels: z.array(z.string().regex(/^[a-z0-9_]+$/)).min(1).default(['general', 'major']),
+        initial: z.string().default('general'),
+        elevated: z.string().default('major'),
+        keywords: z.array(z.string().min(1)).default([]),
+        elevatingRemedies: z.array(z.string()).default(['compensation']),
+        repeatWindowDays: z.number().int().min(0).default(30),
+      })
+      .prefault({}),
+    deadlines: z.record(z.string(), deadlineSchema).default({
+      general: { firstResponseSeconds: 86_400, resolutionSeconds: 259_200, resultToCustomerSeconds: 86_400, reminderAt: 0.75 },
+      major: { firstResponseSeconds: 43_200, resolutionSeconds: 172_800, resultToCustomerSeconds: 86_400, reminderAt: 0.75 },
+    }),
+    intake: z
+      .object({
+        consentVersion: z.string().default('2026-11'),
+        descriptionMinLength: z.number().int().min(1).default(10),
+        descriptionMaxLength: z.number().int().min(1).max(4000).default(4000),
+        orderRefPattern: z.string().default('\\b([A-Z]{2,5}-?\\d{4,14})\\b').refine(isRegExp, 'not a valid regular expression'),
+        maxEvidenceFiles: z.number().int().min(0).default(5),
+        missesBeforeOffer: z.number().int().min(1).default(3),
+        reminderAfterSeconds: z.number().int().positive().default(7_200),
+        expireAfterSeconds: z.number().int().positive().default(259_200),
+      })
+      .prefault({}),
+    attachments: z
+      .object({
+        maxBytes: z.number().int().positive().default(10 * 1024 * 1024),
+        allowedTypes: z.array(z.string()).default(['image/jpeg', 'image/png', 'image/webp', 'image/gif', 'application/pdf']),
+      })
+      .prefault({}),
+  })
+  .superRefine((policy, ctx) => {
+    for (const level of policy.severity.levels) {
+      if (!policy.deadlines[level]) ctx.addIssue({ code: 'custom', path: ['deadlines', level], message: `no deadlines for severity "${level}"` });
+    }
+    for (const key of ['initial', 'elevated'] as const) {
+      if (!policy.severity.levels.includes(policy.severity[key])) {
+        ctx.addIssue({ code: 'custom', path: ['severity', key], message: `"${policy.severity[key]}" is not one of severity.levels` });
+      }
+    }
+    if (policy.intake.expireAfterSeconds <= policy.intake.reminderAfterSeconds) {
+      ctx.addIssue({ code: 'custom', path: ['intake', 'expireAfterSeconds'], message: 'must be longer than reminderAfterSeconds' });
+    }
+  });
+
+export type Policy = Readonly<z.infer<typeof policySchema>>;
+
+export class PolicyError extends Error {
+  readonly code = 'HEARKEN_POLICY_INVALID';
+}
+
+export function parsePolicy(raw: unknown, source = 'policy'): Policy {
+  const parsed = policySchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new PolicyError(`${source}: ${problems}`);
+  }
+  return Object.freeze(parsed.data);
+}
+
+/** Reads the policy file; a missing file means all defaults. */
+export function loadPolicy(path: string): Policy {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return parsePolicy({}, path);
+    throw error;
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new PolicyError(`${path}: not valid JSON (${(error as Error).message})`);
+  }
+  const { $comment: _comment, ...rest } = raw as Record<string, unknown>;
+  return parsePolicy(rest, path);
+}
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isRegExp(pattern: string): boolean {
+  try {
+    new RegExp(pattern, 'iu');
+    return true;
+  } catch {
+    return false;
+  }
+}
