@@ -6,6 +6,7 @@ import { WebchatSender } from '../adapters/webchat/webchat.sender.ts';
 import { webchatRouter } from '../adapters/webchat/webchat.routes.ts';
 import type { AppContext, ChannelModule } from './channels/channel-module.ts';
 import type { OutboxSender } from './channels/contract.ts';
+import { channelModuleFactories } from './channels/modules.ts';
 import type { Config } from './config.ts';
 import { loadPromptCatalog, type PromptCatalog } from './conversation/prompt-catalog.ts';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from './db/database.ts';
@@ -67,7 +68,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const modules: ChannelModule[] = [
     { name: 'webchat', sender: webchatSender, mount: (app) => app.use(webchatRouter({ db, conversations, sender: webchatSender, policy })) },
   ];
-  for (const factory of options.modules ?? []) {
+  for (const factory of [...channelModuleFactories, ...(options.modules ?? [])]) {
     const module = await factory(ctx);
     if (module) modules.push(module);
   }

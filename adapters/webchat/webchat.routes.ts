@@ -9,6 +9,7 @@ import type { Db } from '../../src/db/database.ts';
 import { upsertAndLockCustomer } from '../../src/inbound/customer.repository.ts';
 import type { ConversationService } from '../../src/inbound/conversation.service.ts';
 import type { Policy } from '../../src/policy.ts';
+import { cleanText } from '../../src/conversation/validators.ts';
 import { appendTranscript, readTranscript } from './webchat.repository.ts';
 import type { WebchatSender } from './webchat.sender.ts';
 
@@ -91,7 +92,7 @@ export function webchatRouter(deps: WebchatDeps): Router {
     }, async (trx) => {
       // The visitor's own line, committed with the message so the transcript keeps its order.
       await appendTranscript(trx, visitorId, 'in', {
-        text: body.choice ? (body.label ?? body.choice) : (body.text ?? ''),
+        text: cleanText(body.choice ? (body.label ?? body.choice) : (body.text ?? '')).slice(0, 4000),
         attachments: attachments.map((a) => a.fileName),
       });
     });

@@ -429,7 +429,7 @@ class Turn {
   private caseOpened(event: Extract<ConversationEvent, { type: 'case-opened' }>): void {
     delete this.state.intake;
     this.state.activeCase = { id: event.caseId, number: event.caseNumber };
-    this.state.lastCaseAckAt = this.ctx.now.toISOString();
+    delete this.state.lastCaseAckAt;
     const responseDue = formatDateTime(new Date(event.firstResponseDueAt), this.locale, this.ctx.timezone);
     this.say(event.openedVia === 'person' ? 'messages.caseOpenedPerson' : 'messages.caseOpened', {
       caseNumber: event.caseNumber,
@@ -500,7 +500,16 @@ export function withoutUnconsentedContact(draft: Draft): Draft {
 }
 
 export function formatDateTime(date: Date, locale: Locale, timeZone: string): string {
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone, timeZoneName: 'short' }).format(date);
+  return new Intl.DateTimeFormat(locale, {
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+    timeZone,
+    timeZoneName: 'short',
+  }).format(date);
 }
 
 function formatDate(date: Date, locale: Locale, timeZone: string): string {

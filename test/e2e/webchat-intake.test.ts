@@ -1,0 +1,175 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { allText, lastText, WebchatClient } from '../support/webchat-client.ts';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await startTestApp();
+});
+afterAll(async () => {
+  await app?.stop();
+});
+
+async function caseRow(number: string) {
+  return app.database.db.selectFrom('cases').selectAll().where('number', '=', number).executeTakeFirstOrThrow();
+}
+
+describe('web chat intake, end to end over HTTP', () => {
+  it('takes a whole complaint in English, with buttons, and stores the case', async () => {
+    const chat = await WebchatClient.open(app.url, 'en-GB');
+    let replies = await chat.say('Hello');
+    expect(lastText(replies)).toContain('Do you agree?');
+    expect(replies.at(-1)!.payload.choices!.map((c) => c.value)).toEqual(['consent:yes', 'consent:no']);
+
+    replies = await chat.press('consent:yes');
+    expect(lastText(replies)).toContain('What is your complaint about?');
+    expect(replies.at(-1)!.payload.choices!.map((c) => c.value)).toContain('opt:product_quality');
+
+    replies = await chat.press('opt:product_quality');
+    expect(lastText(replies)).toContain('describe what happened');
+
+    replies = await chat.say('The washing machine leaks water from the door after two weeks.');
+    expect(lastText(replies)).toContain('When and where');
+    replies = await chat.say('3 November, at home in Leeds');
+    expect(lastText(replies)).toContain('order or product number');
+    replies = await chat.say('I think it was twelve');
+    expect(lastText(replies)).toContain('does not look like an order number');
+    replies = await chat.say('ORD-552211');
+    expect(lastText(replies)).toContain('photos or documents');
+    replies = await chat.press('cmd:skip');
+    expect(lastText(replies)).toContain('What would you like us to do?');
+    replies = await chat.say('2'); // typed option number: Replacement
+    expect(lastText(replies)).toContain('What is your name?');
+    replies = await chat.say('Alice Example');
+    expect(lastText(replies)).toContain('phone number or an e-mail');
+    replies = await chat.say('not a phone');
+    expect(lastText(replies)).toContain('not a phone number or e-mail');
+    replies = await chat.say('alice@example.com');
+    const summary = replies.at(-1)!;
+    expect(summary.payload.text).toContain('Shall I submit it?');
+    const fields = Object.fromEntries(summary.payload.card!.fields.map((f) => [f.label, f.value]));
+    expect(fields).toMatchObject({
+      Category: 'Product quality',
+      'Order number': 'ORD-552211',
+      'You would like': 'Replacement',
+      Name: 'Alice Example',
+      Contact: 'alice@example.com',
+    });
+
+    replies = await chat.press('cmd:confirm');
+    const confirmation = lastText(replies);
+    const number = /C-\d{4}-\d{6}/.exec(confirmation)?.[0];
+    expect(number, confirmation).toBeDefined();
+    expect(confirmation).toContain('within 24 hours');
+
+    const row = await caseRow(number!);
+    expect(row).toMatchObject({
+      channel: 'webchat',
+      status: 'new',
+      severity: 'general',
+      category: 'product_quality',
+      description: 'The washing machine leaks water from the door after two weeks.',
+      when_where: '3 November, at home in Leeds',
+      order_ref: 'ORD-552211',
+      desired_resolution: 'replacement',
+      contact_name: 'Alice Example',
+      contact_email: 'alice@example.com',
+      consent_given: true,
+      consent_version: '2026-11',
+      opened_via: 'intake',
+    });
+    expect(new Date(row.first_response_due_at).getTime() - new Date(row.created_at).getTime()).toBe(24 * 3600 * 1000);
+    expect(new Date(row.resolution_due_at).getTime() - new Date(row.created_at).getTime()).toBe(72 * 3600 * 1000);
+    const events = await app.database.db.selectFrom('case_events').selectAll().where('case_id', '=', row.id).execute();
+    expect(events.map((e) => e.action)).toEqual(['created']);
+
+    // After submit: messages go to the case, `status` answers, `new` starts another.
+    replies = await chat.say('I also noticed a burning smell yesterday.');
+    expect(lastText(replies)).toContain(`Added to your case ${number}`);
+    const messages = await app.database.db.selectFrom('case_messages').selectAll().where('case_id', '=', row.id).execute();
+    expect(messages.map((m) => [m.direction, m.body])).toEqual([['customer', 'I also noticed a burning smell yesterday.']]);
+    replies = await chat.say('status');
+    expect(lastText(replies)).toMatch(new RegExp(`Case ${number} \\(.+\\): received\\.`));
+    replies = await chat.say('new');
+    expect(lastText(replies)).toContain('Do you agree?');
+  });
+
+  it('takes a whole complaint in Chinese, pre-filled from the first message, and rates it major', async () => {
+    const chat = await WebchatClient.open(app.url, 'zh-CN');
+    let replies = await chat.say('我买的热水器安装后漏电，我家人受伤了，订单号 ORD-778899，电话 13800138000');
+    expect(allText(replies)).toContain('您已提供的信息我已记下');
+    expect(lastText(replies)).toContain('您是否同意');
+    replies = await chat.press('consent:yes');
+    // Category (安装 → delivery/installation), description, order number and phone were pre-filled.
+    expect(lastText(replies)).toContain('事情发生的时间和地点');
+    replies = await chat.press('cmd:skip');
+    expect(lastText(replies)).toContain('照片或文件');
+    replies = await chat.say('跳过');
+    expect(lastText(replies)).toContain('您希望我们如何处理');
+    replies = await chat.say('赔偿');
+    expect(lastText(replies)).toContain('请问您的姓名');
+    replies = await chat.say('王小明');
+    const summary = replies.at(-1)!;
+    expect(summary.payload.text).toContain('确认提交吗');
+    const fields = Object.fromEntries(summary.payload.card!.fields.map((f) => [f.label, f.value]));
+    expect(fields).toMatchObject({ 类别: '送货或安装', 订单号: 'ORD-778899', 联系方式: '13800138000', 姓名: '王小明', 希望处理方式: '赔偿' });
+    replies = await chat.press('cmd:confirm');
+    const number = /C-\d{4}-\d{6}/.exec(lastText(replies))?.[0];
+    expect(lastText(replies)).toContain('12 小时内');
+    const row = await caseRow(number!);
+    expect(row).toMatchObject({ locale: 'zh-CN', severity: 'major', category: 'delivery_installation', contact_phone: '13800138000', desired_resolution: 'compensation' });
+    expect(row.severity_reasons).toEqual(expect.arrayContaining(['keyword:受伤', 'remedy:compensation']));
+  });
+
+  it('opens a case at once when the customer asks for a person, without contact details if consent was declined', async () => {
+    const chat = await WebchatClient.open(app.url);
+    await chat.say('hi');
+    let replies = await chat.press('consent:no');
+    expect(lastText(replies)).toContain('What is your complaint about?');
+    replies = await chat.say('talk to a person');
+    const number = /C-\d{4}-\d{6}/.exec(lastText(replies))?.[0];
+    expect(lastText(replies)).toContain("I've passed you to our staff");
+    const row = await caseRow(number!);
+    expect(row).toMatchObject({ opened_via: 'person', consent_given: false, contact_name: null, contact_email: null, contact_phone: null });
+  });
+
+  it('ignores a duplicate delivery of the same message', async () => {
+    const chat = await WebchatClient.open(app.url);
+    const first = await chat.post({ id: 'dup-message-0001', text: 'hello there' });
+    const again = await chat.post({ id: 'dup-message-0001', text: 'hello there' });
+    expect(await first.json()).toEqual({ accepted: true, duplicate: false });
+    expect(await again.json()).toEqual({ accepted: true, duplicate: true });
+    const replies = await chat.replies();
+    expect(replies).toHaveLength(1);
+  });
+
+  it('answers bad requests with clear 4xx errors and keeps the conversation', async () => {
+    const chat = await WebchatClient.open(app.url);
+    const noToken = await fetch(`${app.url}/webchat/messages`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+    expect(noToken.status).toBe(401);
+    const malformed = await fetch(`${app.url}/webchat/messages`, {
+      method: 'POST',
+      body: '{"id": "abc',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${chat.token}` },
+    });
+    expect(malformed.status).toBe(400);
+    expect(await malformed.json()).toMatchObject({ error: { code: 'malformed_json' } });
+    const huge = await chat.post({ text: 'x'.repeat(100_000) });
+    expect(huge.status).toBe(413);
+    const empty = await chat.post({ text: '   ' });
+    expect(empty.status).toBe(400);
+    const unknownField = await chat.post({ text: 'hi', admin: true });
+    expect(unknownField.status).toBe(400);
+
+    await chat.say('hello');
+    await chat.press('consent:yes');
+    await chat.press('opt:other');
+    const tooLong = await chat.say('y'.repeat(4001));
+    expect(allText(tooLong)).toContain('too long');
+    expect(lastText(tooLong)).toContain('describe what happened');
+    const binary = await chat.say('\u0000\u0001\u0002\u200b');
+    expect(lastText(binary)).toContain("didn't catch that");
+    const ok = await chat.say('The delivery driver left the parcel in the rain.');
+    expect(lastText(ok)).toContain('When and where');
+  });
+});
