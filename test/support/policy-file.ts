@@ -1,0 +1,12 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** Writes the shipped policy with `patch` merged one level deep; returns its path. */
+export function policyFile(patch: Record<string, Record<string, unknown>>): string {
+  const base = JSON.parse(readFileSync('config/policy.json', 'utf8')) as Record<string, Record<string, unknown>>;
+  for (const [key, value] of Object.entries(patch)) base[key] = { ...base[key], ...value };
+  const path = join(mkdtempSync(join(tmpdir(), 'hearken-policy-')), 'policy.json');
+  writeFileSync(path, JSON.stringify(base));
+  return path;
+}

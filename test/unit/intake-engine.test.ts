@@ -1,0 +1,237 @@
+import { describe, expect, it } from 'vitest';
+import { step } from '../../src/conversation/step.ts';
+import { context, EngineDriver, inbound, policy } from '../support/engine.ts';
+
+function walkToDescription(d: EngineDriver) {
+  d.say('hello');
+  d.press('consent:yes');
+  d.press('opt:service_attitude');
+}
+
+describe('intake engine (pure step function)', () => {
+  it('is pure: the input state is not modified and no clock is read', () => {
+    const d = new EngineDriver();
+    const before = structuredClone(d.state);
+    const result = step(d.state, inbound({ text: 'hello' }), context());
+    expect(d.state).toEqual(before);
+    expect(result.state.intake?.startedAt).toBe('2026-11-02T10:00:00.000Z');
+    expect(result.effects).toContainEqual({ type: 'schedule-idle-check', intakeId: result.state.intake!.id, at: '2026-11-02T12:00:00.000Z' });
+  });
+
+  it('asks every field in order and submits on confirm', () => {
+    const d = new EngineDriver();
+    d.say('hello');
+    expect(d.step).toBe('consent');
+    d.press('consent:yes');
+    expect(d.step).toBe('category');
+    d.press('opt:price_billing');
+    expect(d.step).toBe('description');
+    d.say('I was charged twice for the same order.');
+    expect(d.step).toBe('whenWhere');
+    d.press('cmd:skip');
+    expect(d.step).toBe('orderRef');
+    d.say('ORD-100200');
+    expect(d.step).toBe('evidence');
+    d.send(inbound({ attachments: [{ id: 'a1', fileName: 'receipt.png', mimeType: 'image/png', sizeBytes: 10 }] }));
+    expect(d.lastReply).toContain('Received receipt.png (1 file(s) so far)');
+    expect(d.step).toBe('evidence');
+    d.press('cmd:done');
+    expect(d.step).toBe('desiredResolution');
+    d.press('opt:refund');
+    expect(d.step).toBe('contactName');
+    d.say('Bob Stone');
+    expect(d.step).toBe('contact');
+    d.say('+44 20 7946 0958');
+    expect(d.step).toBe('summary');
+    const result = d.press('cmd:confirm');
+    const open = result.effects.find((e) => e.type === 'open-case');
+    expect(open).toEqual({
+      type: 'open-case',
+      openedVia: 'intake',
+      draft: {
+        consent: true,
+        category: 'price_billing',
+        description: 'I was charged twice for the same order.',
+        whenWhere: null,
+        orderRef: 'ORD-100200',
+        evidence: [{ id: 'a1', fileName: 'receipt.png', mimeType: 'image/png', sizeBytes: 10 }],
+        evidenceDone: true,
+        desiredResolution: 'refund',
+        contactName: 'Bob Stone',
+        phone: '+442079460958',
+        contactDone: true,
+      },
+    });
+    d.send({ type: 'case-opened', caseId: 7, caseNumber: 'C-2026-000007', firstResponseDueAt: '2026-11-03T10:00:00.000Z', responseHours: 24, openedVia: 'intake' });
+    expect(d.state.intake).toBeUndefined();
+    expect(d.state.activeCase).toEqual({ id: 7, number: 'C-2026-000007' });
+    expect(d.lastReply).toBe(
+      'Thank you. Your complaint is registered as case C-2026-000007. We will respond by Nov 3, 2026, 10:00 UTC (within 24 hours). Write here any time to add to it; type "status" to check on it.',
+    );
+  });
+
+  it('re-prompts a wrong answer with what is expected, and offers skip or a person after three misses', () => {
+    const d = new EngineDriver();
+    walkToDescription(d);
+    d.say('too short');
+    expect(d.lastReply).toContain('Please write at least 10 characters');
+    expect(d.state.intake!.misses).toBe(1);
+    d.say('bad');
+    d.say('no');
+    expect(d.state.intake!.misses).toBe(3);
+    expect(d.lastReply).toContain('You can skip it or talk to a person');
+    const choices = d.last.effects.flatMap((e) => (e.type === 'reply' ? (e.message.choices ?? []) : []));
+    expect(choices.map((c) => c.value)).toContain('cmd:person');
+  });
+
+  it('goes back one step with "back" and asks that question again', () => {
+    const d = new EngineDriver();
+    walkToDescription(d);
+    d.say('back');
+    expect(d.step).toBe('category');
+    expect(d.state.intake!.draft.category).toBeUndefined();
+    d.press('opt:other');
+    expect(d.step).toBe('description');
+  });
+
+  it('answers help with the commands and the current question', () => {
+    const d = new EngineDriver();
+    walkToDescription(d);
+    d.say('help');
+    expect(d.lastReply).toContain('"back"');
+    expect(d.lastReply).toContain('describe what happened');
+    expect(d.step).toBe('description');
+  });
+
+  it('cancels at any step without opening a case', () => {
+    const d = new EngineDriver();
+    walkToDescription(d);
+    const result = d.say('cancel');
+    expect(d.state.intake).toBeUndefined();
+    expect(result.effects.some((e) => e.type === 'open-case')).toBe(false);
+    expect(d.lastReply).toContain('cancelled');
+  });
+
+  it('switches language at any step and repeats the question in it', () => {
+    const d = new EngineDriver();
+    walkToDescription(d);
+    d.say('中文');
+    expect(d.state.locale).toBe('zh-CN');
+    expect(d.replies).toEqual(['我将用中文继续。', '请描述事情经过。']);
+    d.say('English');
+    expect(d.lastReply).toBe('Please describe what happened, in your own words.');
+  });
+
+  it('hands over to a person at once with what is known, dropping contact without consent', () => {
+    const d = new EngineDriver();
+    d.say('hello');
+    d.press('consent:no');
+    d.press('opt:other');
+    const result = d.say('人工');
+    expect(result.effects).toContainEqual({ type: 'open-case', openedVia: 'person', draft: { evidence: [], consent: false, category: 'other' } });
+  });
+
+  it('skips the contact questions when consent is declined', () => {
+    const d = new EngineDriver();
+    d.say('hello');
+    d.press('consent:no');
+    d.press('opt:other');
+    d.say('Staff at the counter ignored me for twenty minutes.');
+    d.press('cmd:skip');
+    d.press('cmd:skip');
+    d.press('cmd:skip');
+    d.press('opt:apology');
+    expect(d.step).toBe('summary');
+    const card = d.last.effects.flatMap((e) => (e.type === 'reply' && e.message.card ? [e.message.card] : []))[0]!;
+    expect(card.fields.find((f) => f.label === 'Contact')!.value).toBe('not stored (no consent)');
+  });
+
+  it('edits one field from the summary and returns to the summary', () => {
+    const d = new EngineDriver();
+    d.say('hello');
+    d.press('consent:no');
+    d.press('opt:other');
+    d.say('Staff at the counter ignored me for twenty minutes.');
+    for (let i = 0; i < 3; i += 1) d.press('cmd:skip');
+    d.press('opt:apology');
+    d.press('cmd:edit');
+    expect(d.last.effects[0]).toMatchObject({ type: 'reply', message: { choices: expect.arrayContaining([{ value: 'edit:desiredResolution', label: 'You would like' }]) } });
+    d.press('edit:desiredResolution');
+    expect(d.step).toBe('desiredResolution');
+    d.press('opt:refund');
+    expect(d.step).toBe('summary');
+    expect(d.state.intake!.draft.desiredResolution).toBe('refund');
+  });
+
+  it('keeps a photo sent at another step as evidence', () => {
+    const d = new EngineDriver();
+    walkToDescription(d);
+    d.send(inbound({ attachments: [{ id: 'p1', fileName: 'photo.jpg', mimeType: 'image/jpeg', sizeBytes: 5 }] }));
+    expect(d.state.intake!.draft.evidence).toHaveLength(1);
+    expect(d.step).toBe('description');
+  });
+
+  it('tells the customer about a refused file', () => {
+    const d = new EngineDriver();
+    walkToDescription(d);
+    d.send(inbound({ rejectedAttachments: [{ fileName: 'virus.exe', reason: 'unsupported_type' }] }));
+    expect(d.lastReply).toContain('I could not accept virus.exe: that type of file is not accepted');
+  });
+
+  it('sends one reminder to an idle intake, then expires it', () => {
+    const d = new EngineDriver();
+    walkToDescription(d);
+    const intakeId = d.state.intake!.id;
+    d.now = new Date('2026-11-02T11:00:00Z');
+    let result = d.send({ type: 'idle-check', intakeId });
+    expect(d.replies).toEqual([]);
+    expect(result.effects).toEqual([{ type: 'schedule-idle-check', intakeId, at: '2026-11-02T12:00:00.000Z' }]);
+    d.now = new Date('2026-11-02T12:00:00Z');
+    result = d.send({ type: 'idle-check', intakeId });
+    expect(d.lastReply).toContain("You started a complaint but didn't finish it");
+    expect(result.effects).toContainEqual({ type: 'schedule-idle-check', intakeId, at: '2026-11-05T10:00:00.000Z' });
+    d.now = new Date('2026-11-05T10:00:00Z');
+    d.send({ type: 'idle-check', intakeId });
+    expect(d.state.intake).toBeUndefined();
+    expect(d.lastReply).toContain('has expired');
+  });
+
+  it('ignores an idle check of an intake that was replaced', () => {
+    const d = new EngineDriver();
+    walkToDescription(d);
+    d.say('cancel');
+    d.now = new Date('2026-11-02T10:01:00Z');
+    d.say('hello again');
+    const result = d.send({ type: 'idle-check', intakeId: '1' });
+    expect(result.effects).toEqual([]);
+  });
+
+  it('routes messages to the open case and acknowledges at most every five minutes', () => {
+    const d = new EngineDriver();
+    d.state = { v: 1, locale: 'en', activeCase: { id: 3, number: 'C-2026-000003' } };
+    let result = d.say('one more thing');
+    expect(result.effects[0]).toEqual({ type: 'append-to-case', caseId: 3, text: 'one more thing', attachments: [] });
+    expect(d.lastReply).toContain('Added to your case C-2026-000003');
+    d.now = new Date('2026-11-02T10:01:00Z');
+    result = d.say('and another');
+    expect(result.effects).toHaveLength(1);
+    expect(d.say('status').effects).toEqual([{ type: 'load-status' }]);
+    d.say('new');
+    expect(d.step).toBe('consent');
+  });
+
+  it('reports status from loaded cases', () => {
+    const d = new EngineDriver('zh-CN');
+    d.send({ type: 'status-report', cases: [{ number: 'C-2026-000001', status: 'in_progress', createdAt: '2026-11-01T08:00:00Z' }] });
+    expect(d.lastReply).toBe('案件 C-2026-000001（2026年11月1日）：处理中。');
+  });
+
+  it('refuses a message over the maximum length and keeps the step', () => {
+    const d = new EngineDriver();
+    walkToDescription(d);
+    d.say('x'.repeat(policy.intake.descriptionMaxLength + 1));
+    expect(d.replies[0]).toContain('too long');
+    expect(d.step).toBe('description');
+    expect(d.state.intake!.misses).toBe(0);
+  });
+});
