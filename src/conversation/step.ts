@@ -372,6 +372,9 @@ class Turn {
       intake.draft.evidence.push(attachment);
       this.say('steps.evidence.received', { fileName: attachment.fileName, count: intake.draft.evidence.length });
     }
+    // At the evidence step the customer finishes with Done: keep the button on the latest message.
+    const last = this.effects.at(-1);
+    if (this.currentStep(intake).kind === 'evidence' && last?.type === 'reply') last.message.choices = [this.render.button(this.locale, 'done')];
   }
 
   private pickOption(field: string, values: readonly string[], input: Input): string | undefined {

@@ -34,6 +34,7 @@ describe('intake engine (pure step function)', () => {
     expect(d.step).toBe('evidence');
     d.send(inbound({ attachments: [{ id: 'a1', fileName: 'receipt.png', mimeType: 'image/png', sizeBytes: 10 }] }));
     expect(d.lastReply).toContain('Received receipt.png (1 file(s) so far)');
+    expect(d.last.effects.at(-1)).toMatchObject({ type: 'reply', message: { choices: [{ value: 'cmd:done', label: 'Done' }] } });
     expect(d.step).toBe('evidence');
     d.press('cmd:done');
     expect(d.step).toBe('desiredResolution');

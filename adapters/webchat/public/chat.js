@@ -32,12 +32,18 @@
     });
   }
 
+  // Storage can be blocked (third-party frames, private modes): then the
+  // conversation lasts as long as the page.
+  var storage = (function () {
+    try { window.localStorage.getItem(TOKEN_KEY); return window.localStorage; } catch (e) { return null; }
+  })();
+
   function ensureToken() {
-    token = localStorage.getItem(TOKEN_KEY);
+    token = storage ? storage.getItem(TOKEN_KEY) : null;
     if (token) return Promise.resolve();
     return fetch('/webchat/session', { method: 'POST' }).then(function (r) { return r.json(); }).then(function (data) {
       token = data.token;
-      localStorage.setItem(TOKEN_KEY, token);
+      if (storage) { try { storage.setItem(TOKEN_KEY, token); } catch (e) { /* keep it in memory */ } }
     });
   }
 

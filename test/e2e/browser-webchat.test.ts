@@ -1,0 +1,108 @@
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumAvailable, CHROMIUM_PATH, launchChromium } from '../support/browser.ts';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+
+let app: TestApp;
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!chromiumAvailable()) throw new Error(`Chromium not found at ${CHROMIUM_PATH}: install Debian's chromium (see .ci/run)`);
+  app = await startTestApp();
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+});
+
+async function botSays(page: Page, text: string) {
+  await page.locator('.msg--out', { hasText: text }).last().waitFor({ timeout: 10_000 });
+}
+
+async function type(page: Page, text: string) {
+  await page.fill('#input', text);
+  await page.press('#input', 'Enter');
+}
+
+async function click(page: Page, label: string) {
+  await page.locator('.msg--out').last().getByRole('button', { name: label, exact: true }).click();
+}
+
+describe('web chat in a real browser', () => {
+  it('completes an intake on the page and shows the case number; a returning visitor sees the conversation', async () => {
+    const context = await browser.newContext({ locale: 'en-GB' });
+    const page = await context.newPage();
+    await page.goto(app.url);
+    await type(page, 'Hello');
+    await botSays(page, 'Do you agree?');
+    await click(page, 'I agree');
+    await botSays(page, 'What is your complaint about?');
+    await click(page, 'Service attitude');
+    await botSays(page, 'describe what happened');
+    await type(page, 'The shop assistant shouted at me when I asked for a receipt. <b>not bold</b>');
+    await botSays(page, 'When and where');
+    await click(page, 'Skip');
+    await botSays(page, 'order or product number');
+    await click(page, 'Skip');
+    await botSays(page, 'photos or documents');
+    await page.setInputFiles('#file', { name: 'receipt.png', mimeType: 'image/png', buffer: Buffer.from('89504e470d0a1a0a', 'hex') });
+    await botSays(page, 'Received receipt.png');
+    await click(page, 'Done');
+    await botSays(page, 'What would you like us to do?');
+    await click(page, 'Apology');
+    await botSays(page, 'What is your name?');
+    await type(page, 'Carol Browser');
+    await botSays(page, 'How can we reach you?');
+    await type(page, 'carol@example.com');
+    await botSays(page, 'Shall I submit it?');
+    await expect.poll(() => page.locator('.card dd').allTextContents()).toContain('receipt.png');
+    await click(page, 'Confirm and submit');
+    await botSays(page, 'Your complaint is registered as case');
+    const confirmation = await page.locator('.msg--out').last().textContent();
+    const number = /C-\d{4}-\d{6}/.exec(confirmation ?? '')?.[0];
+    expect(number).toBeDefined();
+    // Customer text is shown as text, never as markup.
+    expect(await page.locator('.msg--in b').count()).toBe(0);
+    mkdirSync('test-artifacts', { recursive: true });
+    await page.screenshot({ path: 'test-artifacts/webchat-intake.png', fullPage: true });
+
+    const row = await app.database.db.selectFrom('cases').selectAll().where('number', '=', number!).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ category: 'service_attitude', desired_resolution: 'apology', contact_email: 'carol@example.com' });
+    expect(row.evidence).toEqual([expect.objectContaining({ fileName: 'receipt.png', mimeType: 'image/png' })]);
+    const stored = await app.database.db.selectFrom('attachments').select(['case_id', 'size_bytes']).executeTakeFirstOrThrow();
+    expect(stored).toEqual({ case_id: row.id, size_bytes: 8 });
+
+    // The visitor comes back later: same browser storage, same conversation.
+    const again = await context.newPage();
+    await again.goto(app.url);
+    await again.locator('.msg--out', { hasText: number! }).waitFor({ timeout: 10_000 });
+    await type(again, 'status');
+    await botSays(again, `Case ${number}`);
+    await context.close();
+  });
+
+  it('opens the chat from the one-line embed on another site', async () => {
+    // The company's own site, on another origin, with the one-line embed.
+    const site = createServer((_req, res) => {
+      res.setHeader('content-type', 'text/html');
+      res.end(`<!doctype html><title>Shop</title><h1>Shop</h1><script src="${app.url}/widget.js" async></script>`);
+    });
+    await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
+    const page = await browser.newPage();
+    try {
+      await page.goto(`http://localhost:${(site.address() as AddressInfo).port}/`);
+      await page.getByRole('button', { name: /Complaints & feedback/ }).click({ timeout: 10_000 });
+      const frame = page.frameLocator('iframe[title="Complaints & feedback"]');
+      await frame.locator('#input').fill('你好', { timeout: 10_000 });
+      await frame.locator('#input').press('Enter');
+      await frame.locator('.msg--out', { hasText: '您是否同意' }).waitFor({ timeout: 10_000 });
+    } finally {
+      await page.close();
+      site.close();
+    }
+  });
+});
