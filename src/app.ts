@@ -13,6 +13,7 @@ import { migrateToLatest, openDatabase, type DatabaseHandle } from './db/databas
 import { createHttpApp, finishHttpApp } from './http/server.ts';
 import { ConversationService, IDLE_CHECK_QUEUE } from './inbound/conversation.service.ts';
 import { Timers } from './jobs/timers.ts';
+import { DEADLINE_QUEUE, DeadlineService, type DeadlineTimer } from './sla/deadline.service.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { OutboxWorker } from './outbox/outbox-worker.ts';
 import { loadPolicy, type Policy } from './policy.ts';
@@ -35,6 +36,7 @@ export interface RunningApp {
   catalog: PromptCatalog;
   database: DatabaseHandle;
   conversations: ConversationService;
+  deadlines: DeadlineService;
   outbox: OutboxWorker;
   timers: Timers;
   modules: ChannelModule[];
@@ -62,7 +64,9 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const outboxWritten = () => outbox?.kick();
   const caseListeners: NonNullable<ConstructorParameters<typeof ConversationService>[0]['caseListeners']> = [];
   const conversations = new ConversationService({ db, catalog, policy, timers, logger, clock, outboxWritten, caseListeners });
-  const ctx: AppContext = { config, policy, catalog, database, db, conversations, timers, logger, clock, outboxWritten };
+  const deadlines = new DeadlineService({ db, timers, policy, catalog, logger, clock, outboxWritten, listeners: caseListeners });
+  caseListeners.push(deadlines.listener);
+  const ctx: AppContext = { config, policy, catalog, database, db, conversations, deadlines, timers, logger, clock, outboxWritten };
 
   const webchatSender = new WebchatSender(db);
   const modules: ChannelModule[] = [
@@ -93,6 +97,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   await timers.work<{ customerId: number; intakeId: string }>(IDLE_CHECK_QUEUE, (data) =>
     conversations.handleTimerEvent(data.customerId, { type: 'idle-check', intakeId: data.intakeId }),
   );
+  await timers.work<DeadlineTimer>(DEADLINE_QUEUE, (data) => deadlines.handle(data));
   for (const module of modules) await module.start?.();
   outbox.start();
 
@@ -124,7 +129,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       logger.info('hearken stopped');
     })());
 
-  return { url, port, config, policy, catalog, database, conversations, outbox, timers, modules, logger, stop };
+  return { url, port, config, policy, catalog, database, conversations, deadlines, outbox, timers, modules, logger, stop };
 }
 
 /** Channels without credentials are off; the start log says so. */

@@ -7,13 +7,29 @@ const deadlineSchema = z.object({
   resultToCustomerSeconds: z.number().int().positive().default(86_400),
   /** Share of the window after which the owner is reminded (0..1). */
   reminderAt: z.number().gt(0).lt(1).default(0.75),
+  /** After a missed deadline, the new expectation told to the customer is this far away. */
+  extensionSeconds: z.number().int().positive().default(86_400),
 });
+
+const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:mm');
 
 const DEFAULT_CATEGORIES = ['product_quality', 'service_attitude', 'price_billing', 'delivery_installation', 'after_sales_repair', 'other'];
 
 export const policySchema = z
   .object({
     timezone: z.string().default('UTC').refine(isTimeZone, 'unknown IANA time zone'),
+    /** Working time for deadlines; null counts every hour of every day. */
+    businessHours: z
+      .object({
+        days: z.array(z.number().int().min(1).max(7)).min(1).default([1, 2, 3, 4, 5]),
+        start: clockTime.default('09:00'),
+        end: clockTime.default('18:00'),
+      })
+      .refine((hours) => hours.start < hours.end, 'start must be before end')
+      .nullable()
+      .default(null),
+    /** Dates (YYYY-MM-DD, in `timezone`) on which no working time counts. */
+    holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/)).default([]),
     categories: z.array(z.string().regex(/^[a-z0-9_]+$/)).min(1).default(DEFAULT_CATEGORIES),
     severity: z
       .object({
@@ -26,8 +42,8 @@ export const policySchema = z
       })
       .prefault({}),
     deadlines: z.record(z.string(), deadlineSchema).default({
-      general: { firstResponseSeconds: 86_400, resolutionSeconds: 259_200, resultToCustomerSeconds: 86_400, reminderAt: 0.75 },
-      major: { firstResponseSeconds: 43_200, resolutionSeconds: 172_800, resultToCustomerSeconds: 86_400, reminderAt: 0.75 },
+      general: { firstResponseSeconds: 86_400, resolutionSeconds: 259_200, resultToCustomerSeconds: 86_400, reminderAt: 0.75, extensionSeconds: 86_400 },
+      major: { firstResponseSeconds: 43_200, resolutionSeconds: 172_800, resultToCustomerSeconds: 86_400, reminderAt: 0.75, extensionSeconds: 43_200 },
     }),
     intake: z
       .object({

@@ -7,6 +7,30 @@ import type { Db } from '../db/database.ts';
  * timers, never call an external API from here.
  */
 export interface CaseListener {
-  caseOpened?(trx: Db, event: { caseId: number; number: string; severity: string; at: Date }): Promise<void>;
+  caseOpened?(trx: Db, event: CaseOpenedEvent): Promise<void>;
   customerMessage?(trx: Db, event: { caseId: number; text: string; attachments: InboundAttachment[]; at: Date }): Promise<void>;
+  /** A deadline's reminder point passed (default 75% of the window) and it is not met yet. */
+  deadlineReminder?(trx: Db, event: DeadlineEvent): Promise<void>;
+  /** A deadline passed unmet: the case is marked breached and the customer told. */
+  deadlineBreached?(trx: Db, event: DeadlineEvent): Promise<void>;
+}
+
+export interface CaseOpenedEvent {
+  caseId: number;
+  number: string;
+  severity: string;
+  at: Date;
+  firstResponseDueAt: Date;
+  resolutionDueAt: Date;
+}
+
+export interface DeadlineEvent {
+  caseId: number;
+  number: string;
+  severity: string;
+  deadline: 'first_response' | 'resolution';
+  dueAt: Date;
+  at: Date;
+  /** Set on a breach: the new expectation the customer was given. */
+  newExpectation?: Date;
 }

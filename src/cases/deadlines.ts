@@ -1,23 +1,26 @@
 import type { Policy } from '../policy.ts';
+import { addWorkingTime, calendarOf } from '../sla/business-calendar.ts';
 
 export interface CaseDeadlines {
   firstResponseDueAt: Date;
   resolutionDueAt: Date;
-  /** The promised response time, in whole hours, for the customer-facing text. */
+  /** The promised response time, in whole hours of working time, for the customer-facing text. */
   responseHours: number;
 }
 
-/** Deadlines of a case opened at `openedAt` with `severity`, from the policy table. */
+/** Deadlines of a case opened at `openedAt` with `severity`, from the policy table and working hours. */
 export function computeDeadlines(openedAt: Date, severity: string, policy: Policy): CaseDeadlines {
-  const table = policy.deadlines[severity];
-  if (!table) throw new Error(`no deadlines configured for severity "${severity}"`);
+  const table = deadlineTable(severity, policy);
+  const calendar = calendarOf(policy);
   return {
-    firstResponseDueAt: addSeconds(openedAt, table.firstResponseSeconds),
-    resolutionDueAt: addSeconds(openedAt, table.resolutionSeconds),
+    firstResponseDueAt: addWorkingTime(openedAt, table.firstResponseSeconds, calendar),
+    resolutionDueAt: addWorkingTime(openedAt, table.resolutionSeconds, calendar),
     responseHours: Math.max(1, Math.round(table.firstResponseSeconds / 3600)),
   };
 }
 
-function addSeconds(date: Date, seconds: number): Date {
-  return new Date(date.getTime() + seconds * 1000);
+export function deadlineTable(severity: string, policy: Policy): Policy['deadlines'][string] {
+  const table = policy.deadlines[severity];
+  if (!table) throw new Error(`no deadlines configured for severity "${severity}"`);
+  return table;
 }

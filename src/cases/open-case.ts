@@ -11,6 +11,7 @@ export interface OpenedCase {
   number: string;
   severity: string;
   firstResponseDueAt: Date;
+  resolutionDueAt: Date;
   responseHours: number;
 }
 
@@ -60,6 +61,7 @@ export async function openCase(
     opened_via: input.openedVia,
     first_response_due_at: deadlines.firstResponseDueAt,
     resolution_due_at: deadlines.resolutionDueAt,
+    resolution_window_started_at: now,
     created_at: now,
     updated_at: now,
   });
@@ -72,5 +74,12 @@ export async function openCase(
     to: 'new',
     details: { severity: assessment.severity, severityReasons: assessment.reasons, openedVia: input.openedVia, channel: customer.channel },
   });
-  return { id: row.id, number, severity: assessment.severity, firstResponseDueAt: deadlines.firstResponseDueAt, responseHours: deadlines.responseHours };
+  return {
+    id: row.id,
+    number,
+    severity: assessment.severity,
+    firstResponseDueAt: deadlines.firstResponseDueAt,
+    resolutionDueAt: deadlines.resolutionDueAt,
+    responseHours: deadlines.responseHours,
+  };
 }

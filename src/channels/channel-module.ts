@@ -5,6 +5,7 @@ import type { PromptCatalog } from '../conversation/prompt-catalog.ts';
 import type { DatabaseHandle, Db } from '../db/database.ts';
 import type { ConversationService } from '../inbound/conversation.service.ts';
 import type { Timers } from '../jobs/timers.ts';
+import type { DeadlineService } from '../sla/deadline.service.ts';
 import type { Logger } from '../logger.ts';
 import type { Policy } from '../policy.ts';
 import type { OutboxSender } from './contract.ts';
@@ -17,6 +18,8 @@ export interface AppContext {
   database: DatabaseHandle;
   db: Db;
   conversations: ConversationService;
+  /** Deadline clock operations for staff actions (pause, resume, severity change, reopen). */
+  deadlines: DeadlineService;
   timers: Timers;
   logger: Logger;
   clock: () => Date;

@@ -49,6 +49,18 @@ export interface CasesTable {
   closed_at: Date | null;
   created_at: CreatedAt;
   updated_at: Timestamp;
+  sla_paused_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  resolution_window_started_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  first_response_breached_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  resolution_breached_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+export interface CaseDeadlineMarksTable {
+  case_id: number;
+  deadline: string;
+  stage: string;
+  due_at: Date | string;
+  marked_at: CreatedAt;
 }
 
 export interface CaseEventsTable {
@@ -119,6 +131,7 @@ export interface Database {
   customers: CustomersTable;
   cases: CasesTable;
   case_events: CaseEventsTable;
+  case_deadline_marks: CaseDeadlineMarksTable;
   case_messages: CaseMessagesTable;
   attachments: AttachmentsTable;
   inbound_deliveries: InboundDeliveriesTable;

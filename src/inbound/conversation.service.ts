@@ -94,7 +94,14 @@ export class ConversationService {
           case 'open-case': {
             const opened = await openCase(trx, { customer: { ...customer, locale: state.locale }, draft: effect.draft, openedVia: effect.openedVia, now, policy });
             for (const listener of this.deps.caseListeners) {
-              await listener.caseOpened?.(trx, { caseId: opened.id, number: opened.number, severity: opened.severity, at: now });
+              await listener.caseOpened?.(trx, {
+                caseId: opened.id,
+                number: opened.number,
+                severity: opened.severity,
+                at: now,
+                firstResponseDueAt: opened.firstResponseDueAt,
+                resolutionDueAt: opened.resolutionDueAt,
+              });
             }
             this.deps.logger.info({ caseId: opened.id, caseNumber: opened.number, severity: opened.severity, channel: customer.channel }, 'case opened');
             events.push({
