@@ -12,11 +12,12 @@ import { markCustomerAnswered } from './staff.repository.ts';
 export async function customerWrote(
   trx: Db,
   desk: StaffDesk,
-  event: { caseId: number; customerId?: number; text: string; attachments: InboundAttachment[]; at: Date },
+  event: { caseId: number; text: string; attachments: InboundAttachment[]; at: Date },
 ): Promise<void> {
   await desk.publish(trx, event.caseId, { type: 'customer-wrote', text: event.text, attachmentIds: event.attachments.map((a) => a.id) });
-  if (await markCustomerAnswered(trx, event.caseId, event.at)) {
-    const actor = event.customerId ? `customer:${event.customerId}` : 'customer';
+  const customerId = await markCustomerAnswered(trx, event.caseId, event.at);
+  if (customerId !== undefined) {
+    const actor = `customer:${customerId}`;
     await appendCaseEvent(trx, { caseId: event.caseId, at: event.at, actor, action: 'customer_answered' });
     await appendCaseEvent(trx, { caseId: event.caseId, at: event.at, actor, action: 'status_changed', from: 'awaiting_customer', to: 'in_progress' });
     await desk.publish(trx, event.caseId, { type: 'case-changed' });

@@ -37,16 +37,16 @@ export async function markFirstResponse(db: Db, caseId: number, at: Date): Promi
   return row !== undefined;
 }
 
-/** A customer's message on a case that waited for them: back to in_progress. True when it changed. */
-export async function markCustomerAnswered(db: Db, caseId: number, at: Date): Promise<boolean> {
+/** A customer's message on a case that waited for them: back to in_progress. Returns the customer id when it changed. */
+export async function markCustomerAnswered(db: Db, caseId: number, at: Date): Promise<number | undefined> {
   const row = await db
     .updateTable('cases')
     .set({ status: 'in_progress', updated_at: at })
     .where('id', '=', caseId)
     .where('status', '=', 'awaiting_customer')
-    .returning('id')
+    .returning('customer_id')
     .executeTakeFirst();
-  return row !== undefined;
+  return row?.customer_id;
 }
 
 /** Serialises auto-assignment within a team until the transaction ends. */
