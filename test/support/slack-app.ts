@@ -25,10 +25,11 @@ export interface SlackTestRig {
  * recording fake: staff are the members of #cases (two agents and a
  * supervisor), supervisors the members of #supervisors.
  */
-export async function startSlackRig(routing: unknown, env: Record<string, string> = {}): Promise<SlackTestRig> {
+export async function startSlackRig(routing: unknown, env: Record<string, string> = {}, prepare?: (fake: SlackApiFake) => void): Promise<SlackTestRig> {
   const fake = await SlackApiFake.start();
   fake.members = { [CASES]: [AGENT, AGENT_2, SUPERVISOR], [SUPERVISORS]: [SUPERVISOR] };
   fake.displayNames = { [AGENT]: 'Agent One', [AGENT_2]: 'Agent Two', [SUPERVISOR]: 'Sue Pervisor' };
+  prepare?.(fake);
   const dir = mkdtempSync(join(tmpdir(), 'hearken-slack-'));
   const routingFile = join(dir, 'routing.json');
   writeFileSync(routingFile, JSON.stringify(routing));
