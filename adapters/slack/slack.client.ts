@@ -11,9 +11,14 @@ export function createSlackClient(token: string, apiUrl: string | undefined, log
   return new webApi.WebClient(token, { ...slackClientOptions(apiUrl), logger });
 }
 
+/** SLACK_API_URL as the Web API client wants it (with a trailing slash), if set. */
+export function slackApiBase(apiUrl: string | undefined): { slackApiUrl?: string } {
+  return apiUrl ? { slackApiUrl: apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/` } : {};
+}
+
 export function slackClientOptions(apiUrl: string | undefined) {
   return {
-    ...(apiUrl ? { slackApiUrl: apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/` } : {}),
+    ...slackApiBase(apiUrl),
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
     timeout: 15_000,

@@ -7,7 +7,7 @@ import { staffDeliveryListener } from '../../src/staff/delivery-reported.ts';
 import { routeNewCase } from '../../src/staff/route-new-case.ts';
 import { loadRouting, type Routing } from '../../src/staff/routing.ts';
 import type { StaffDeps } from '../../src/staff/staff-action.ts';
-import { boltLogger, classifySlackError, createSlackClient, slackClientOptions, SlackHealth, type SlackClient } from './slack.client.ts';
+import { boltLogger, classifySlackError, createSlackClient, slackApiBase, slackClientOptions, SlackHealth, type SlackClient } from './slack.client.ts';
 import { registerCommand } from './slack.command.ts';
 import type { SlackContext } from './slack.context.ts';
 import { SlackDesk } from './slack.desk.ts';
@@ -77,7 +77,12 @@ export async function createSlackModule(ctx: AppContext): Promise<ChannelModule 
 
   const router = socketMode ? undefined : express.Router();
   const receiver: Receiver = socketMode
-    ? new SocketModeReceiver({ appToken: config.SLACK_APP_TOKEN!, logger: sdkLogger, installerOptions: { clientOptions: slackClientOptions(config.SLACK_API_URL) } })
+    ? new SocketModeReceiver({
+        appToken: config.SLACK_APP_TOKEN!,
+        logger: sdkLogger,
+        // The socket client keeps its own retry policy: it must keep reconnecting.
+        installerOptions: { clientOptions: slackApiBase(config.SLACK_API_URL) },
+      })
     : new ExpressReceiver({ signingSecret: config.SLACK_SIGNING_SECRET!, router, logger: sdkLogger, endpoints: '/slack/events' });
   const bolt = new App({ receiver, authorize: cachedAuthorize(client, token), logger: sdkLogger, clientOptions: slackClientOptions(config.SLACK_API_URL) });
   bolt.error(async (error) => {
@@ -103,8 +108,14 @@ export async function createSlackModule(ctx: AppContext): Promise<ChannelModule 
     },
     async start() {
       if (socketMode) {
-        // A Slack outage at start must not stop the rest of the app; the client keeps reconnecting.
-        await bolt.start().catch((error: Error) => health.problem('socket', classifySlackError(error).code));
+        // Not awaited: a Slack outage at start must not hold up or stop the rest of the app; the client keeps reconnecting.
+        void bolt.start().then(
+          () => {
+            health.ok('socket');
+            logger.info({ component: 'slack' }, 'Slack Socket Mode connected');
+          },
+          (error: Error) => health.problem('socket', classifySlackError(error).code),
+        );
       }
       void checkWorkspace(client, health, routing, config.SLACK_SUPERVISORS_CHANNEL, logger, socketMode);
     },
@@ -137,7 +148,9 @@ async function checkWorkspace(client: SlackClient, health: SlackHealth, routing:
     health.ok('auth');
     logger.info({ component: 'slack', botUserId: auth.user_id, team: auth.team_id, mode: socketMode ? 'socket' : 'http' }, 'Slack desk ready');
   } catch (error) {
-    health.problem('auth', classifySlackError(error).code);
+    const failure = classifySlackError(error);
+    if (failure.setup) health.problem('auth', failure.code);
+    else logger.warn({ component: 'slack', code: failure.code }, 'Slack unreachable at start; will keep trying through the outbox');
     return;
   }
   const channels = new Set([routing.defaultChannel!, ...Object.values(routing.teams).flatMap((t) => (t.channel ? [t.channel] : [])), ...routing.rules.flatMap((r) => (r.channel ? [r.channel] : []))]);
@@ -149,7 +162,9 @@ async function checkWorkspace(client: SlackClient, health: SlackHealth, routing:
       else if (info.channel && info.channel.is_member === false) health.problem(channel, 'not_in_channel');
       else health.ok(channel);
     } catch (error) {
-      health.problem(channel, classifySlackError(error).code);
+      const failure = classifySlackError(error);
+      if (failure.setup) health.problem(channel, failure.code);
+      else logger.warn({ component: 'slack', channel, code: failure.code }, 'could not check Slack channel at start');
     }
   }
 }

@@ -32,18 +32,8 @@ export class SlackDriver {
 
   /** An Events API callback; returns the event_id used. */
   async event(event: Record<string, unknown>, options: SignOptions & { eventId?: string } = {}): Promise<{ response: Response; eventId: string }> {
-    const eventId = options.eventId ?? `Ev${randomUUID().replace(/-/g, '').slice(0, 12).toUpperCase()}`;
-    const envelope = {
-      token: 'legacy',
-      team_id: 'T0TEAM001',
-      api_app_id: 'A0APP0001',
-      type: 'event_callback',
-      event_id: eventId,
-      event_time: Math.floor(Date.now() / 1000),
-      authorizations: [{ team_id: 'T0TEAM001', user_id: 'U0BOT0001', is_bot: true }],
-      event,
-    };
-    return { response: await this.post(JSON.stringify(envelope), 'application/json', options), eventId };
+    const envelope = eventEnvelope(event, options.eventId);
+    return { response: await this.post(JSON.stringify(envelope), 'application/json', options), eventId: envelope.event_id };
   }
 
   /** A user writes in a thread. */
@@ -55,21 +45,8 @@ export class SlackDriver {
   }
 
   /** A button press on a message (the case card). */
-  async press(input: { user: string; actionId: string; value: string; channel: string; messageTs: string }, options: SignOptions = {}): Promise<Response> {
-    const payload = {
-      type: 'block_actions',
-      team: { id: 'T0TEAM001', domain: 'test' },
-      user: { id: input.user, username: input.user.toLowerCase(), team_id: 'T0TEAM001' },
-      api_app_id: 'A0APP0001',
-      token: 'legacy',
-      trigger_id: `trigger-${randomUUID()}`,
-      container: { type: 'message', message_ts: input.messageTs, channel_id: input.channel, is_ephemeral: false },
-      channel: { id: input.channel, name: 'cases' },
-      message: { type: 'message', ts: input.messageTs, text: 'card' },
-      response_url: 'https://hooks.invalid/actions',
-      actions: [{ type: 'button', action_id: input.actionId, block_id: 'case_actions', value: input.value, action_ts: `${Date.now() / 1000}` }],
-    };
-    return this.post(`payload=${encodeURIComponent(JSON.stringify(payload))}`, 'application/x-www-form-urlencoded', options);
+  async press(input: ButtonPress, options: SignOptions = {}): Promise<Response> {
+    return this.post(`payload=${encodeURIComponent(JSON.stringify(buttonPayload(input)))}`, 'application/x-www-form-urlencoded', options);
   }
 
   /**
@@ -115,4 +92,43 @@ export class SlackDriver {
     });
     return this.post(form.toString(), 'application/x-www-form-urlencoded', options);
   }
+}
+
+export interface ButtonPress {
+  user: string;
+  actionId: string;
+  value: string;
+  channel: string;
+  messageTs: string;
+}
+
+/** The Events API envelope Slack sends (over HTTP, or inside a Socket Mode `events_api` envelope). */
+export function eventEnvelope(event: Record<string, unknown>, eventId = `Ev${randomUUID().replace(/-/g, '').slice(0, 12).toUpperCase()}`) {
+  return {
+    token: 'legacy',
+    team_id: 'T0TEAM001',
+    api_app_id: 'A0APP0001',
+    type: 'event_callback',
+    event_id: eventId,
+    event_time: Math.floor(Date.now() / 1000),
+    authorizations: [{ team_id: 'T0TEAM001', user_id: 'U0BOT0001', is_bot: true }],
+    event,
+  };
+}
+
+/** The block_actions payload of a button press on a message. */
+export function buttonPayload(input: ButtonPress) {
+  return {
+    type: 'block_actions',
+    team: { id: 'T0TEAM001', domain: 'test' },
+    user: { id: input.user, username: input.user.toLowerCase(), team_id: 'T0TEAM001' },
+    api_app_id: 'A0APP0001',
+    token: 'legacy',
+    trigger_id: `trigger-${randomUUID()}`,
+    container: { type: 'message', message_ts: input.messageTs, channel_id: input.channel, is_ephemeral: false },
+    channel: { id: input.channel, name: 'cases' },
+    message: { type: 'message', ts: input.messageTs, text: 'card' },
+    response_url: 'https://hooks.invalid/actions',
+    actions: [{ type: 'button', action_id: input.actionId, block_id: 'case_actions', value: input.value, action_ts: `${Date.now() / 1000}` }],
+  };
 }

@@ -29,6 +29,8 @@ export class SlackApiFake {
   /** User-group members (usergroups.users.list). */
   groups: Record<string, string[]> = {};
   displayNames: Record<string, string> = {};
+  /** What apps.connections.open answers (Socket Mode). */
+  socketUrl = '';
   private readonly handlers: Handler[] = [];
   private ts = 1_700_000_000;
   private files = 0;
@@ -110,6 +112,8 @@ export class SlackApiFake {
 
   private answer(method: string, params: Record<string, any>): Record<string, unknown> {
     switch (method) {
+      case 'apps.connections.open':
+        return this.socketUrl ? { ok: true, url: this.socketUrl } : { ok: false, error: 'invalid_auth' };
       case 'auth.test':
         return { ok: true, user_id: 'U0BOT0001', bot_id: 'B0BOT0001', team_id: 'T0TEAM001', team: 'Test' };
       case 'chat.postMessage': {
