@@ -83,10 +83,19 @@ export async function createSlackModule(ctx: AppContext): Promise<ChannelModule 
         // The socket client keeps its own retry policy: it must keep reconnecting.
         installerOptions: { clientOptions: slackApiBase(config.SLACK_API_URL) },
       })
-    : new ExpressReceiver({ signingSecret: config.SLACK_SIGNING_SECRET!, router, logger: sdkLogger, endpoints: '/slack/events' });
+    : new ExpressReceiver({
+        signingSecret: config.SLACK_SIGNING_SECRET!,
+        router,
+        logger: sdkLogger,
+        endpoints: '/slack/events',
+        // Answer Slack only once the change is committed: a failure answers 500 and Slack redelivers the event
+        // (deduplicated by event_id), instead of an acknowledged event being lost.
+        processBeforeResponse: true,
+      });
   const bolt = new App({ receiver, authorize: cachedAuthorize(client, token), logger: sdkLogger, clientOptions: slackClientOptions(config.SLACK_API_URL) });
   bolt.error(async (error) => {
     logger.error({ component: 'slack', err: { message: error.message, code: error.code } }, 'Slack listener failed');
+    throw error;
   });
   const slack: SlackContext = { deps, client, directory, logger, config };
   registerInteractions(bolt, slack);

@@ -6,6 +6,7 @@ import type { Logger } from '../../src/logger.ts';
 import { renderCard, renderSupervisorNotice } from './slack.card.ts';
 import { classifySlackError, isSlackError, type SlackClient, type SlackHealth } from './slack.client.ts';
 import type { SlackPayload } from './slack.desk.ts';
+import { ChannelPacer } from './slack.pacer.ts';
 import { loadCase, readAttachment, saveCardMessage, SLACK_OUTBOX_CHANNEL } from './slack.repository.ts';
 
 export interface SlackSenderDeps {
@@ -18,6 +19,7 @@ export interface SlackSenderDeps {
   defaultChannel: string;
   supervisorsChannel?: string;
   currency: string;
+  pacer?: ChannelPacer;
 }
 
 class CaseGoneError extends Error {}
@@ -40,8 +42,11 @@ class TargetError extends Error {
  */
 export class SlackSender implements OutboxSender<SlackPayload> {
   readonly channel = SLACK_OUTBOX_CHANNEL;
+  private readonly pacer: ChannelPacer;
 
-  constructor(private readonly deps: SlackSenderDeps) {}
+  constructor(private readonly deps: SlackSenderDeps) {
+    this.pacer = deps.pacer ?? new ChannelPacer();
+  }
 
   async send(_address: Record<string, unknown>, payload: SlackPayload): Promise<DeliveryResult> {
     try {
@@ -64,6 +69,7 @@ export class SlackSender implements OutboxSender<SlackPayload> {
         return (await this.card(payload.caseId, true)).ts;
       case 'thread': {
         const card = await this.card(payload.caseId, false);
+        await this.pacer.take(card.channel);
         const posted = await this.call(card.channel, () =>
           this.deps.client.chat.postMessage({ channel: card.channel, thread_ts: card.ts, text: payload.text, unfurl_links: false, unfurl_media: false }),
         );
@@ -84,6 +90,7 @@ export class SlackSender implements OutboxSender<SlackPayload> {
         const row = await loadCase(this.deps.db, payload.caseId);
         if (!channel || !row) return undefined;
         const notice = renderSupervisorNotice(row, payload.notice, { catalog: this.deps.catalog, currency: this.deps.currency });
+        await this.pacer.take(channel);
         const posted = await this.call(channel, () => this.deps.client.chat.postMessage({ channel, text: notice.text, blocks: notice.blocks as never }));
         return posted.ts;
       }
@@ -108,6 +115,7 @@ export class SlackSender implements OutboxSender<SlackPayload> {
     }
     const channel = row.slack_channel ?? this.deps.defaultChannel;
     const view = this.render(row);
+    await this.pacer.take(channel);
     const posted = await this.call(channel, () => this.deps.client.chat.postMessage({ channel, text: view.text, blocks: view.blocks as never, unfurl_links: false }));
     const ts = String(posted.ts);
     await saveCardMessage(this.deps.db, caseId, String(posted.channel ?? channel), ts);
@@ -123,6 +131,7 @@ export class SlackSender implements OutboxSender<SlackPayload> {
     const upload = await this.call('upload', () => client.files.getUploadURLExternal({ filename: attachment.fileName, length: content.length }));
     const response = await fetch(String(upload.upload_url), { method: 'POST', body: content, headers: { 'content-type': attachment.mimeType } });
     if (!response.ok) throw new TargetError('upload', Object.assign(new Error('upload refused'), { code: `upload_http_${response.status}` }));
+    await this.pacer.take(card.channel);
     await this.call(card.channel, () =>
       client.files.completeUploadExternal({
         files: [{ id: String(upload.file_id), title: attachment.fileName }],

@@ -171,6 +171,11 @@ describe('staff work a case in its Slack thread, end to end', () => {
       'awaiting_customer→in_progress',
       'in_progress→resolved',
     ]);
+    // The internal note never reached the customer's channel.
+    const delivered = await db().selectFrom('webchat_messages').select('payload').where('direction', '=', 'out').execute();
+    expect(delivered.length).toBeGreaterThan(10);
+    expect(JSON.stringify(delivered)).not.toContain('thermostat. Do not promise');
+    expect(JSON.stringify(delivered)).not.toContain('Warehouse');
     // Logs carry ids and codes, never the customer's words or contact.
     const logText = JSON.stringify(rig.app.logs);
     for (const secret of ['13800138000', 'Alice Example', 'heater caught fire', 'HX-200', 'thermostat']) expect(logText).not.toContain(secret);

@@ -149,6 +149,31 @@ describe('Slack desk operations', () => {
     expect(buttonIds(card.blocks)).toContain('case_resolve');
   });
 
+  it('sends a rejected remedy back to its owner and tells the customer nothing', async () => {
+    const chat = await WebchatClient.open(rig.app.url);
+    const number = await quickCaseOnWebchat(chat, 'other');
+    const row = await cardOf(number);
+    expect(await submit(AGENT, 'case_severity_view', row.id, { severity: { type: 'static_select', selected_option: { value: 'major' } } })).toBeUndefined();
+    const proposed = await submit(AGENT, 'case_resolve_view', row.id, {
+      summary: { type: 'plain_text_input', value: 'We will refund the delivery fee.' },
+      remedy: { type: 'static_select', selected_option: { value: 'refund' } },
+      amount: { type: 'plain_text_input', value: '20' },
+      determination: { type: 'radio_buttons', selected_option: { value: 'responsible' } },
+      root_cause: { type: 'static_select', selected_option: { value: 'logistics' } },
+    });
+    expect(proposed).toBeUndefined();
+    expect(await caseRow(number)).toMatchObject({ remedy_approval: 'pending', status: 'in_progress', owner: AGENT });
+    const blocked = await submit(AGENT, 'case_request_info_view', row.id, { question: { type: 'plain_text_input', value: 'Anything else?' } });
+    expect(blocked?.errors.question).toContain("awaits a supervisor's approval");
+
+    await press(SUPERVISOR, 'case_reject', row);
+    await until(async () => (await caseRow(number)).remedy_approval === 'rejected', 'rejected');
+    expect(await caseRow(number)).toMatchObject({ status: 'in_progress', remedy_decided_by: SUPERVISOR, resolved_at: null });
+    await rig.fake.waitFor('chat.postMessage', (p) => p.thread_ts === row.slack_ts && String(p.text).includes(`Remedy rejected by <@${SUPERVISOR}>. <@${AGENT}>, please revise`));
+    expect((await actions(row.id)).map((e) => e.action)).toEqual(expect.arrayContaining(['resolution_proposed', 'remedy_rejected']));
+    expect(await chat.fetch(0)).toEqual([]);
+  });
+
   it('marks a reply that could not be delivered with ✗ and says so in the thread', async () => {
     const number = await quickCaseOnWebchat(await WebchatClient.open(rig.app.url), 'other');
     const row = await cardOf(number);
