@@ -113,6 +113,7 @@ export class SlackHealth {
 }
 
 function describeProblem(scope: string, code: string): string {
+  if (scope === 'api') return `the Slack Web API is failing (${code}); messages wait in the outbox and are retried`;
   if (code === 'is_archived' || code === 'channel_is_archived') return `channel ${scope} is archived: unarchive it or route cases elsewhere (SLACK_ROUTING_FILE, SLACK_CASES_CHANNEL)`;
   if (code === 'not_in_channel') return `the bot is not a member of channel ${scope}: invite it there (/invite @hearken)`;
   if (code === 'channel_not_found') return `channel ${scope} not found: a wrong id, or a private channel the bot was not invited to`;

@@ -155,11 +155,11 @@ async function checkWorkspace(client: SlackClient, health: SlackHealth, routing:
   try {
     const auth = await client.auth.test();
     health.ok('auth');
+    health.ok('api');
     logger.info({ component: 'slack', botUserId: auth.user_id, team: auth.team_id, mode: socketMode ? 'socket' : 'http' }, 'Slack desk ready');
   } catch (error) {
     const failure = classifySlackError(error);
-    if (failure.setup) health.problem('auth', failure.code);
-    else logger.warn({ component: 'slack', code: failure.code }, 'Slack unreachable at start; will keep trying through the outbox');
+    health.problem(failure.setup ? 'auth' : 'api', failure.code);
     return;
   }
   const channels = new Set([routing.defaultChannel!, ...Object.values(routing.teams).flatMap((t) => (t.channel ? [t.channel] : [])), ...routing.rules.flatMap((r) => (r.channel ? [r.channel] : []))]);

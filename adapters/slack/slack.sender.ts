@@ -57,6 +57,7 @@ export class SlackSender implements OutboxSender<SlackPayload> {
       const cause = error instanceof TargetError ? error.cause : error;
       const failure = cause instanceof CaseGoneError ? { code: 'case_not_found', permanent: true, setup: false } : classifySlackError(cause);
       if (failure.setup) this.deps.health.problem(failure.code.startsWith('missing_scope') ? 'auth' : scope, failure.code);
+      else if (!failure.permanent && failure.code !== 'ratelimited') this.deps.health.problem('api', failure.code);
       this.deps.logger.warn({ component: 'slack', kind: payload.kind, caseId: payload.caseId, scope, code: failure.code }, 'Slack delivery failed');
       const retryAfterMs = 'retryAfterMs' in failure ? failure.retryAfterMs : undefined;
       return { ok: false, permanent: failure.permanent, error: failure.code, ...(retryAfterMs ? { retryAfterMs } : {}) };
@@ -151,6 +152,7 @@ export class SlackSender implements OutboxSender<SlackPayload> {
     try {
       const result = await run();
       this.deps.health.ok(scope);
+      this.deps.health.ok('api');
       return result;
     } catch (error) {
       throw new TargetError(scope, error);
