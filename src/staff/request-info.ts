@@ -1,8 +1,7 @@
 import { localeOf, signature, tellCustomer } from './customer-notice.ts';
-import type { StaffActor } from './staff-actor.ts';
+import { actorRef, type StaffActor } from './staff-actor.ts';
 import { changeCase, isOpen, refuse, staffAction, type StaffDeps, type StaffResult } from './staff-action.ts';
 import { appendStaffMessage } from './staff.repository.ts';
-import { actorRef } from './staff-actor.ts';
 
 /** Asks the customer a question on their channel; the case waits for them (awaiting_customer). */
 export async function requestInfo(
