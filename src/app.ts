@@ -80,13 +80,16 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
 
   const senders = new Map<string, OutboxSender>();
   for (const module of modules) if (module.sender) senders.set(module.sender.channel, module.sender);
-  outbox = new OutboxWorker(db, senders, logger, { pollMs: config.OUTBOX_POLL_MS });
+  const listeners = modules.flatMap((m) => (m.deliveryListener ? [m.deliveryListener] : []));
+  outbox = new OutboxWorker(db, senders, logger, { pollMs: config.OUTBOX_POLL_MS, listeners });
 
   const app = createHttpApp();
   app.get('/healthz', async (_req, res) => {
+    // A channel's platform problem (archived Slack channel, revoked token) shows here without failing the check.
+    const channels = Object.fromEntries(modules.map((m) => [m.name, m.lastError?.() ?? 'ok']));
     try {
       await sql`SELECT 1`.execute(db);
-      res.json({ status: 'ok', database: 'ok' });
+      res.json({ status: 'ok', database: 'ok', channels });
     } catch {
       res.status(503).json({ status: 'unavailable', database: 'unreachable' });
     }

@@ -49,6 +49,17 @@ const envSchema = z.object({
   SLACK_API_URL: optionalUrl,
   SLACK_CASES_CHANNEL: optionalString,
   SLACK_SUPERVISORS_CHANNEL: optionalString,
+  /** Staff (may act on cases): members of this channel (default SLACK_CASES_CHANNEL) and of this user group. */
+  SLACK_STAFF_CHANNEL: optionalString,
+  SLACK_STAFF_GROUP: optionalString,
+  /** Supervisors (approve remedies, lower a major severity): members of SLACK_SUPERVISORS_CHANNEL and of this user group. */
+  SLACK_SUPERVISORS_GROUP: optionalString,
+  /** Routing rules, teams and resolution options (category/severity → channel, team). */
+  SLACK_ROUTING_FILE: z.string().default('./config/routing.json'),
+  /** A staff reply reaches the customer signed with the agent's Slack display name, or with the company's. */
+  SLACK_REPLY_ATTRIBUTION: z.enum(['agent', 'company']).default('agent'),
+  /** How long staff/supervisor membership looked up in Slack is trusted, in seconds. */
+  SLACK_ROLE_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
 });
 
 export type Config = Readonly<z.infer<typeof envSchema>>;

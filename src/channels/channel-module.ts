@@ -7,6 +7,7 @@ import type { ConversationService } from '../inbound/conversation.service.ts';
 import type { Timers } from '../jobs/timers.ts';
 import type { DeadlineService } from '../sla/deadline.service.ts';
 import type { Logger } from '../logger.ts';
+import type { DeliveryListener } from '../outbox/delivery-listener.ts';
 import type { Policy } from '../policy.ts';
 import type { OutboxSender } from './contract.ts';
 
@@ -36,6 +37,8 @@ export interface ChannelModule {
   readonly name: string;
   readonly sender?: OutboxSender;
   readonly caseListener?: CaseListener;
+  /** Told the final outcome of outbox rows whose `report.to` is its name. */
+  readonly deliveryListener?: DeliveryListener;
   mount?(app: Express): void;
   start?(): Promise<void>;
   stop?(): Promise<void>;

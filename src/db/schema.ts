@@ -49,6 +49,25 @@ export interface CasesTable {
   closed_at: Date | null;
   created_at: CreatedAt;
   updated_at: Timestamp;
+  /** Staff resolution (2026-11-22T0100_slack). */
+  determination: ColumnType<string | null, string | null | undefined, string | null>;
+  root_cause: ColumnType<string | null, string | null | undefined, string | null>;
+  resolution_summary: ColumnType<string | null, string | null | undefined, string | null>;
+  remedy: ColumnType<string | null, string | null | undefined, string | null>;
+  /** numeric(12,2): both drivers return it as a string. */
+  remedy_amount: ColumnType<string | null, string | number | null | undefined, string | number | null>;
+  /** null (none needed) | pending | approved | rejected */
+  remedy_approval: ColumnType<string | null, string | null | undefined, string | null>;
+  remedy_decided_by: ColumnType<string | null, string | null | undefined, string | null>;
+  remedy_decided_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** null | mediation | legal: a flag, not a status. */
+  escalation: ColumnType<string | null, string | null | undefined, string | null>;
+  escalation_reason: ColumnType<string | null, string | null | undefined, string | null>;
+  escalated_by: ColumnType<string | null, string | null | undefined, string | null>;
+  escalated_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** The case card: channel id and message ts (the thread). */
+  slack_channel: ColumnType<string | null, string | null | undefined, string | null>;
+  slack_ts: ColumnType<string | null, string | null | undefined, string | null>;
   sla_paused_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   resolution_window_started_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   first_response_breached_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
@@ -81,6 +100,8 @@ export interface CaseMessagesTable {
   author: string | null;
   body: string;
   attachments: JSONColumnType<Array<Record<string, unknown>>>;
+  /** Staff notes that never reach the customer. */
+  internal: ColumnType<boolean, boolean | undefined, boolean>;
   created_at: CreatedAt;
 }
 
@@ -117,6 +138,8 @@ export interface OutboxTable {
   last_error: string | null;
   created_at: CreatedAt;
   sent_at: Date | null;
+  /** Where the final outcome is reported (`{ to: <DeliveryListener name>, ... }`), or null. */
+  report: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
 }
 
 export interface WebchatMessagesTable {

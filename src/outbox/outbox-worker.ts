@@ -3,6 +3,7 @@ import { appendCaseEvent } from '../cases/case.repository.ts';
 import type { Db } from '../db/database.ts';
 import type { OutboxRow } from '../db/schema.ts';
 import type { Logger } from '../logger.ts';
+import type { DeliveryListener, DeliveryOutcome } from './delivery-listener.ts';
 import { claimDue, markFailed, markRetry, markSent, release } from './outbox.repository.ts';
 
 export interface OutboxWorkerOptions {
@@ -10,6 +11,8 @@ export interface OutboxWorkerOptions {
   leaseSeconds?: number;
   maxAttempts?: number;
   batchSize?: number;
+  /** Told the final outcome of rows that carry a `report` (see DeliveryListener). */
+  listeners?: DeliveryListener[];
 }
 
 export interface OutboxStats {
@@ -93,7 +96,7 @@ export class OutboxWorker {
   }
 
   private async deliverConversation(rows: OutboxRow[]): Promise<void> {
-    const sent: number[] = [];
+    const sent: OutboxRow[] = [];
     for (let index = 0; index < rows.length; index += 1) {
       const row = rows[index]!;
       const sender = this.senders.get(row.channel);
@@ -101,11 +104,10 @@ export class OutboxWorker {
         ? await sender.send(row.address, row.payload).catch((error: Error) => ({ ok: false as const, permanent: false, error: error.message }))
         : { ok: false, permanent: false, error: `channel ${row.channel} is not configured` };
       if (result.ok) {
-        sent.push(row.id);
+        sent.push(row);
         continue;
       }
-      await markSent(this.db, sent);
-      this.stats.sent += sent.length;
+      await this.recordSent(sent);
       await release(this.db, rows.slice(index + 1).map((r) => r.id));
       const maxAttempts = this.options.maxAttempts ?? 12;
       if (result.permanent || row.attempts >= maxAttempts) {
@@ -118,14 +120,52 @@ export class OutboxWorker {
       }
       return;
     }
-    await markSent(this.db, sent);
-    this.stats.sent += sent.length;
+    await this.recordSent(sent);
+  }
+
+  private async recordSent(rows: OutboxRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    const ids = rows.map((r) => r.id);
+    const reported = rows.filter((r) => r.report !== null);
+    if (reported.length === 0) await markSent(this.db, ids);
+    else await this.recordWithReports((trx) => markSent(trx, ids), reported.map((row) => ({ row, ok: true })));
+    this.stats.sent += rows.length;
+  }
+
+  /**
+   * Records an outcome and its reports in one transaction. A failing listener
+   * must not undo the outcome (the message did go out, or did fail): the
+   * outcome is then recorded alone and the report is lost, logged.
+   */
+  private async recordWithReports(record: (trx: Db) => Promise<void>, outcomes: Array<{ row: OutboxRow; ok: boolean; error?: string }>): Promise<void> {
+    try {
+      await this.db.transaction().execute(async (trx) => {
+        await record(trx);
+        for (const { row, ok, error } of outcomes) await this.report(trx, row, ok, error);
+      });
+    } catch (failure) {
+      this.logger.error({ outboxIds: outcomes.map((o) => o.row.id), err: { message: (failure as Error).message } }, 'delivery report failed; outcome recorded without it');
+      await this.db.transaction().execute(record);
+    }
+  }
+
+  private async report(trx: Db, row: OutboxRow, ok: boolean, error?: string): Promise<void> {
+    const report = row.report!;
+    const listener = this.options.listeners?.find((l) => l.name === report.to);
+    if (!listener) {
+      this.logger.warn({ outboxId: row.id, to: String(report.to) }, 'no listener for delivery report');
+      return;
+    }
+    const outcome: DeliveryOutcome = { outboxId: row.id, caseId: row.case_id, customerId: row.customer_id, channel: row.channel, ok, at: new Date(), report };
+    if (error !== undefined) outcome.error = error;
+    await listener.reported(trx, outcome);
   }
 
   private async fail(row: OutboxRow, error: string): Promise<void> {
     this.stats.failed += 1;
     this.logger.error({ outboxId: row.id, channel: row.channel, caseId: row.case_id, error }, 'delivery failed permanently');
-    await this.db.transaction().execute(async (trx) => {
+    const outcomes = row.report !== null ? [{ row, ok: false, error }] : [];
+    await this.recordWithReports(async (trx) => {
       await markFailed(trx, row.id, error);
       if (row.case_id !== null) {
         await appendCaseEvent(trx, {
@@ -136,7 +176,7 @@ export class OutboxWorker {
           details: { channel: row.channel, outboxId: row.id, error: error.slice(0, 200) },
         });
       }
-    });
+    }, outcomes);
   }
 }
 

@@ -9,6 +9,8 @@ export interface NewOutboxMessage {
   conversationKey: string;
   address: Record<string, unknown>;
   payload: Record<string, unknown>;
+  /** Ask for the final outcome to be reported to the DeliveryListener named `to`. */
+  report?: { to: string } & Record<string, unknown>;
 }
 
 export async function enqueueOutbound(db: Db, messages: NewOutboxMessage[]): Promise<void> {
@@ -23,6 +25,7 @@ export async function enqueueOutbound(db: Db, messages: NewOutboxMessage[]): Pro
         conversation_key: m.conversationKey,
         address: JSON.stringify(m.address),
         payload: JSON.stringify(m.payload),
+        report: m.report ? JSON.stringify(m.report) : null,
       })),
     )
     .execute();

@@ -1,0 +1,155 @@
+import { maskContact } from '../../src/cases/mask-contact.ts';
+import type { PromptCatalog } from '../../src/conversation/prompt-catalog.ts';
+import type { CaseRow } from '../../src/db/schema.ts';
+import { isOpen } from '../../src/staff/staff-action.ts';
+import { escapeMrkdwn } from './slack.reply-rule.ts';
+
+/** Block Kit for staff. Staff-facing labels are English; customer text is escaped. */
+
+export const ACTIONS = {
+  claim: 'case_claim',
+  assign: 'case_assign',
+  severity: 'case_severity',
+  requestInfo: 'case_request_info',
+  resolve: 'case_resolve',
+  escalate: 'case_escalate',
+  reopen: 'case_reopen',
+  approve: 'case_approve',
+  reject: 'case_reject',
+} as const;
+
+export const STATUS_LABELS: Record<string, string> = {
+  new: 'New',
+  assigned: 'Assigned',
+  in_progress: 'In progress',
+  awaiting_customer: 'Awaiting customer',
+  resolved: 'Resolved',
+  closed: 'Closed',
+  reopened: 'Reopened',
+};
+
+export type Block = Record<string, unknown>;
+
+const mrkdwn = (text: string) => ({ type: 'mrkdwn', text });
+const plain = (text: string) => ({ type: 'plain_text', text, emoji: true });
+const button = (text: string, actionId: string, caseId: number, style?: 'primary' | 'danger') => ({
+  type: 'button',
+  text: plain(text),
+  action_id: actionId,
+  value: String(caseId),
+  ...(style ? { style } : {}),
+});
+
+export function slackDate(value: Date | string | null): string {
+  if (value === null) return '—';
+  const date = new Date(value);
+  return `<!date^${Math.floor(date.getTime() / 1000)}^{date_short_pretty} {time}|${date.toISOString().slice(0, 16).replace('T', ' ')} UTC>`;
+}
+
+export function categoryLabel(catalog: PromptCatalog, category: string | null): string {
+  return category ? catalog.optionLabel('en', 'category', category) : 'Uncategorised';
+}
+
+export function remedyLabel(catalog: PromptCatalog, remedy: string | null, amount: string | null, currency: string): string {
+  if (!remedy || remedy === 'none') return 'none';
+  return `${catalog.optionLabel('en', 'desiredResolution', remedy)}${amount ? ` ${amount}${currency ? ` ${currency}` : ''}` : ''}`;
+}
+
+/** One line per case, for lists. */
+export function caseLine(row: CaseRow, catalog: PromptCatalog): string {
+  const owner = row.owner ? `<@${row.owner}>` : '_unassigned_';
+  return `• *${row.number}* · ${row.severity} · ${STATUS_LABELS[row.status] ?? row.status} · ${owner} · ${categoryLabel(catalog, row.category)} · resolve by ${slackDate(row.resolution_due_at)}`;
+}
+
+/** The case card: what staff need to pick up the case, with the buttons its state allows. */
+export function renderCard(row: CaseRow, options: { catalog: PromptCatalog; currency: string; now: Date }): { text: string; blocks: Block[] } {
+  const { catalog } = options;
+  const status = STATUS_LABELS[row.status] ?? row.status;
+  const summary = row.description ? truncate(row.description, 600) : '(no description: the customer asked for a person)';
+  const responded = row.first_responded_at ? `\n:white_check_mark: answered ${slackDate(row.first_responded_at)}` : '';
+  const late = (due: Date | string) => (isOpen(row.status) && new Date(due).getTime() < options.now.getTime() ? ' :red_circle: *late*' : '');
+  const blocks: Block[] = [
+    { type: 'header', text: plain(`${row.number} · ${row.severity.toUpperCase()}`) },
+    { type: 'section', text: mrkdwn(`*Summary*\n${escapeMrkdwn(summary)}`) },
+    {
+      type: 'section',
+      fields: [
+        mrkdwn(`*Status*\n${status}`),
+        mrkdwn(`*Severity*\n${row.severity}`),
+        mrkdwn(`*Category*\n${escapeMrkdwn(categoryLabel(catalog, row.category))}`),
+        mrkdwn(`*Owner*\n${row.owner ? `<@${row.owner}>` : '_unassigned_'}`),
+        mrkdwn(`*Team*\n${row.team ?? '—'}`),
+        mrkdwn(`*Customer channel*\n${row.channel}`),
+        mrkdwn(`*Contact*\n${maskContact({ phone: row.contact_phone, email: row.contact_email }) ?? '—'}`),
+        mrkdwn(`*Customer wants*\n${row.desired_resolution ? escapeMrkdwn(catalog.optionLabel('en', 'desiredResolution', row.desired_resolution)) : '—'}`),
+        mrkdwn(`*First response due*\n${slackDate(row.first_response_due_at)}${row.first_responded_at ? responded : late(row.first_response_due_at)}`),
+        mrkdwn(`*Resolution due*\n${slackDate(row.resolution_due_at)}${row.resolved_at ? '' : late(row.resolution_due_at)}`),
+      ],
+    },
+  ];
+  const context = contextLines(row, options);
+  if (context.length > 0) blocks.push({ type: 'context', elements: context.map((line) => mrkdwn(line)) });
+  blocks.push({ type: 'actions', block_id: 'case_actions', elements: buttons(row) });
+  const text = `Case ${row.number} (${row.severity}, ${status})${row.owner ? ` owned by <@${row.owner}>` : ''}`;
+  return { text, blocks };
+}
+
+function contextLines(row: CaseRow, options: { catalog: PromptCatalog; currency: string }): string[] {
+  const lines: string[] = [];
+  if (row.order_ref) lines.push(`Order ${escapeMrkdwn(row.order_ref)}`);
+  if (row.severity_reasons.length > 0) lines.push(`Severity because: ${escapeMrkdwn(row.severity_reasons.join(', '))}`);
+  if (row.escalation) lines.push(`:rotating_light: Escalated: *${row.escalation}*${row.escalated_by ? ` by <@${row.escalated_by}>` : ''}`);
+  if (row.remedy_approval === 'pending') lines.push(`:hourglass: Remedy *${remedyLabel(options.catalog, row.remedy, row.remedy_amount, options.currency)}* awaits a supervisor's approval`);
+  if (row.remedy_approval === 'rejected') lines.push(`:no_entry: Remedy rejected by <@${row.remedy_decided_by}>: resolve again`);
+  if (row.determination) {
+    const remedy = remedyLabel(options.catalog, row.remedy, row.remedy_amount, options.currency);
+    const approved = row.remedy_approval === 'approved' ? ` (approved by <@${row.remedy_decided_by}>)` : '';
+    lines.push(`${row.determination === 'responsible' ? 'Responsible' : 'Not responsible'} · root cause ${row.root_cause ?? '—'} · remedy ${remedy}${approved}`);
+  }
+  return lines.slice(0, 10);
+}
+
+function buttons(row: CaseRow): Block[] {
+  const id = row.id;
+  if (!isOpen(row.status)) return [button('Reopen', ACTIONS.reopen, id), button('Escalate…', ACTIONS.escalate, id)];
+  if (row.remedy_approval === 'pending') {
+    return [
+      button('Approve remedy', ACTIONS.approve, id, 'primary'),
+      button('Reject remedy', ACTIONS.reject, id, 'danger'),
+      button('Assign…', ACTIONS.assign, id),
+      button('Severity…', ACTIONS.severity, id),
+      button('Escalate…', ACTIONS.escalate, id),
+    ];
+  }
+  return [
+    ...(row.owner ? [] : [button('Claim', ACTIONS.claim, id, 'primary')]),
+    button('Assign…', ACTIONS.assign, id),
+    button('Severity…', ACTIONS.severity, id),
+    button('Request info', ACTIONS.requestInfo, id),
+    button('Resolve…', ACTIONS.resolve, id),
+    button('Escalate…', ACTIONS.escalate, id),
+  ];
+}
+
+/** The supervisors' copy of an approval request or an escalation. */
+export function renderSupervisorNotice(row: CaseRow, notice: 'approval' | 'escalated', options: { catalog: PromptCatalog; currency: string }): { text: string; blocks: Block[] } {
+  const where = row.slack_channel ? ` in <#${row.slack_channel}>` : '';
+  if (notice === 'approval') {
+    const remedy = remedyLabel(options.catalog, row.remedy, row.remedy_amount, options.currency);
+    const text = `:hourglass: Case *${row.number}* (${row.severity})${where} needs approval of remedy *${remedy}* (proposed by <@${row.owner ?? 'nobody'}>; ${row.determination === 'responsible' ? 'responsible' : 'not responsible'}, root cause ${row.root_cause ?? '—'}).`;
+    return {
+      text,
+      blocks: [
+        { type: 'section', text: mrkdwn(text) },
+        { type: 'section', text: mrkdwn(`*Written result for the customer*\n${escapeMrkdwn(truncate(row.resolution_summary ?? '', 1500))}`) },
+        { type: 'actions', block_id: 'case_actions', elements: [button('Approve remedy', ACTIONS.approve, row.id, 'primary'), button('Reject remedy', ACTIONS.reject, row.id, 'danger')] },
+      ],
+    };
+  }
+  const text = `:rotating_light: Case *${row.number}* (${row.severity})${where} was escalated to *${row.escalation}* by <@${row.escalated_by}>.`;
+  return { text, blocks: [{ type: 'section', text: mrkdwn(text) }, { type: 'section', text: mrkdwn(`*Reason*\n${escapeMrkdwn(truncate(row.escalation_reason ?? '', 1500))}`) }] };
+}
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}

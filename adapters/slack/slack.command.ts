@@ -1,0 +1,108 @@
+import type { App } from '@slack/bolt';
+import { findCaseByNumber } from '../../src/cases/case.repository.ts';
+import { maskContact } from '../../src/cases/mask-contact.ts';
+import { caseStats, type CaseStats } from '../../src/staff/case-report.ts';
+import { listOpenCases } from '../../src/staff/staff.repository.ts';
+import type { StaffActor } from '../../src/staff/staff-actor.ts';
+import { caseLine, categoryLabel, remedyLabel, slackDate, STATUS_LABELS } from './slack.card.ts';
+import { lookupActor, LOOKUP_FAILED, type SlackContext } from './slack.context.ts';
+import { EXPORT_PATH, exportToken } from './slack.export.ts';
+import { refusalText } from './slack.modals.ts';
+import { escapeMrkdwn } from './slack.reply-rule.ts';
+
+export const COMMAND = '/complaints';
+const LIST_LIMIT = 20;
+/** `breaching` lists open cases late or due within this window. */
+const BREACHING_SOON_MS = 2 * 3_600_000;
+
+const USAGE = [
+  `*${COMMAND}* — cases at a glance (only you see the answers)`,
+  `• \`${COMMAND} mine\` — your open cases`,
+  `• \`${COMMAND} open\` — all open cases`,
+  `• \`${COMMAND} breaching\` — open cases late or due within 2 hours`,
+  `• \`${COMMAND} show C-2026-000123\` — one case`,
+  `• \`${COMMAND} stats [7d|30d]\` — figures`,
+  `• \`${COMMAND} export [7d|30d]\` — CSV download link (15 minutes)`,
+].join('\n');
+
+/** `/complaints …`: staff only; answered ephemerally in the command's response. */
+export function registerCommand(app: App, ctx: SlackContext, options: { exportKey: Buffer; publicUrl?: string }): void {
+  app.command(COMMAND, async ({ command, ack }) => {
+    const reply = (text: string) => ack({ response_type: 'ephemeral', text });
+    const actor = await lookupActor(ctx, command.user_id);
+    if (!actor) return reply(LOOKUP_FAILED);
+    const [sub = 'help', ...args] = command.text.trim().split(/\s+/).filter(Boolean);
+    const log = { component: 'slack', command: sub.toLowerCase(), user: actor.userId, role: actor.role };
+    if (actor.role === 'none') {
+      ctx.logger.warn(log, 'slash command refused');
+      return reply(refusalText({ reason: 'not_staff' }));
+    }
+    ctx.logger.info(log, 'slash command');
+    try {
+      await reply(await answer(ctx, actor, sub.toLowerCase(), args, options));
+    } catch (error) {
+      ctx.logger.error({ ...log, err: { message: (error as Error).message } }, 'slash command failed');
+      await reply('Something went wrong answering that. Please try again.');
+    }
+  });
+}
+
+async function answer(ctx: SlackContext, actor: StaffActor, sub: string, args: string[], options: { exportKey: Buffer; publicUrl?: string }): Promise<string> {
+  const { db, catalog, clock } = ctx.deps;
+  const now = clock();
+  const list = (title: string, rows: Awaited<ReturnType<typeof listOpenCases>>) =>
+    rows.length === 0 ? `${title}: none.` : [`*${title}* (${rows.length}${rows.length === LIST_LIMIT ? '+' : ''})`, ...rows.map((r) => caseLine(r, catalog))].join('\n');
+  switch (sub) {
+    case 'mine':
+      return list('Your open cases', await listOpenCases(db, { owner: actor.userId, limit: LIST_LIMIT }));
+    case 'open':
+      return list('Open cases', await listOpenCases(db, { limit: LIST_LIMIT }));
+    case 'breaching':
+      return list('Late or due within 2 hours', await listOpenCases(db, { breachingAt: { now, soonMs: BREACHING_SOON_MS }, limit: LIST_LIMIT }));
+    case 'show': {
+      const number = (args[0] ?? '').toUpperCase();
+      const row = number ? await findCaseByNumber(db, number) : undefined;
+      if (!row) return `No case ${escapeMrkdwn(number || '(no number given)')}. Example: \`${COMMAND} show C-2026-000123\``;
+      return [
+        `*${row.number}* · ${row.severity} · ${STATUS_LABELS[row.status] ?? row.status}${row.escalation ? ` · escalated: ${row.escalation}` : ''}`,
+        `Owner ${row.owner ? `<@${row.owner}>` : '_unassigned_'} · team ${row.team ?? '—'} · ${escapeMrkdwn(categoryLabel(catalog, row.category))} · via ${row.channel}`,
+        `Contact ${maskContact({ phone: row.contact_phone, email: row.contact_email }) ?? '—'}`,
+        `First response due ${slackDate(row.first_response_due_at)}${row.first_responded_at ? ` (answered ${slackDate(row.first_responded_at)})` : ''} · resolution due ${slackDate(row.resolution_due_at)}`,
+        row.determination ? `Determination ${row.determination} · root cause ${row.root_cause ?? '—'} · remedy ${remedyLabel(catalog, row.remedy, row.remedy_amount, ctx.deps.routing.resolution.currency)}${row.remedy_approval ? ` (${row.remedy_approval})` : ''}` : '',
+        row.slack_channel ? `Card and thread in <#${row.slack_channel}>` : 'Card not posted yet',
+      ].filter(Boolean).join('\n');
+    }
+    case 'stats': {
+      const days = parseDays(args[0]);
+      if (!days) return `Use \`${COMMAND} stats 7d\` or \`${COMMAND} stats 30d\`.`;
+      return formatStats(await caseStats(db, now, days));
+    }
+    case 'export': {
+      const days = parseDays(args[0] ?? '30d');
+      if (!days) return `Use \`${COMMAND} export 7d\` or \`${COMMAND} export 30d\`.`;
+      if (!options.publicUrl) return 'Export links need PUBLIC_URL (the address Slack users reach this app at). Ask the operator to set it.';
+      const url = `${options.publicUrl.replace(/\/$/, '')}${EXPORT_PATH}?token=${exportToken(options.exportKey, actor.userId, days, now)}`;
+      return `CSV of cases opened in the last ${days} days (link valid 15 minutes, no contact details): <${url}|download>`;
+    }
+    default:
+      return USAGE;
+  }
+}
+
+function parseDays(arg: string | undefined): number | undefined {
+  const value = (arg ?? '7d').toLowerCase();
+  return value === '7d' || value === '7' ? 7 : value === '30d' || value === '30' ? 30 : undefined;
+}
+
+function formatStats(stats: CaseStats): string {
+  const pct = (share: number | null) => (share === null ? '—' : `${Math.round(share * 100)}%`);
+  const counts = (record: Record<string, number>) => Object.entries(record).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ') || '—';
+  return [
+    `*Cases opened in the last ${stats.days} days: ${stats.opened}* (open now, all time: ${stats.openNow})`,
+    `Resolved ${stats.resolved} · escalated ${stats.escalated}`,
+    `First response in time ${pct(stats.firstResponseInTime)} · median first response ${stats.medianFirstResponseHours === null ? '—' : `${stats.medianFirstResponseHours.toFixed(1)} h`} · resolution in time ${pct(stats.resolutionInTime)}`,
+    `By severity: ${counts(stats.bySeverity)}`,
+    `By category: ${counts(stats.byCategory)}`,
+    `Responsible ${stats.responsible} · not responsible ${stats.notResponsible} · root causes: ${counts(stats.rootCauses)}`,
+  ].join('\n');
+}

@@ -1,0 +1,37 @@
+import type { Config } from '../../src/config.ts';
+import type { Logger } from '../../src/logger.ts';
+import type { StaffActor } from '../../src/staff/staff-actor.ts';
+import type { StaffDeps } from '../../src/staff/staff-action.ts';
+import type { SlackClient } from './slack.client.ts';
+import type { SlackDirectory } from './slack.directory.ts';
+
+/** What the Bolt listeners need. */
+export interface SlackContext {
+  deps: StaffDeps;
+  client: SlackClient;
+  directory: SlackDirectory;
+  logger: Logger;
+  config: Config;
+}
+
+export const LOOKUP_FAILED = 'Your staff role could not be checked with Slack just now, so nothing was changed. Please try again.';
+
+/** The acting Slack user with their role, or undefined when Slack could not be asked (callers refuse). */
+export async function lookupActor(ctx: SlackContext, userId: string): Promise<StaffActor | undefined> {
+  try {
+    return await ctx.directory.actor(userId);
+  } catch (error) {
+    ctx.logger.warn({ component: 'slack', user: userId, code: (error as { data?: { error?: string } }).data?.error ?? (error as Error).message }, 'staff role lookup failed');
+    return undefined;
+  }
+}
+
+/** A message only `user` sees; failures are logged, never thrown (the action already happened or was refused). */
+export async function ephemeral(ctx: SlackContext, target: { channel?: string; user: string; threadTs?: string }, text: string): Promise<void> {
+  if (!target.channel) return;
+  try {
+    await ctx.client.chat.postEphemeral({ channel: target.channel, user: target.user, text, ...(target.threadTs ? { thread_ts: target.threadTs } : {}) });
+  } catch (error) {
+    ctx.logger.warn({ component: 'slack', channel: target.channel, code: (error as { data?: { error?: string } }).data?.error }, 'ephemeral message failed');
+  }
+}

@@ -1,0 +1,88 @@
+import type { Db } from '../../src/db/database.ts';
+import { enqueueOutbound } from '../../src/outbox/outbox.repository.ts';
+import type { DeskEvent, StaffDesk } from '../../src/staff/staff-desk.ts';
+import { escapeMrkdwn } from './slack.reply-rule.ts';
+import { caseConversationKey, hasQueuedCardRefresh, SLACK_OUTBOX_CHANNEL } from './slack.repository.ts';
+
+/** Outbox payloads of the `slack` channel, delivered by SlackSender. */
+export type SlackPayload =
+  /** Post the case card, or update it in place: rendered from the case as it is when sent. */
+  | { kind: 'card'; caseId: number }
+  | { kind: 'thread'; caseId: number; text: string }
+  | { kind: 'file'; caseId: number; attachmentId: string }
+  | { kind: 'reaction'; caseId: number; channel: string; ts: string; name: string }
+  | { kind: 'supervisors'; caseId: number; notice: 'approval' | 'escalated' };
+
+export const REACTION_DELIVERED = 'white_check_mark';
+export const REACTION_FAILED = 'x';
+
+const NOTICE_NAMES: Record<string, string> = { request_info: 'The question', result: 'The written result', reopened: 'The reopening notice' };
+
+/**
+ * The staff desk in Slack: desk events become `slack` outbox rows, one
+ * ordered conversation per case (the card first, then its thread).
+ */
+export class SlackDesk implements StaffDesk {
+  constructor(private readonly options: { supervisorsChannel?: string }) {}
+
+  async publish(trx: Db, caseId: number, event: DeskEvent): Promise<void> {
+    const payloads = await this.payloads(trx, caseId, event);
+    await enqueueOutbound(
+      trx,
+      payloads.map((payload) => ({
+        customerId: null,
+        caseId,
+        channel: SLACK_OUTBOX_CHANNEL,
+        conversationKey: caseConversationKey(caseId),
+        address: {},
+        payload: payload as unknown as Record<string, unknown>,
+      })),
+    );
+  }
+
+  private async payloads(trx: Db, caseId: number, event: DeskEvent): Promise<SlackPayload[]> {
+    const thread = (text: string): SlackPayload => ({ kind: 'thread', caseId, text });
+    switch (event.type) {
+      case 'case-changed':
+        return (await hasQueuedCardRefresh(trx, caseId)) ? [] : [{ kind: 'card', caseId }];
+      case 'customer-wrote': {
+        const out: SlackPayload[] = [];
+        if (event.text.trim()) out.push(thread(`:speech_balloon: *Customer:* ${escapeMrkdwn(event.text)}`));
+        for (const attachmentId of event.attachmentIds) out.push({ kind: 'file', caseId, attachmentId });
+        return out;
+      }
+      case 'reply-outcome': {
+        const channel = String(event.ref.channel ?? '');
+        const ts = String(event.ref.ts ?? '');
+        const out: SlackPayload[] = channel && ts ? [{ kind: 'reaction', caseId, channel, ts, name: event.ok ? REACTION_DELIVERED : REACTION_FAILED }] : [];
+        if (!event.ok) out.push(thread(`:x: A reply could not be delivered to the customer (${event.error ?? 'unknown error'}).`));
+        return out;
+      }
+      case 'notice-outcome': {
+        const what = NOTICE_NAMES[event.what] ?? 'The message';
+        return [thread(event.ok ? `:white_check_mark: ${what} reached the customer.` : `:x: ${what} could not be delivered to the customer (${event.error ?? 'unknown error'}).`)];
+      }
+      case 'assigned':
+        return [thread(`:bust_in_silhouette: <@${event.to}> now owns this case (${event.by ? `assigned by <@${event.by}>` : 'auto-assigned'}).`)];
+      case 'approval-needed':
+        return [
+          thread(`:hourglass: <@${event.by}> proposed a remedy that needs a supervisor's approval. The customer is told once it is approved.`),
+          ...this.supervisors(caseId, 'approval'),
+        ];
+      case 'remedy-decided':
+        return [
+          thread(
+            event.approved
+              ? `:white_check_mark: Remedy approved by <@${event.by}>. The customer receives the written result.`
+              : `:no_entry: Remedy rejected by <@${event.by}>.${event.owner ? ` <@${event.owner}>, please revise and resolve again.` : ''}`,
+          ),
+        ];
+      case 'escalated':
+        return [thread(`:rotating_light: Escalated to *${event.level}* by <@${event.by}>.`), ...this.supervisors(caseId, 'escalated')];
+    }
+  }
+
+  private supervisors(caseId: number, notice: 'approval' | 'escalated'): SlackPayload[] {
+    return this.options.supervisorsChannel ? [{ kind: 'supervisors', caseId, notice }] : [];
+  }
+}

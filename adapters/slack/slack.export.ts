@@ -1,0 +1,67 @@
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import express, { type Router } from 'express';
+import type { Db } from '../../src/db/database.ts';
+import type { Logger } from '../../src/logger.ts';
+import { casesCsv } from '../../src/staff/case-report.ts';
+
+/**
+ * `/complaints export` answers with a link to GET /slack/export.csv carrying
+ * a short-lived token signed with a key derived from the Slack secret: only
+ * the staff member who asked (and whoever they share the link with, for 15
+ * minutes) can download it. The CSV holds figures, no contact details.
+ */
+export const EXPORT_PATH = '/slack/export.csv';
+export const EXPORT_TTL_MS = 15 * 60_000;
+
+interface ExportClaims {
+  /** Slack user who asked. */
+  u: string;
+  /** Days covered. */
+  d: number;
+  /** Expiry, epoch ms. */
+  e: number;
+}
+
+export function exportKey(secret: string): Buffer {
+  return createHash('sha256').update(`hearken-export\0${secret}`).digest();
+}
+
+export function exportToken(key: Buffer, userId: string, days: number, now: Date): string {
+  const body = Buffer.from(JSON.stringify({ u: userId, d: days, e: now.getTime() + EXPORT_TTL_MS } satisfies ExportClaims)).toString('base64url');
+  return `${body}.${createHmac('sha256', key).update(body).digest('base64url')}`;
+}
+
+export function verifyExportToken(key: Buffer, token: string, now: Date): ExportClaims | undefined {
+  const [body, signature] = token.split('.');
+  if (!body || !signature) return undefined;
+  const expected = createHmac('sha256', key).update(body).digest();
+  const given = Buffer.from(signature, 'base64url');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+  try {
+    const claims = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as ExportClaims;
+    if (typeof claims.u !== 'string' || !Number.isInteger(claims.d) || claims.d < 1 || claims.d > 366 || !(claims.e > now.getTime())) return undefined;
+    return claims;
+  } catch {
+    return undefined;
+  }
+}
+
+export function exportRouter(deps: { db: Db; key: Buffer; clock: () => Date; logger: Logger }): Router {
+  const router = express.Router();
+  router.get(EXPORT_PATH, async (req, res) => {
+    const now = deps.clock();
+    const claims = verifyExportToken(deps.key, String(req.query.token ?? ''), now);
+    if (!claims) {
+      res.status(403).json({ error: { code: 'invalid_token', message: 'This export link is invalid or has expired. Run /complaints export again.' } });
+      return;
+    }
+    const csv = await casesCsv(deps.db, now, claims.d);
+    deps.logger.info({ component: 'slack', user: claims.u, days: claims.d }, 'cases exported');
+    res
+      .set('cache-control', 'no-store')
+      .set('content-disposition', `attachment; filename="cases-${now.toISOString().slice(0, 10)}-${claims.d}d.csv"`)
+      .type('text/csv; charset=utf-8')
+      .send(csv);
+  });
+  return router;
+}

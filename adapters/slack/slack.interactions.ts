@@ -1,0 +1,135 @@
+import type { App } from '@slack/bolt';
+import { assignCase } from '../../src/staff/assign-case.ts';
+import { claimCase } from '../../src/staff/claim-case.ts';
+import { changeSeverity } from '../../src/staff/change-severity.ts';
+import { decideRemedy } from '../../src/staff/decide-remedy.ts';
+import { escalateCase } from '../../src/staff/escalate-case.ts';
+import { reopenCase } from '../../src/staff/reopen-case.ts';
+import { requestInfo } from '../../src/staff/request-info.ts';
+import { resolveCase, type Resolution } from '../../src/staff/resolve-case.ts';
+import type { StaffActor } from '../../src/staff/staff-actor.ts';
+import type { StaffResult } from '../../src/staff/staff-action.ts';
+import { ACTIONS } from './slack.card.ts';
+import { ephemeral, lookupActor, LOOKUP_FAILED, type SlackContext } from './slack.context.ts';
+import { assignView, escalateView, FIELD_BLOCKS, parseMeta, readValues, refusalText, requestInfoView, resolveView, severityView, VIEWS, type ViewMeta } from './slack.modals.ts';
+import { loadCase } from './slack.repository.ts';
+
+interface ButtonBody {
+  type: string;
+  user: { id: string };
+  trigger_id: string;
+  channel?: { id: string };
+}
+
+/**
+ * Card buttons and modal submissions: each one checks the user's role, then
+ * calls one staff use case. Refusals are shown only to the user; the card
+ * itself changes through the outbox.
+ */
+export function registerInteractions(app: App, ctx: SlackContext): void {
+  app.action(/^case_/, async ({ ack, body, action }) => {
+    await ack();
+    const button = action as { type: string; action_id: string; value?: string };
+    const press = body as unknown as ButtonBody;
+    if (press.type !== 'block_actions' || button.type !== 'button') return;
+    const caseId = Number(button.value);
+    const target = { channel: press.channel?.id, user: press.user.id };
+    const actor = await lookupActor(ctx, press.user.id);
+    if (!actor) return ephemeral(ctx, target, LOOKUP_FAILED);
+    const log = { component: 'slack', action: button.action_id, caseId, user: actor.userId, role: actor.role };
+    if (actor.role === 'none' || !Number.isInteger(caseId)) {
+      ctx.logger.warn(log, 'staff action refused');
+      return ephemeral(ctx, target, refusalText({ reason: 'not_staff' }));
+    }
+    let result: StaffResult | undefined;
+    switch (button.action_id) {
+      case ACTIONS.claim:
+        result = await claimCase(ctx.deps, { caseId, actor });
+        break;
+      case ACTIONS.reopen:
+        result = await reopenCase(ctx.deps, { caseId, actor });
+        break;
+      case ACTIONS.approve:
+      case ACTIONS.reject:
+        result = await decideRemedy(ctx.deps, { caseId, actor, approve: button.action_id === ACTIONS.approve });
+        break;
+      default:
+        return openModal(ctx, button.action_id, caseId, press, target);
+    }
+    ctx.logger.info({ ...log, ok: result.ok, reason: result.ok ? undefined : result.reason }, 'staff action');
+    if (!result.ok) await ephemeral(ctx, target, refusalText(result));
+  });
+
+  app.view(/^case_/, async ({ ack, body, view }) => {
+    const meta = parseMeta(view.private_metadata);
+    const firstBlock = ((view.blocks ?? []) as Array<{ block_id?: string; type: string }>).find((b) => b.type === 'input')?.block_id ?? 'value';
+    const fail = (block: string, text: string) => ack({ response_action: 'errors', errors: { [block]: text } });
+    if (!meta) return fail(firstBlock, 'This form is out of date. Close it and press the button again.');
+    const actor = await lookupActor(ctx, body.user.id);
+    if (!actor) return fail(firstBlock, LOOKUP_FAILED);
+    const log = { component: 'slack', view: view.callback_id, caseId: meta.caseId, user: actor.userId, role: actor.role };
+    if (actor.role === 'none') {
+      ctx.logger.warn(log, 'staff action refused');
+      return fail(firstBlock, refusalText({ reason: 'not_staff' }));
+    }
+    const result = await submit(ctx, view.callback_id, meta, actor, readValues(view));
+    ctx.logger.info({ ...log, ok: result.ok, reason: result.ok ? undefined : result.reason }, 'staff action');
+    if (result.ok) return ack();
+    const block = result.field ? (FIELD_BLOCKS[result.field] ?? firstBlock) : firstBlock;
+    return fail(block, refusalText(result));
+  });
+}
+
+async function openModal(ctx: SlackContext, actionId: string, caseId: number, press: ButtonBody, target: { channel?: string; user: string }): Promise<void> {
+  const row = await loadCase(ctx.deps.db, caseId);
+  if (!row) return ephemeral(ctx, target, refusalText({ reason: 'not_found' }));
+  const meta: ViewMeta = { caseId, ...(target.channel ? { channel: target.channel } : {}) };
+  const view =
+    actionId === ACTIONS.assign ? assignView(row, meta)
+    : actionId === ACTIONS.severity ? severityView(row, ctx.deps.policy.severity.levels, meta)
+    : actionId === ACTIONS.requestInfo ? requestInfoView(row, meta)
+    : actionId === ACTIONS.resolve ? resolveView(row, ctx.deps.routing, ctx.deps.catalog, meta)
+    : actionId === ACTIONS.escalate ? escalateView(row, meta)
+    : undefined;
+  if (!view) return;
+  try {
+    await ctx.client.views.open({ trigger_id: press.trigger_id, view: view as never });
+  } catch (error) {
+    ctx.logger.warn({ component: 'slack', action: actionId, caseId, code: (error as { data?: { error?: string } }).data?.error }, 'could not open modal');
+    await ephemeral(ctx, target, 'The form could not be opened (Slack refused it). Please try again.');
+  }
+}
+
+async function submit(ctx: SlackContext, callbackId: string, meta: ViewMeta, actor: StaffActor, values: Record<string, string | undefined>): Promise<StaffResult> {
+  const { deps } = ctx;
+  const caseId = meta.caseId;
+  switch (callbackId) {
+    case VIEWS.assign: {
+      const assignee = values.assignee ?? '';
+      const assigneeRole = assignee ? await ctx.directory.role(assignee).catch(() => 'none' as const) : 'none';
+      return assignCase(deps, { caseId, actor, assignee, assigneeRole });
+    }
+    case VIEWS.severity:
+      return changeSeverity(deps, { caseId, actor, severity: values.severity ?? '' });
+    case VIEWS.requestInfo:
+      return requestInfo(deps, { caseId, actor, question: values.question ?? '', agentName: await agentName(ctx, actor) });
+    case VIEWS.resolve: {
+      const resolution: Resolution = {
+        summary: values.summary ?? '',
+        remedy: values.remedy ?? 'none',
+        amount: values.amount?.trim().replace(',', '.') || null,
+        determination: values.determination as Resolution['determination'],
+        rootCause: values.root_cause ?? '',
+      };
+      return resolveCase(deps, { caseId, actor, resolution });
+    }
+    case VIEWS.escalate:
+      return escalateCase(deps, { caseId, actor, level: values.level ?? '', reason: values.reason ?? '' });
+    default:
+      return { ok: false, reason: 'invalid_input' };
+  }
+}
+
+export async function agentName(ctx: SlackContext, actor: StaffActor): Promise<string | undefined> {
+  return ctx.deps.attribution === 'agent' ? ctx.directory.displayName(actor.userId) : undefined;
+}

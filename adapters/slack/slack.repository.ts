@@ -1,0 +1,45 @@
+import { sql } from 'kysely';
+import type { Db } from '../../src/db/database.ts';
+import type { CaseRow } from '../../src/db/schema.ts';
+
+/** The Slack adapter's queries: the card of a case, and the outbox rows it queues. */
+
+export const SLACK_OUTBOX_CHANNEL = 'slack';
+export const caseConversationKey = (caseId: number): string => `slack:case:${caseId}`;
+
+export async function findCaseByCard(db: Db, channel: string, ts: string): Promise<Pick<CaseRow, 'id' | 'number'> | undefined> {
+  return db.selectFrom('cases').select(['id', 'number']).where('slack_channel', '=', channel).where('slack_ts', '=', ts).executeTakeFirst();
+}
+
+export async function loadCase(db: Db, caseId: number): Promise<CaseRow | undefined> {
+  return db.selectFrom('cases').selectAll().where('id', '=', caseId).executeTakeFirst();
+}
+
+export async function saveCardMessage(db: Db, caseId: number, channel: string, ts: string): Promise<void> {
+  await db.updateTable('cases').set({ slack_channel: channel, slack_ts: ts }).where('id', '=', caseId).execute();
+}
+
+/**
+ * Whether a card refresh for the case is queued and not yet picked up (it
+ * will render the case as it is when sent, so another one is not needed).
+ * The row is locked: a worker claiming it at this moment is waited for, and
+ * then no longer counts.
+ */
+export async function hasQueuedCardRefresh(db: Db, caseId: number): Promise<boolean> {
+  const row = await db
+    .selectFrom('outbox')
+    .select('id')
+    .where('conversation_key', '=', caseConversationKey(caseId))
+    .where('status', '=', 'pending')
+    .where('attempts', '=', 0)
+    .where(sql<boolean>`payload->>'kind' = 'card'`)
+    .limit(1)
+    .forUpdate()
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function readAttachment(db: Db, id: string): Promise<{ fileName: string; mimeType: string; content: Uint8Array | null } | undefined> {
+  const row = await db.selectFrom('attachments').select(['file_name', 'mime_type', 'content']).where('id', '=', id).executeTakeFirst();
+  return row ? { fileName: row.file_name, mimeType: row.mime_type, content: row.content } : undefined;
+}

@@ -1,0 +1,161 @@
+import type { DeliveryResult, OutboxSender } from '../../src/channels/contract.ts';
+import type { PromptCatalog } from '../../src/conversation/prompt-catalog.ts';
+import type { Db } from '../../src/db/database.ts';
+import type { CaseRow } from '../../src/db/schema.ts';
+import type { Logger } from '../../src/logger.ts';
+import { renderCard, renderSupervisorNotice } from './slack.card.ts';
+import { classifySlackError, isSlackError, type SlackClient, type SlackHealth } from './slack.client.ts';
+import type { SlackPayload } from './slack.desk.ts';
+import { ChannelPacer } from './slack.pacer.ts';
+import { loadCase, readAttachment, saveCardMessage, SLACK_OUTBOX_CHANNEL } from './slack.repository.ts';
+
+export interface SlackSenderDeps {
+  db: Db;
+  client: SlackClient;
+  health: SlackHealth;
+  catalog: PromptCatalog;
+  logger: Logger;
+  clock: () => Date;
+  defaultChannel: string;
+  supervisorsChannel?: string;
+  currency: string;
+  pacer?: ChannelPacer;
+}
+
+class CaseGoneError extends Error {}
+
+class TargetError extends Error {
+  constructor(
+    readonly scope: string,
+    override readonly cause: unknown,
+  ) {
+    super('slack call failed');
+  }
+}
+
+/**
+ * Delivers `slack` outbox rows: the case card (posted once, then updated in
+ * place), thread lines, files (files.getUploadURLExternal → upload →
+ * files.completeUploadExternal) and reactions. Errors are returned, never
+ * thrown: 429 with its Retry-After, workspace problems (archived channel,
+ * bot not in channel) retried slowly and reported on /healthz.
+ */
+export class SlackSender implements OutboxSender<SlackPayload> {
+  readonly channel = SLACK_OUTBOX_CHANNEL;
+  private readonly pacer: ChannelPacer;
+
+  constructor(private readonly deps: SlackSenderDeps) {
+    this.pacer = deps.pacer ?? new ChannelPacer();
+  }
+
+  async send(_address: Record<string, unknown>, payload: SlackPayload): Promise<DeliveryResult> {
+    try {
+      const externalId = await this.deliver(payload);
+      return { ok: true, externalId };
+    } catch (error) {
+      const scope = error instanceof TargetError ? error.scope : 'slack';
+      const cause = error instanceof TargetError ? error.cause : error;
+      const failure = cause instanceof CaseGoneError ? { code: 'case_not_found', permanent: true, setup: false } : classifySlackError(cause);
+      if (failure.setup) this.deps.health.problem(failure.code.startsWith('missing_scope') ? 'auth' : scope, failure.code);
+      else if (!failure.permanent && failure.code !== 'ratelimited') this.deps.health.problem('api', failure.code);
+      this.deps.logger.warn({ component: 'slack', kind: payload.kind, caseId: payload.caseId, scope, code: failure.code }, 'Slack delivery failed');
+      const retryAfterMs = 'retryAfterMs' in failure ? failure.retryAfterMs : undefined;
+      return { ok: false, permanent: failure.permanent, error: failure.code, ...(retryAfterMs ? { retryAfterMs } : {}) };
+    }
+  }
+
+  private async deliver(payload: SlackPayload): Promise<string | undefined> {
+    switch (payload.kind) {
+      case 'card':
+        return (await this.card(payload.caseId, true)).ts;
+      case 'thread': {
+        const card = await this.card(payload.caseId, false);
+        await this.pacer.take(card.channel);
+        const posted = await this.call(card.channel, () =>
+          this.deps.client.chat.postMessage({ channel: card.channel, thread_ts: card.ts, text: payload.text, unfurl_links: false, unfurl_media: false }),
+        );
+        return posted.ts;
+      }
+      case 'file':
+        await this.file(payload.caseId, payload.attachmentId);
+        return undefined;
+      case 'reaction':
+        try {
+          await this.call(payload.channel, () => this.deps.client.reactions.add({ channel: payload.channel, timestamp: payload.ts, name: payload.name }));
+        } catch (error) {
+          if (!(error instanceof TargetError && isSlackError(error.cause, 'already_reacted'))) throw error;
+        }
+        return undefined;
+      case 'supervisors': {
+        const channel = this.deps.supervisorsChannel;
+        const row = await loadCase(this.deps.db, payload.caseId);
+        if (!channel || !row) return undefined;
+        const notice = renderSupervisorNotice(row, payload.notice, { catalog: this.deps.catalog, currency: this.deps.currency });
+        await this.pacer.take(channel);
+        const posted = await this.call(channel, () => this.deps.client.chat.postMessage({ channel, text: notice.text, blocks: notice.blocks as never }));
+        return posted.ts;
+      }
+    }
+  }
+
+  /** The case's card: updated in place when `refresh`, posted when it does not exist yet. */
+  private async card(caseId: number, refresh: boolean): Promise<{ channel: string; ts: string }> {
+    const row = await loadCase(this.deps.db, caseId);
+    if (!row) throw new CaseGoneError();
+    if (row.slack_channel && row.slack_ts) {
+      const card = { channel: row.slack_channel, ts: row.slack_ts };
+      if (!refresh) return card;
+      const view = this.render(row);
+      try {
+        await this.call(card.channel, () => this.deps.client.chat.update({ channel: card.channel, ts: card.ts, text: view.text, blocks: view.blocks as never }));
+        return card;
+      } catch (error) {
+        // A card deleted by hand is posted again rather than lost.
+        if (!(error instanceof TargetError && isSlackError(error.cause, 'message_not_found'))) throw error;
+      }
+    }
+    const channel = row.slack_channel ?? this.deps.defaultChannel;
+    const view = this.render(row);
+    await this.pacer.take(channel);
+    const posted = await this.call(channel, () => this.deps.client.chat.postMessage({ channel, text: view.text, blocks: view.blocks as never, unfurl_links: false }));
+    const ts = String(posted.ts);
+    await saveCardMessage(this.deps.db, caseId, String(posted.channel ?? channel), ts);
+    return { channel: String(posted.channel ?? channel), ts };
+  }
+
+  private async file(caseId: number, attachmentId: string): Promise<void> {
+    const attachment = await readAttachment(this.deps.db, attachmentId);
+    if (!attachment?.content) return; // erased or never stored: nothing to show
+    const card = await this.card(caseId, false);
+    const content = Buffer.from(attachment.content);
+    const { client } = this.deps;
+    const upload = await this.call('upload', () => client.files.getUploadURLExternal({ filename: attachment.fileName, length: content.length }));
+    const response = await fetch(String(upload.upload_url), { method: 'POST', body: content, headers: { 'content-type': attachment.mimeType } });
+    if (!response.ok) throw new TargetError('upload', Object.assign(new Error('upload refused'), { code: `upload_http_${response.status}` }));
+    await this.pacer.take(card.channel);
+    await this.call(card.channel, () =>
+      client.files.completeUploadExternal({
+        files: [{ id: String(upload.file_id), title: attachment.fileName }],
+        channel_id: card.channel,
+        thread_ts: card.ts,
+        initial_comment: ':paperclip: File from the customer',
+      }),
+    );
+  }
+
+  private render(row: CaseRow) {
+    return renderCard(row, { catalog: this.deps.catalog, currency: this.deps.currency, now: this.deps.clock() });
+  }
+
+  /** Runs one Web API call against `scope` (a channel id): success clears that scope's problem. */
+  private async call<T>(scope: string, run: () => Promise<T>): Promise<T> {
+    try {
+      const result = await run();
+      this.deps.health.ok(scope);
+      this.deps.health.ok('api');
+      return result;
+    } catch (error) {
+      throw new TargetError(scope, error);
+    }
+  }
+}

@@ -1,0 +1,21 @@
+import { localeOf, tellCustomer } from './customer-notice.ts';
+import type { StaffActor } from './staff-actor.ts';
+import { changeCase, refuse, staffAction, type StaffDeps, type StaffResult } from './staff-action.ts';
+
+/** A resolved or closed case goes back to work, keeping its owner; the customer is told. */
+export async function reopenCase(deps: StaffDeps, input: { caseId: number; actor: StaffActor }): Promise<StaffResult> {
+  return staffAction(deps, input.caseId, input.actor, async (trx, row, now) => {
+    if (row.status !== 'resolved' && row.status !== 'closed') return refuse('not_resolved');
+    const updated = await changeCase(
+      trx,
+      deps,
+      row,
+      input.actor,
+      now,
+      { status: 'reopened', resolved_at: null, closed_at: null, remedy_approval: null, remedy_decided_by: null, remedy_decided_at: null },
+      { action: 'reopened', from: row.status, to: 'reopened' },
+    );
+    await tellCustomer(trx, updated, deps.catalog.t(localeOf(row), 'messages.caseReopened', { caseNumber: row.number }), 'reopened');
+    return { ok: true, caseRow: updated, changed: true };
+  });
+}

@@ -1,0 +1,23 @@
+import type { Db } from '../db/database.ts';
+
+/** What the staff desk (the Slack channel and the case thread) must show. */
+export type DeskEvent =
+  /** The case changed: its card must show the new state. */
+  | { type: 'case-changed' }
+  | { type: 'customer-wrote'; text: string; attachmentIds: string[] }
+  /** A staff reply reached the customer, or failed for good; `ref` is the desk's own message reference. */
+  | { type: 'reply-outcome'; ok: boolean; ref: Record<string, unknown>; error?: string }
+  /** A notice to the customer (question, result) reached them, or failed for good. */
+  | { type: 'notice-outcome'; ok: boolean; what: string; error?: string }
+  | { type: 'assigned'; to: string; by: string | null }
+  | { type: 'approval-needed'; by: string }
+  | { type: 'remedy-decided'; approved: boolean; by: string; owner: string | null }
+  | { type: 'escalated'; level: string; by: string };
+
+/**
+ * The port the staff use cases publish to, inside their transaction: an
+ * implementation writes outbox rows, never calls an API directly.
+ */
+export interface StaffDesk {
+  publish(trx: Db, caseId: number, event: DeskEvent): Promise<void>;
+}
