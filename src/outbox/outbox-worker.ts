@@ -4,12 +4,15 @@ import type { Db } from '../db/database.ts';
 import type { OutboxRow } from '../db/schema.ts';
 import type { Logger } from '../logger.ts';
 import { claimDue, markFailed, markRetry, markSent, release } from './outbox.repository.ts';
+import { RateLimiter } from './rate-limiter.ts';
 
 export interface OutboxWorkerOptions {
   pollMs: number;
   leaseSeconds?: number;
   maxAttempts?: number;
   batchSize?: number;
+  /** Keeps senders within their `rateLimit` (tests inject a clock). */
+  rateLimiter?: RateLimiter;
 }
 
 export interface OutboxStats {
@@ -20,8 +23,9 @@ export interface OutboxStats {
 
 /**
  * Delivers outbox rows through channel senders after commit: in order per
- * conversation, retried with exponential backoff and jitter, honouring
- * retry-after, and giving up on permanent errors (recorded on the case).
+ * conversation, within each sender's rate limits, retried with exponential
+ * backoff and jitter, honouring retry-after, and giving up on permanent
+ * errors (recorded on the case).
  * Delivery is at least once: a crash after sending and before marking the
  * row sent delivers that message again.
  */
@@ -30,6 +34,7 @@ export class OutboxWorker {
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = false;
+  private readonly rateLimiter: RateLimiter;
   readonly stats: OutboxStats = { sent: 0, failed: 0, retried: 0 };
 
   constructor(
@@ -37,7 +42,9 @@ export class OutboxWorker {
     private readonly senders: ReadonlyMap<string, OutboxSender>,
     private readonly logger: Logger,
     private readonly options: OutboxWorkerOptions,
-  ) {}
+  ) {
+    this.rateLimiter = options.rateLimiter ?? new RateLimiter();
+  }
 
   start(): void {
     this.stopped = false;
@@ -97,6 +104,7 @@ export class OutboxWorker {
     for (let index = 0; index < rows.length; index += 1) {
       const row = rows[index]!;
       const sender = this.senders.get(row.channel);
+      if (sender) await this.rateLimiter.acquire(sender, row.conversation_key);
       const result: DeliveryResult = sender
         ? await sender.send(row.address, row.payload).catch((error: Error) => ({ ok: false as const, permanent: false, error: error.message }))
         : { ok: false, permanent: false, error: `channel ${row.channel} is not configured` };
