@@ -1,7 +1,10 @@
+import { createTelegramChannel } from '../../adapters/telegram/telegram.adapter.ts';
 import type { AppContext, ChannelModule } from './channel-module.ts';
 
 /**
  * Optional channel modules. Each factory returns undefined when its channel
  * has no credentials in the configuration (the channel is off).
  */
-export const channelModuleFactories: Array<(ctx: AppContext) => ChannelModule | undefined | Promise<ChannelModule | undefined>> = [];
+export const channelModuleFactories: Array<(ctx: AppContext) => ChannelModule | undefined | Promise<ChannelModule | undefined>> = [
+  createTelegramChannel,
+];
