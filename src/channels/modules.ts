@@ -1,3 +1,4 @@
+import { createBotFrameworkChannel } from '../../adapters/botframework/botframework.adapter.ts';
 import { createTelegramChannel } from '../../adapters/telegram/telegram.adapter.ts';
 import type { AppContext, ChannelModule } from './channel-module.ts';
 
@@ -7,4 +8,5 @@ import type { AppContext, ChannelModule } from './channel-module.ts';
  */
 export const channelModuleFactories: Array<(ctx: AppContext) => ChannelModule | undefined | Promise<ChannelModule | undefined>> = [
   createTelegramChannel,
+  createBotFrameworkChannel,
 ];
