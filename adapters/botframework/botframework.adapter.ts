@@ -96,6 +96,11 @@ export class BotFrameworkChannel implements ChannelModule {
       res.status(401).json({ error: { code: 'unauthenticated', message: 'This bot accepts only the local Emulator without an app id.' } });
       return;
     }
+    if (!this.anonymous && !req.get('authorization')) {
+      // The SDK would refuse it too, after printing a stack trace to stderr: scanners hit this often.
+      res.status(401).json({ error: { code: 'unauthenticated', message: 'A Bot Framework token is required.' } });
+      return;
+    }
     try {
       await this.adapter.process(req, res, (context) => this.onTurn(context));
     } catch (error) {

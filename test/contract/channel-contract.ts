@@ -202,6 +202,13 @@ export function channelContractTests(driver: ChannelDriver): void {
       expect(last(resumed).text).toContain('When and where');
     });
 
+    it('writes no personal data to the logs', () => {
+      const logs = JSON.stringify(app.logs);
+      for (const personal of ['Alice', 'alice@example.com', '13800138000', '王小明', 'washing machine', 'cashier', 'Leeds', 'tiles.png']) {
+        expect(logs).not.toContain(personal);
+      }
+    });
+
     it("shows each customer only their own cases on status", async () => {
       const alice = driver.openCustomer({ locale: 'en' });
       await alice.say('hi');
