@@ -134,6 +134,11 @@ export class BotFrameworkChannel implements ChannelModule {
     if (mapped.files.length > 0 && !(await isDeliveryClaimed(db, 'botframework', message.deliveryId))) {
       const rejected = [...(message.rejectedAttachments ?? [])];
       for (const file of mapped.files) {
+        if (this.anonymous && !isLoopbackUrl(file.url)) {
+          // Unauthenticated: fetch nothing from elsewhere on the network on a stranger's say-so.
+          rejected.push({ fileName: file.fileName, reason: 'unsupported_type' });
+          continue;
+        }
         const fetched = await downloadLimited(file.url, { maxBytes: policy.attachments.maxBytes, headers: await this.downloadHeaders(file, activity.serviceUrl) });
         if (fetched.ok) evidence.push(newEvidence(file.fileName, file.mimeType, fetched.content));
         else rejected.push({ fileName: file.fileName, reason: fetched.reason });
