@@ -3,8 +3,11 @@ import { appendCaseEvent } from '../cases/case.repository.ts';
 import type { Db } from '../db/database.ts';
 import type { OutboxRow } from '../db/schema.ts';
 import type { Logger } from '../logger.ts';
-import { claimDue, markFailed, markRetry, markSent, release } from './outbox.repository.ts';
+import { claimDue, markFailed, markRetry, markSent, postpone, release } from './outbox.repository.ts';
 import { RateLimiter } from './rate-limiter.ts';
+
+/** Rate-limit waits up to this long are slept inline; longer ones postpone the conversation's rows. */
+const INLINE_RATE_WAIT_MS = 250;
 
 export interface OutboxWorkerOptions {
   pollMs: number;
@@ -35,6 +38,7 @@ export class OutboxWorker {
   private again = false;
   private stopped = false;
   private readonly rateLimiter: RateLimiter;
+  private readonly wakeTimers = new Set<NodeJS.Timeout>();
   readonly stats: OutboxStats = { sent: 0, failed: 0, retried: 0 };
 
   constructor(
@@ -75,7 +79,19 @@ export class OutboxWorker {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    for (const timer of this.wakeTimers) clearTimeout(timer);
+    this.wakeTimers.clear();
     await this.running;
+  }
+
+  /** A round when postponed rows fall due, sooner than the next poll. */
+  private kickAfter(ms: number): void {
+    const timer = setTimeout(() => {
+      this.wakeTimers.delete(timer);
+      this.kick();
+    }, ms + 20);
+    timer.unref();
+    this.wakeTimers.add(timer);
   }
 
   private async drain(): Promise<void> {
@@ -104,7 +120,17 @@ export class OutboxWorker {
     for (let index = 0; index < rows.length; index += 1) {
       const row = rows[index]!;
       const sender = this.senders.get(row.channel);
-      if (sender) await this.rateLimiter.acquire(sender, row.conversation_key);
+      if (sender) {
+        // A short wait is slept here; a longer one must not hold up the other conversations of this round.
+        const later = await this.rateLimiter.acquire(sender, row.conversation_key, INLINE_RATE_WAIT_MS);
+        if (later > 0) {
+          await markSent(this.db, sent);
+          this.stats.sent += sent.length;
+          await postpone(this.db, rows.slice(index).map((r) => r.id), later);
+          this.kickAfter(later);
+          return;
+        }
+      }
       const result: DeliveryResult = sender
         ? await sender.send(row.address, row.payload).catch((error: Error) => ({ ok: false as const, permanent: false, error: error.message }))
         : { ok: false, permanent: false, error: `channel ${row.channel} is not configured` };

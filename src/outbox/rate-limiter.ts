@@ -61,15 +61,19 @@ export class RateLimiter {
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
 
-  /** Resolves with the milliseconds waited. */
-  async acquire(sender: Pick<OutboxSender, 'channel' | 'rateLimit'>, conversationKey: string): Promise<number> {
+  /**
+   * Reserves one send for this conversation, sleeping up to `maxSleepMs` for
+   * the buckets to allow it. Resolves 0 when reserved, else the milliseconds
+   * still to wait (nothing reserved: the caller postpones the send).
+   */
+  async acquire(sender: Pick<OutboxSender, 'channel' | 'rateLimit'>, conversationKey: string, maxSleepMs = Number.POSITIVE_INFINITY): Promise<number> {
     const limits = sender.rateLimit;
     if (!limits?.global && !limits?.perConversation) return 0;
-    const started = this.now();
     const global = limits.global ? this.bucket(this.global, sender.channel, limits.global) : undefined;
     const conversation = limits.perConversation
       ? this.bucket(this.conversations, `${sender.channel}\u0000${conversationKey}`, limits.perConversation)
       : undefined;
+    let slept = 0;
     for (;;) {
       const now = this.now();
       const wait = Math.max(global?.waitMs(now) ?? 0, conversation?.waitMs(now) ?? 0);
@@ -78,10 +82,12 @@ export class RateLimiter {
         conversation?.take(now);
         break;
       }
+      if (slept + wait > maxSleepMs) return wait;
       await this.sleep(wait);
+      slept += wait;
     }
     if (++this.acquired % PRUNE_EVERY === 0) this.prune();
-    return this.now() - started;
+    return 0;
   }
 
   private bucket(map: Map<string, TokenBucket>, key: string, limit: RateLimit): TokenBucket {

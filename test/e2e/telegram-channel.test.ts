@@ -163,19 +163,30 @@ describe('Telegram delivery through the outbox', () => {
     expect(fake.callsOf('sendMessage').filter((call) => call.params.chat_id === c.user.id && call.params.text === 'A reply from our staff.')).toHaveLength(1);
   });
 
-  it('keeps to about one message a second per chat after a small burst', async () => {
+  it('keeps to about one message a second per chat after a small burst, without holding up other chats', async () => {
     const { c, customerId } = await customerWithCase();
-    const customerRow = await app.database.db.selectFrom('customers').select('address').where('id', '=', customerId).executeTakeFirstOrThrow();
-    await new Promise((r) => setTimeout(r, 3_000)); // let this chat's bucket refill
+    const other = await customerWithCase();
+    const address = async (id: number) => (await app.database.db.selectFrom('customers').select('address').where('id', '=', id).executeTakeFirstOrThrow()).address;
+    await new Promise((r) => setTimeout(r, 3_000)); // let both chats' buckets refill
     const texts = ['one', 'two', 'three', 'four', 'five'];
-    await enqueueOutbound(app.database.db, texts.map((text) => ({ customerId, caseId: null, channel: 'telegram', conversationKey: `telegram:${c.user.id}`, address: customerRow.address, payload: { text } })));
+    const busyAddress = await address(customerId);
+    await enqueueOutbound(app.database.db, texts.map((text) => ({ customerId, caseId: null, channel: 'telegram', conversationKey: `telegram:${c.user.id}`, address: busyAddress, payload: { text } })));
     app.outbox.kick();
+    await fake.waitFor(() => fake.sentTo(c.user.id).some((call) => call.params.text === 'three'));
+    // While the busy chat waits for its bucket, another chat's message goes out at once.
+    const queuedAt = Date.now();
+    await enqueueOutbound(app.database.db, [{ customerId: other.customerId, caseId: null, channel: 'telegram', conversationKey: `telegram:${other.c.user.id}`, address: await address(other.customerId), payload: { text: 'not held up' } }]);
+    app.outbox.kick();
+    await other.c.replies();
+    const otherSend = fake.sentTo(other.c.user.id).find((call) => call.params.text === 'not held up')!;
+    expect(otherSend.at - queuedAt).toBeLessThan(500);
     await c.replies();
     const sends = fake.sentTo(c.user.id).filter((call) => texts.includes(call.params.text));
     expect(sends.map((s) => s.params.text)).toEqual(texts);
     // Burst of 3, then ~1/s.
     expect(sends[3]!.at - sends[0]!.at).toBeGreaterThanOrEqual(900);
     expect(sends[4]!.at - sends[3]!.at).toBeGreaterThanOrEqual(900);
+    expect(otherSend.at).toBeLessThan(sends[3]!.at);
   });
 });
 

@@ -37,19 +37,34 @@ describe('RateLimiter', () => {
   it('lets a burst through per conversation, then paces it at the rate', async () => {
     const clock = manualClock();
     const limiter = new RateLimiter(clock);
-    const waits = [];
-    for (let i = 0; i < 5; i += 1) waits.push(await limiter.acquire(telegramLike, 'telegram:1'));
-    expect(waits).toEqual([0, 0, 0, 1000, 1000]);
+    const sentAt = [];
+    for (let i = 0; i < 5; i += 1) {
+      expect(await limiter.acquire(telegramLike, 'telegram:1')).toBe(0);
+      sentAt.push(clock.now());
+    }
+    expect(sentAt).toEqual([0, 0, 0, 1000, 2000]);
   });
 
   it('keeps conversations apart but shares the channel-wide bucket', async () => {
     const clock = manualClock();
     const limiter = new RateLimiter(clock);
-    // 10 conversations, 2 messages each: the global burst (10) runs out first.
-    for (let i = 0; i < 10; i += 1) expect(await limiter.acquire(telegramLike, `telegram:${i}`)).toBe(0);
-    const next = await limiter.acquire(telegramLike, 'telegram:0');
-    expect(next).toBe(50); // 1/20 s for a global token
-    expect(clock.now()).toBe(50);
+    // 10 conversations: the global burst (10) runs out first.
+    for (let i = 0; i < 10; i += 1) await limiter.acquire(telegramLike, `telegram:${i}`);
+    expect(clock.now()).toBe(0);
+    await limiter.acquire(telegramLike, 'telegram:0');
+    expect(clock.now()).toBe(50); // 1/20 s for a global token
+  });
+
+  it('sleeps no longer than asked: it reports the wait and reserves nothing', async () => {
+    const clock = manualClock();
+    const limiter = new RateLimiter(clock);
+    for (let i = 0; i < 3; i += 1) await limiter.acquire(telegramLike, 'telegram:1', 250);
+    expect(await limiter.acquire(telegramLike, 'telegram:1', 250)).toBe(1000);
+    expect(clock.sleeps).toEqual([]);
+    clock.advance(1000);
+    expect(await limiter.acquire(telegramLike, 'telegram:1', 250)).toBe(0);
+    // The first refused attempt took nothing: the next token is again a second away.
+    expect(await limiter.acquire(telegramLike, 'telegram:1', 250)).toBe(1000);
   });
 
   it('does not limit a sender without rateLimit', async () => {
