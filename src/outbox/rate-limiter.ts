@@ -45,9 +45,9 @@ const PRUNE_EVERY = 1000;
 
 /**
  * Keeps senders within their platform limits, in this process: a bucket for
- * the whole channel and one per conversation. `acquire` waits until both
- * allow a send, then takes from both. With several instances each keeps its
- * own buckets, so the limits then hold per instance.
+ * the whole channel and one per conversation; a send takes a token from
+ * both. With several instances each keeps its own buckets, so the limits
+ * then hold per instance.
  */
 export class RateLimiter {
   private readonly global = new Map<string, TokenBucket>();
