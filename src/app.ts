@@ -139,6 +139,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
 function offChannels(config: Config): string[] {
   const off: string[] = [];
   if (!config.TELEGRAM_BOT_TOKEN) off.push('telegram (no TELEGRAM_BOT_TOKEN)');
+  if (!config.MicrosoftAppId && !config.BOTFRAMEWORK_EMULATOR) off.push('botframework (no MicrosoftAppId)');
   if (!config.SLACK_BOT_TOKEN) off.push('slack (no SLACK_BOT_TOKEN)');
   return off;
 }

@@ -35,13 +35,20 @@ const envSchema = z.object({
   TIMER_POLL_SECONDS: z.coerce.number().min(0.5).max(60).default(2),
 
   TELEGRAM_BOT_TOKEN: optionalString,
-  TELEGRAM_WEBHOOK_SECRET: optionalString,
+  /** Telegram allows 1-256 characters A-Z a-z 0-9 _ - in secret_token. */
+  TELEGRAM_WEBHOOK_SECRET: optionalString.pipe(z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, 'use 1-256 characters A-Z, a-z, 0-9, _ and -').optional()),
   TELEGRAM_API_ROOT: optionalUrl,
 
   MicrosoftAppId: optionalString,
   MicrosoftAppPassword: optionalString,
   MicrosoftAppType: optionalString,
   MicrosoftAppTenantId: optionalString,
+  /**
+   * Without MicrosoftAppId the Bot Framework channel is off, unless this is
+   * true: then /api/messages accepts unauthenticated activities whose
+   * serviceUrl is on this machine (the Bot Framework Emulator).
+   */
+  BOTFRAMEWORK_EMULATOR: z.enum(['true', 'false', '1', '0', '']).default('false').transform((v) => v === 'true' || v === '1'),
 
   SLACK_BOT_TOKEN: optionalString,
   SLACK_SIGNING_SECRET: optionalString,

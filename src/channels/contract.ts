@@ -54,12 +54,23 @@ export type DeliveryResult =
   | { ok: true; externalId?: string }
   | { ok: false; permanent: boolean; retryAfterMs?: number; error: string };
 
+/** A token bucket: `burst` sends at once, refilled at `perSecond`. */
+export interface RateLimit {
+  perSecond: number;
+  burst: number;
+}
+
 /**
  * Delivers outbox rows of one outbox channel (a customer channel, or `slack`).
  * Must not throw for platform errors: return them.
  */
 export interface OutboxSender<Payload = any> {
   readonly channel: string;
+  /**
+   * Platform limits the outbox worker keeps to (per process) before each
+   * send: per conversation (outbox conversation_key) and for the whole channel.
+   */
+  readonly rateLimit?: { perConversation?: RateLimit; global?: RateLimit };
   send(address: Record<string, unknown>, payload: Payload): Promise<DeliveryResult>;
 }
 

@@ -228,6 +228,10 @@ class Turn {
       case 'back':
         this.back(intake);
         return;
+      case 'new':
+        // Already in a complaint: show where it stands rather than take "new" as an answer.
+        this.repromptCurrent();
+        return;
       default:
         break;
     }

@@ -51,3 +51,14 @@ export async function claimDelivery(db: Db, channel: string, deliveryId: string)
     .executeTakeFirst();
   return inserted !== undefined;
 }
+
+/** Whether a delivery id was handled before (a cheap look before downloading its files). */
+export async function isDeliveryClaimed(db: Db, channel: string, deliveryId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('inbound_deliveries')
+    .select('delivery_id')
+    .where('channel', '=', channel)
+    .where('delivery_id', '=', deliveryId)
+    .executeTakeFirst();
+  return row !== undefined;
+}

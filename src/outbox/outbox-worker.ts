@@ -4,7 +4,11 @@ import type { Db } from '../db/database.ts';
 import type { OutboxRow } from '../db/schema.ts';
 import type { Logger } from '../logger.ts';
 import type { DeliveryListener, DeliveryOutcome } from './delivery-listener.ts';
-import { claimDue, markFailed, markRetry, markSent, release } from './outbox.repository.ts';
+import { claimDue, markFailed, markRetry, markSent, postpone, release } from './outbox.repository.ts';
+import { RateLimiter } from './rate-limiter.ts';
+
+/** Rate-limit waits up to this long are slept inline; longer ones postpone the conversation's rows. */
+const INLINE_RATE_WAIT_MS = 250;
 
 export interface OutboxWorkerOptions {
   pollMs: number;
@@ -13,6 +17,8 @@ export interface OutboxWorkerOptions {
   batchSize?: number;
   /** Told the final outcome of rows that carry a `report` (see DeliveryListener). */
   listeners?: DeliveryListener[];
+  /** Keeps senders within their `rateLimit` (tests inject a clock). */
+  rateLimiter?: RateLimiter;
 }
 
 export interface OutboxStats {
@@ -23,8 +29,9 @@ export interface OutboxStats {
 
 /**
  * Delivers outbox rows through channel senders after commit: in order per
- * conversation, retried with exponential backoff and jitter, honouring
- * retry-after, and giving up on permanent errors (recorded on the case).
+ * conversation, within each sender's rate limits, retried with exponential
+ * backoff and jitter, honouring retry-after, and giving up on permanent
+ * errors (recorded on the case).
  * Delivery is at least once: a crash after sending and before marking the
  * row sent delivers that message again.
  */
@@ -33,6 +40,8 @@ export class OutboxWorker {
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = false;
+  private readonly rateLimiter: RateLimiter;
+  private readonly wakeTimers = new Set<NodeJS.Timeout>();
   readonly stats: OutboxStats = { sent: 0, failed: 0, retried: 0 };
 
   constructor(
@@ -40,7 +49,9 @@ export class OutboxWorker {
     private readonly senders: ReadonlyMap<string, OutboxSender>,
     private readonly logger: Logger,
     private readonly options: OutboxWorkerOptions,
-  ) {}
+  ) {
+    this.rateLimiter = options.rateLimiter ?? new RateLimiter();
+  }
 
   start(): void {
     this.stopped = false;
@@ -71,7 +82,19 @@ export class OutboxWorker {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    for (const timer of this.wakeTimers) clearTimeout(timer);
+    this.wakeTimers.clear();
     await this.running;
+  }
+
+  /** A round when postponed rows fall due, sooner than the next poll. */
+  private kickAfter(ms: number): void {
+    const timer = setTimeout(() => {
+      this.wakeTimers.delete(timer);
+      this.kick();
+    }, ms + 20);
+    timer.unref();
+    this.wakeTimers.add(timer);
   }
 
   private async drain(): Promise<void> {
@@ -100,6 +123,16 @@ export class OutboxWorker {
     for (let index = 0; index < rows.length; index += 1) {
       const row = rows[index]!;
       const sender = this.senders.get(row.channel);
+      if (sender) {
+        // A short wait is slept here; a longer one must not hold up the other conversations of this round.
+        const later = await this.rateLimiter.acquire(sender, row.conversation_key, INLINE_RATE_WAIT_MS);
+        if (later > 0) {
+          await this.recordSent(sent);
+          await postpone(this.db, rows.slice(index).map((r) => r.id), later);
+          this.kickAfter(later);
+          return;
+        }
+      }
       const result: DeliveryResult = sender
         ? await sender.send(row.address, row.payload).catch((error: Error) => ({ ok: false as const, permanent: false, error: error.message }))
         : { ok: false, permanent: false, error: `channel ${row.channel} is not configured` };

@@ -81,6 +81,16 @@ export async function release(db: Db, ids: number[]): Promise<void> {
   await db.updateTable('outbox').set({ next_attempt_at: sql`now()`, attempts: sql`greatest(attempts - 1, 0)` }).where('id', 'in', ids).execute();
 }
 
+/** Rows held back by a rate limit: due again after `delayMs`; the claim does not count as an attempt. */
+export async function postpone(db: Db, ids: number[], delayMs: number): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .updateTable('outbox')
+    .set({ next_attempt_at: sql`now() + make_interval(secs => ${delayMs / 1000})`, attempts: sql`greatest(attempts - 1, 0)` })
+    .where('id', 'in', ids)
+    .execute();
+}
+
 export async function markFailed(db: Db, id: number, error: string): Promise<void> {
   await db.updateTable('outbox').set({ status: 'failed', last_error: error.slice(0, 500) }).where('id', '=', id).execute();
 }

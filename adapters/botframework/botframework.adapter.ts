@@ -1,0 +1,193 @@
+import express, { type Express, type Request, type Response } from 'express';
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext } from 'botbuilder';
+import type { AppContext, ChannelModule } from '../../src/channels/channel-module.ts';
+import { downloadLimited, newEvidence, type EvidenceFile } from '../../src/channels/evidence.ts';
+import { insertAttachments } from '../../src/inbound/attachment.repository.ts';
+import { isDeliveryClaimed } from '../../src/inbound/customer.repository.ts';
+import { mapActivity, type BotFrameworkFileRef } from './botframework.mapper.ts';
+import { BotFrameworkSender } from './botframework.sender.ts';
+
+export const BOTFRAMEWORK_PATH = '/api/messages';
+
+export interface BotFrameworkOptions {
+  appId?: string;
+  appPassword?: string;
+  appType?: string;
+  tenantId?: string;
+}
+
+/**
+ * CloudAdapter that hands out one connector client per service URL for the
+ * outbox (CloudAdapter itself builds a new one for every turn and proactive
+ * message).
+ */
+class HearkenCloudAdapter extends CloudAdapter {
+  private readonly connectors = new Map<string, ReturnType<HearkenCloudAdapter['createConnector']>>();
+
+  constructor(
+    auth: ConfigurationBotFrameworkAuthentication,
+    private readonly appId: string,
+  ) {
+    super(auth);
+  }
+
+  connectorFor(serviceUrl: string) {
+    let connector = this.connectors.get(serviceUrl);
+    if (!connector) {
+      connector = this.createConnector(serviceUrl);
+      connector.catch(() => this.connectors.delete(serviceUrl));
+      this.connectors.set(serviceUrl, connector);
+    }
+    return connector;
+  }
+
+  private async createConnector(serviceUrl: string) {
+    const connector = await this.botFrameworkAuthentication.createConnectorFactory(this.createClaimsIdentity(this.appId)).create(serviceUrl);
+    // The outbox owns retries: the SDK's retry policy would wait out Retry-After inside one delivery and multiply attempts.
+    (connector as unknown as { client?: { pipeline?: { removePolicy(policy: { name: string }): unknown } } }).client?.pipeline?.removePolicy({ name: 'defaultRetryPolicy' });
+    return connector;
+  }
+}
+
+/**
+ * The Bot Framework customer channel (Teams, Web Chat, the Emulator) through
+ * botbuilder's CloudAdapter: it authenticates each request (JWT when an app
+ * id is set) and translates activities; it decides nothing about the
+ * conversation and never replies through the turn: replies go through the
+ * outbox from the stored conversation reference.
+ */
+export class BotFrameworkChannel implements ChannelModule {
+  readonly name = 'botframework';
+  readonly sender: BotFrameworkSender;
+  private readonly adapter: HearkenCloudAdapter;
+  private readonly anonymous: boolean;
+
+  constructor(
+    private readonly ctx: AppContext,
+    options: BotFrameworkOptions,
+  ) {
+    const auth = new ConfigurationBotFrameworkAuthentication({
+      ...(options.appId ? { MicrosoftAppId: options.appId } : {}),
+      ...(options.appPassword ? { MicrosoftAppPassword: options.appPassword } : {}),
+      ...(options.appType ? { MicrosoftAppType: options.appType } : {}),
+      ...(options.tenantId ? { MicrosoftAppTenantId: options.tenantId } : {}),
+    });
+    this.anonymous = !options.appId;
+    this.adapter = new HearkenCloudAdapter(auth, options.appId ?? '');
+    this.sender = new BotFrameworkSender(this.adapter);
+  }
+
+  mount(app: Express): void {
+    app.post(BOTFRAMEWORK_PATH, express.json({ limit: '1mb' }), (req, res) => this.onRequest(req, res));
+  }
+
+  async start(): Promise<void> {
+    this.ctx.logger.info({ channel: 'botframework', authentication: this.anonymous ? 'none (emulator, loopback only)' : 'jwt' }, 'bot framework channel on');
+  }
+
+  private async onRequest(req: Request, res: Response): Promise<void> {
+    const body = req.body as { type?: unknown; serviceUrl?: unknown } | undefined;
+    if (typeof body !== 'object' || body === null || typeof body.type !== 'string') {
+      res.status(400).json({ error: { code: 'invalid_activity', message: 'The body is not an activity (no type).' } });
+      return;
+    }
+    // Without an app id nothing is authenticated: answer only a local Emulator, never post to a service URL elsewhere.
+    if (this.anonymous && !isLoopbackUrl(body.serviceUrl)) {
+      res.status(401).json({ error: { code: 'unauthenticated', message: 'This bot accepts only the local Emulator without an app id.' } });
+      return;
+    }
+    if (!this.anonymous && !req.get('authorization')) {
+      // The SDK would refuse it too, after printing a stack trace to stderr: scanners hit this often.
+      res.status(401).json({ error: { code: 'unauthenticated', message: 'A Bot Framework token is required.' } });
+      return;
+    }
+    try {
+      await this.adapter.process(req, res, (context) => this.onTurn(context));
+    } catch (error) {
+      this.ctx.logger.warn({ channel: 'botframework', err: { name: (error as Error).name } }, 'bot framework request refused');
+      if (!res.headersSent) res.status(400).json({ error: { code: 'invalid_activity', message: 'The activity could not be processed.' } });
+    }
+  }
+
+  private async onTurn(context: TurnContext): Promise<void> {
+    const { logger } = this.ctx;
+    const activity = context.activity;
+    try {
+      await this.handle(context);
+    } catch (error) {
+      logger.error({ channel: 'botframework', activityId: activity.id, err: { name: (error as Error).name, code: (error as { code?: string }).code } }, 'bot framework activity failed');
+      // CloudAdapter answers 500 with the error's message: keep internals out of it.
+      throw new Error('internal error');
+    }
+  }
+
+  private async handle(context: TurnContext): Promise<void> {
+    const { policy, logger, db, conversations } = this.ctx;
+    const activity = context.activity;
+    const mapped = mapActivity(activity, { limits: policy.attachments });
+    if (mapped.kind === 'ignored') {
+      logger.info({ channel: 'botframework', activityType: activity.type, reason: mapped.reason }, 'bot framework activity ignored');
+      return;
+    }
+    const message = mapped.message;
+    const evidence: EvidenceFile[] = [];
+    if (mapped.files.length > 0 && !(await isDeliveryClaimed(db, 'botframework', message.deliveryId))) {
+      const rejected = [...(message.rejectedAttachments ?? [])];
+      for (const file of mapped.files) {
+        if (this.anonymous && !isLoopbackUrl(file.url)) {
+          // Unauthenticated: fetch nothing from elsewhere on the network on a stranger's say-so.
+          rejected.push({ fileName: file.fileName, reason: 'unsupported_type' });
+          continue;
+        }
+        const fetched = await downloadLimited(file.url, { maxBytes: policy.attachments.maxBytes, headers: await this.downloadHeaders(file, activity.serviceUrl) });
+        if (fetched.ok) evidence.push(newEvidence(file.fileName, file.mimeType, fetched.content));
+        else rejected.push({ fileName: file.fileName, reason: fetched.reason });
+      }
+      if (rejected.length > 0) message.rejectedAttachments = rejected;
+      if (evidence.length > 0) message.attachments = evidence.map((e) => e.attachment);
+    }
+    const outcome = await conversations.handleInbound(message, (trx, customerId) => insertAttachments(trx, customerId, 'botframework', evidence));
+    logger.info(
+      { channel: 'botframework', channelId: activity.channelId, activityId: activity.id, customerId: outcome.ok ? outcome.customerId : undefined, duplicate: !outcome.ok, files: evidence.length },
+      'bot framework activity handled',
+    );
+  }
+
+  /** Files on the channel's own service (Teams inline images) need the bot's token; other URLs are pre-authorised. */
+  private async downloadHeaders(file: BotFrameworkFileRef, serviceUrl: string): Promise<Record<string, string>> {
+    if (this.anonymous || !sameOrigin(file.url, serviceUrl)) return {};
+    const connector = await this.adapter.connectorFor(serviceUrl);
+    const credentials = (connector as unknown as { credentials?: { getToken?: () => Promise<string> } }).credentials;
+    const token = await credentials?.getToken?.();
+    return token ? { authorization: `Bearer ${token}` } : {};
+  }
+}
+
+export function createBotFrameworkChannel(ctx: AppContext): BotFrameworkChannel | undefined {
+  const { MicrosoftAppId, MicrosoftAppPassword, MicrosoftAppType, MicrosoftAppTenantId, BOTFRAMEWORK_EMULATOR } = ctx.config;
+  if (!MicrosoftAppId && !BOTFRAMEWORK_EMULATOR) return undefined;
+  return new BotFrameworkChannel(ctx, {
+    ...(MicrosoftAppId ? { appId: MicrosoftAppId } : {}),
+    ...(MicrosoftAppPassword ? { appPassword: MicrosoftAppPassword } : {}),
+    ...(MicrosoftAppType ? { appType: MicrosoftAppType } : {}),
+    ...(MicrosoftAppTenantId ? { tenantId: MicrosoftAppTenantId } : {}),
+  });
+}
+
+function isLoopbackUrl(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  try {
+    const host = new URL(value).hostname;
+    return host === 'localhost' || host === '127.0.0.1' || host === '[::1]' || host === '::1';
+  } catch {
+    return false;
+  }
+}
+
+function sameOrigin(a: string, b: string | undefined): boolean {
+  try {
+    return b !== undefined && new URL(a).origin === new URL(b).origin;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,224 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import express, { type Express, type Request, type Response } from 'express';
+import { Telegraf, TelegramError, type Context } from 'telegraf';
+import type { AppContext, ChannelModule } from '../../src/channels/channel-module.ts';
+import type { InboundMessage } from '../../src/channels/contract.ts';
+import { downloadLimited, newEvidence, type EvidenceFile } from '../../src/channels/evidence.ts';
+import { insertAttachments } from '../../src/inbound/attachment.repository.ts';
+import { isDeliveryClaimed } from '../../src/inbound/customer.repository.ts';
+import { mapUpdate, TELEGRAM_DOWNLOAD_LIMIT, type TelegramFileRef } from './telegram.mapper.ts';
+import { TelegramSender } from './telegram.sender.ts';
+
+export const TELEGRAM_WEBHOOK_PATH = '/telegram/webhook';
+const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
+
+export interface TelegramOptions {
+  token: string;
+  apiRoot?: string;
+  /** Webhook mode when set (the webhook is registered at start); long polling otherwise. */
+  publicUrl?: string;
+  webhookSecret?: string;
+}
+
+/**
+ * The Telegram customer channel (telegraf). Translates updates to
+ * InboundMessage for the conversation service and delivers its outbox rows;
+ * decides nothing about the conversation.
+ */
+export class TelegramChannel implements ChannelModule {
+  readonly name = 'telegram';
+  readonly sender: TelegramSender;
+  private readonly bot: Telegraf;
+  private readonly botId: string;
+  private readonly secret: string;
+  private readonly mode: 'webhook' | 'polling';
+  private error: string | undefined;
+  private stopped = false;
+  private polling: Promise<void> | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly ctx: AppContext,
+    private readonly options: TelegramOptions,
+  ) {
+    this.botId = options.token.split(':')[0] ?? 'bot';
+    // webhookReply: false, or telegraf writes some answers into the webhook response instead of sending them.
+    this.bot = new Telegraf(options.token, { telegram: { webhookReply: false, ...(options.apiRoot ? { apiRoot: options.apiRoot } : {}) } });
+    this.bot.use((context) => this.onUpdate(context));
+    this.bot.catch((error, context) => {
+      this.ctx.logger.error({ channel: 'telegram', updateId: context.update.update_id, err: safeError(error) }, 'telegram update failed');
+      // Webhook: a 500 makes Telegram deliver the update again (it is idempotent). Polling: keep polling.
+      if (this.mode === 'webhook') throw error;
+    });
+    this.sender = new TelegramSender(this.bot.telegram);
+    this.mode = options.publicUrl ? 'webhook' : 'polling';
+    this.secret = options.webhookSecret ?? createHmac('sha256', options.token).update('hearken telegram webhook').digest('hex');
+  }
+
+  mount(app: Express): void {
+    if (this.mode !== 'webhook') return;
+    app.post(TELEGRAM_WEBHOOK_PATH, (req, res, next) => {
+      if (!this.secretMatches(req.get('x-telegram-bot-api-secret-token'))) {
+        res.status(403).json({ error: { code: 'forbidden', message: 'Invalid secret token.' } });
+        return;
+      }
+      next();
+    }, express.json({ limit: '1mb' }), (req, res) => this.onWebhook(req, res));
+  }
+
+  async start(): Promise<void> {
+    this.stopped = false;
+    if (this.mode === 'webhook') void this.registerWebhook(1);
+    else this.startPolling(1);
+    this.ctx.logger.info({ channel: 'telegram', mode: this.mode }, 'telegram channel on');
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
+    if (this.polling) {
+      try {
+        this.bot.stop('shutdown');
+      } catch {
+        // not running
+      }
+      await Promise.race([this.polling, new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
+    }
+  }
+
+  lastError(): string | undefined {
+    return this.error;
+  }
+
+  private async onWebhook(req: Request, res: Response): Promise<void> {
+    const update = req.body as { update_id?: unknown } | undefined;
+    if (typeof update !== 'object' || update === null || typeof update.update_id !== 'number') {
+      res.status(400).json({ error: { code: 'invalid_update', message: 'Not a Telegram update.' } });
+      return;
+    }
+    await this.bot.handleUpdate(update as Parameters<Telegraf['handleUpdate']>[0]);
+    res.status(200).end();
+  }
+
+  private secretMatches(given: string | undefined): boolean {
+    if (!given) return false;
+    const a = Buffer.from(given);
+    const b = Buffer.from(this.secret);
+    return a.length === b.length && timingSafeEqual(a, b);
+  }
+
+  private async onUpdate(context: Context): Promise<void> {
+    const { policy, logger, db, conversations } = this.ctx;
+    const mapped = mapUpdate(context.update, { botId: this.botId, limits: policy.attachments });
+    if (mapped.kind === 'ignored') {
+      logger.info({ channel: 'telegram', updateId: context.update.update_id, reason: mapped.reason }, 'telegram update ignored');
+      if (mapped.callbackQueryId) await this.answerCallback(mapped.callbackQueryId);
+      return;
+    }
+    const message: InboundMessage = mapped.message;
+    const evidence: EvidenceFile[] = [];
+    if (mapped.files.length > 0 && !(await isDeliveryClaimed(db, 'telegram', message.deliveryId))) {
+      const rejected = [...(message.rejectedAttachments ?? [])];
+      for (const file of mapped.files) {
+        const fetched = await this.fetchFile(file);
+        if (fetched.ok) evidence.push(newEvidence(file.fileName, file.mimeType, fetched.content));
+        else rejected.push({ fileName: file.fileName, reason: fetched.reason });
+      }
+      if (rejected.length > 0) message.rejectedAttachments = rejected;
+      if (evidence.length > 0) message.attachments = evidence.map((e) => e.attachment);
+    }
+    const outcome = await conversations.handleInbound(message, (trx, customerId) => insertAttachments(trx, customerId, 'telegram', evidence));
+    if (mapped.callbackQueryId) await this.answerCallback(mapped.callbackQueryId);
+    logger.info(
+      { channel: 'telegram', updateId: context.update.update_id, customerId: outcome.ok ? outcome.customerId : undefined, duplicate: !outcome.ok, files: evidence.length },
+      'telegram update handled',
+    );
+  }
+
+  /** Through getFile and the file URL, at most the policy's size and Telegram's 20 MB. */
+  private async fetchFile(file: TelegramFileRef): Promise<{ ok: true; content: Buffer } | { ok: false; reason: 'too_large' }> {
+    const maxBytes = Math.min(this.ctx.policy.attachments.maxBytes, TELEGRAM_DOWNLOAD_LIMIT);
+    let link: URL;
+    try {
+      link = await this.bot.telegram.getFileLink(file.fileId);
+    } catch (error) {
+      if (error instanceof TelegramError && error.code === 400 && /too big/i.test(error.description)) return { ok: false, reason: 'too_large' };
+      throw error;
+    }
+    if (link.protocol === 'file:') {
+      // A local Bot API server (--local) answers with a path on its own disk.
+      const path = fileURLToPath(link);
+      if ((await stat(path)).size > maxBytes) return { ok: false, reason: 'too_large' };
+      return { ok: true, content: await readFile(path) };
+    }
+    return downloadLimited(link, { maxBytes });
+  }
+
+  private async answerCallback(id: string): Promise<void> {
+    try {
+      await this.bot.telegram.answerCbQuery(id);
+    } catch (error) {
+      this.ctx.logger.warn({ channel: 'telegram', err: safeError(error) }, 'answerCallbackQuery failed');
+    }
+  }
+
+  private async registerWebhook(attempt: number): Promise<void> {
+    const url = `${this.options.publicUrl!.replace(/\/+$/, '')}${TELEGRAM_WEBHOOK_PATH}`;
+    try {
+      this.bot.botInfo ??= await this.bot.telegram.getMe();
+      await this.bot.telegram.setWebhook(url, { secret_token: this.secret, allowed_updates: [...ALLOWED_UPDATES] });
+      this.error = undefined;
+      this.ctx.logger.info({ channel: 'telegram', botId: this.botId }, 'telegram webhook registered');
+    } catch (error) {
+      this.error = describe(error);
+      this.ctx.logger.error({ channel: 'telegram', attempt, err: safeError(error) }, 'telegram webhook registration failed; will retry');
+      this.retryLater(() => void this.registerWebhook(attempt + 1), attempt);
+    }
+  }
+
+  /** bot.launch() resolves only when polling stops: never awaited here. */
+  private startPolling(attempt: number): void {
+    this.polling = this.bot
+      .launch({ allowedUpdates: [...ALLOWED_UPDATES] })
+      .then(() => undefined)
+      .catch((error: unknown) => {
+        if (this.stopped) return;
+        this.error = describe(error);
+        this.ctx.logger.error({ channel: 'telegram', attempt, err: safeError(error) }, 'telegram polling stopped; will restart');
+        this.retryLater(() => this.startPolling(attempt + 1), attempt);
+      });
+  }
+
+  private retryLater(again: () => void, attempt: number): void {
+    if (this.stopped) return;
+    this.retryTimer = setTimeout(() => {
+      if (!this.stopped) again();
+    }, Math.min(60_000, 1000 * 2 ** Math.min(attempt, 6)));
+    this.retryTimer.unref();
+  }
+}
+
+export function createTelegramChannel(ctx: AppContext): TelegramChannel | undefined {
+  const { TELEGRAM_BOT_TOKEN, TELEGRAM_API_ROOT, TELEGRAM_WEBHOOK_SECRET, PUBLIC_URL } = ctx.config;
+  if (!TELEGRAM_BOT_TOKEN) return undefined;
+  return new TelegramChannel(ctx, {
+    token: TELEGRAM_BOT_TOKEN,
+    ...(TELEGRAM_API_ROOT ? { apiRoot: TELEGRAM_API_ROOT } : {}),
+    ...(PUBLIC_URL ? { publicUrl: PUBLIC_URL } : {}),
+    ...(TELEGRAM_WEBHOOK_SECRET ? { webhookSecret: TELEGRAM_WEBHOOK_SECRET } : {}),
+  });
+}
+
+/** Error codes for logs: messages of network errors carry the URL, and with it the bot token. */
+function safeError(error: unknown): Record<string, unknown> {
+  if (error instanceof TelegramError) return { code: error.code, description: error.description };
+  const { name, code, status } = (error ?? {}) as { name?: string; code?: string; status?: number };
+  return { name, code, status };
+}
+
+function describe(error: unknown): string {
+  const e = safeError(error);
+  return [e.name, e.code, e.status, e.description].filter((v) => v !== undefined).join(' ');
+}

@@ -1,0 +1,157 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { enqueueOutbound } from '../../src/outbox/outbox.repository.ts';
+import { BotFrameworkCustomer, createActivity, postActivity } from '../support/botframework-customer.ts';
+import { FakeBotConnector } from '../support/fake-bot-connector.ts';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+
+const connector = new FakeBotConnector();
+let app: TestApp;
+
+beforeAll(async () => {
+  await connector.start();
+  app = await startTestApp({ BOTFRAMEWORK_EMULATOR: 'true' });
+});
+afterAll(async () => {
+  await app?.stop();
+  await connector.stop();
+});
+
+const customer = (extra: { channelId?: string } = {}) => new BotFrameworkCustomer(connector, () => app, { id: `user-${randomUUID()}`, name: 'Alice Example' }, 'en-US', extra);
+const outboxOf = (c: BotFrameworkCustomer, channelId = 'emulator') =>
+  app.database.db.selectFrom('outbox').selectAll().where('conversation_key', '=', `botframework:${channelId}:${c.user.id}`).orderBy('id').execute();
+
+async function customerWithCase() {
+  const c = customer();
+  await c.say('hi');
+  await c.press('consent:no');
+  const replies = await c.say('talk to a person');
+  const number = /C-\d{4}-\d{6}/.exec(replies.at(-1)!.text)![0];
+  const row = await app.database.db.selectFrom('cases').select(['id', 'customer_id']).where('number', '=', number).executeTakeFirstOrThrow();
+  return { c, caseId: row.id, customerId: row.customer_id };
+}
+
+describe('Bot Framework /api/messages (Emulator, no app id)', () => {
+  it('answers a body without a type with 400, and malformed JSON with 400', async () => {
+    const c = customer();
+    const noType = c.activity({ text: 'hi' });
+    delete noType.type;
+    expect((await postActivity(app.url, noType)).status).toBe(400);
+    const malformed = await fetch(`${app.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"type":' });
+    expect(malformed.status).toBe(400);
+    expect(connector.sentTo(c.conversationId)).toEqual([]);
+  });
+
+  it('refuses an unauthenticated activity whose serviceUrl is not on this machine', async () => {
+    const res = await postActivity(app.url, createActivity('https://smba.trafficmanager.net/teams/', { id: 'u1' }, 'c1', { text: 'hi' }));
+    expect(res.status).toBe(401);
+  });
+
+  it('stores the conversation reference and replies from the outbox to the conversation, not to the turn', async () => {
+    const c = customer();
+    const replies = await c.say('hello');
+    expect(replies.at(-1)!.text).toContain('Do you agree?');
+    const customerRow = await app.database.db.selectFrom('customers').selectAll().where('external_id', '=', `emulator:${c.user.id}`).executeTakeFirstOrThrow();
+    expect(customerRow.address).toMatchObject({
+      channelId: 'emulator',
+      serviceUrl: connector.url,
+      conversation: { id: c.conversationId },
+      user: { id: c.user.id },
+      bot: { id: 'hearken-bot' },
+    });
+    const [sent] = connector.sentTo(c.conversationId);
+    expect(sent!.activity).toMatchObject({ type: 'message', from: { id: 'hearken-bot' }, recipient: { id: c.user.id }, conversation: { id: c.conversationId } });
+    expect(sent!.activity.suggestedActions.actions[0]).toMatchObject({ type: 'messageBack', title: 'I agree', value: { hearkenChoice: 'consent:yes' } });
+  });
+
+  it('delivers a later message (a staff reply) from the stored reference alone', async () => {
+    const { c, caseId, customerId } = await customerWithCase();
+    const { address } = await app.database.db.selectFrom('customers').select('address').where('id', '=', customerId).executeTakeFirstOrThrow();
+    await enqueueOutbound(app.database.db, [{ customerId, caseId, channel: 'botframework', conversationKey: `botframework:emulator:${c.user.id}`, address, payload: { text: 'We have refunded your order.' } }]);
+    app.outbox.kick();
+    const replies = await c.replies();
+    expect(replies.map((r) => r.text)).toEqual(['We have refunded your order.']);
+  });
+
+  it('ignores activities that are not messages and group conversations', async () => {
+    const c = customer();
+    expect((await postActivity(app.url, c.activity({ type: 'conversationUpdate', membersAdded: [{ id: c.user.id }] }))).status).toBe(200);
+    expect((await postActivity(app.url, c.activity({ text: 'hello all', conversation: { id: 'group-1', isGroup: true } }))).status).toBe(200);
+    const rows = await app.database.db.selectFrom('customers').selectAll().where('external_id', '=', `emulator:${c.user.id}`).execute();
+    expect(rows).toEqual([]);
+  });
+
+  it('renders choices for Teams as hero-card buttons, six to a card', async () => {
+    const c = customer({ channelId: 'msteams' });
+    await c.say('hello');
+    const replies = await c.press('consent:yes');
+    const activity = connector.sentTo(c.conversationId).at(-1)!.activity;
+    expect(activity.suggestedActions).toBeUndefined();
+    const cards = activity.attachments.filter((a: { contentType: string }) => a.contentType === 'application/vnd.microsoft.card.hero');
+    expect(cards.length).toBeGreaterThanOrEqual(1);
+    for (const card of cards) expect(card.content.buttons.length).toBeLessThanOrEqual(6);
+    expect(replies.at(-1)!.choices.map((x) => x.value)).toContain('opt:product_quality');
+  });
+});
+
+describe('Bot Framework delivery through the outbox', () => {
+  it('waits out a 429 Retry-After and then delivers the message exactly once', async () => {
+    const c = customer();
+    connector.failNext(429, { headers: { 'retry-after': '1' }, match: (a) => a.conversation?.id === c.conversationId });
+    const replies = await c.say('hello');
+    expect(replies).toHaveLength(1);
+    const attempts = connector.calls.filter((call) => call.conversationId === c.conversationId);
+    expect(attempts.map((a) => a.outcome)).toEqual([429, 'ok']);
+    expect(attempts[1]!.at - attempts[0]!.at).toBeGreaterThanOrEqual(1000);
+    // The outbox retried (not the SDK): two attempts on the row.
+    expect((await outboxOf(c))[0]).toMatchObject({ status: 'sent', attempts: 2 });
+  });
+
+  it('retries a 502 with backoff', async () => {
+    const c = customer();
+    connector.failNext(502, { match: (a) => a.conversation?.id === c.conversationId });
+    const replies = await c.say('hello');
+    expect(replies).toHaveLength(1);
+    const attempts = connector.calls.filter((call) => call.conversationId === c.conversationId);
+    expect(attempts.map((a) => a.outcome)).toEqual([502, 'ok']);
+  });
+
+  it('gives up when the user blocked the bot (403) and records it on the case', async () => {
+    const { c, caseId } = await customerWithCase();
+    connector.failNext(403, { match: (a) => a.conversation?.id === c.conversationId });
+    await c.say('Any news?');
+    const rows = await outboxOf(c);
+    expect(rows.at(-1)).toMatchObject({ status: 'failed', attempts: 1 });
+    const events = await app.database.db.selectFrom('case_events').selectAll().where('case_id', '=', caseId).where('action', '=', 'delivery_failed').execute();
+    expect(events).toHaveLength(1);
+    expect(events[0]!.details).toMatchObject({ channel: 'botframework' });
+  });
+});
+
+describe('Bot Framework with an app id', () => {
+  let secured: TestApp;
+  beforeAll(async () => {
+    secured = await startTestApp({ MicrosoftAppId: '00000000-0000-0000-0000-000000000001', MicrosoftAppPassword: 'not-a-real-password' });
+  });
+  afterAll(async () => {
+    await secured?.stop();
+  });
+
+  it('refuses a request without a JWT with 401 and handles nothing', async () => {
+    const activity = createActivity(connector.url, { id: `user-${randomUUID()}` }, `conv-${randomUUID()}`, { text: 'hello', channelId: 'msteams' });
+    const res = await postActivity(secured.url, activity);
+    expect(res.status).toBe(401);
+    const customers = await secured.database.db.selectFrom('customers').selectAll().execute();
+    expect(customers).toEqual([]);
+  });
+
+  it('refuses a request with a token that is not a valid JWT with 401', async () => {
+    const activity = createActivity(connector.url, { id: `user-${randomUUID()}` }, `conv-${randomUUID()}`, { text: 'hello', channelId: 'msteams' });
+    const res = await postActivity(secured.url, activity, 'Bearer not.a.jwt');
+    expect(res.status).toBe(401);
+  });
+
+  it('is on without BOTFRAMEWORK_EMULATOR and says so', () => {
+    expect(secured.logs.find((l) => l.msg === 'hearken started')).toMatchObject({ channels: ['webchat', 'botframework'] });
+  });
+});
