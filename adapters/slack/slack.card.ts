@@ -1,3 +1,4 @@
+import type { SupervisorNotice } from './slack.desk.ts';
 import { maskContact } from '../../src/cases/mask-contact.ts';
 import type { PromptCatalog } from '../../src/conversation/prompt-catalog.ts';
 import type { CaseRow } from '../../src/db/schema.ts';
@@ -132,7 +133,7 @@ function buttons(row: CaseRow): Block[] {
 }
 
 /** The supervisors' copy of an approval request or an escalation. */
-export function renderSupervisorNotice(row: CaseRow, notice: 'approval' | 'escalated', options: { catalog: PromptCatalog; currency: string }): { text: string; blocks: Block[] } {
+export function renderSupervisorNotice(row: CaseRow, notice: SupervisorNotice, options: { catalog: PromptCatalog; currency: string }): { text: string; blocks: Block[] } {
   const where = row.slack_channel ? ` in <#${row.slack_channel}>` : '';
   if (notice === 'approval') {
     const remedy = remedyLabel(options.catalog, row.remedy, row.remedy_amount, options.currency);
@@ -145,6 +146,15 @@ export function renderSupervisorNotice(row: CaseRow, notice: 'approval' | 'escal
         { type: 'actions', block_id: 'case_actions', elements: [button('Approve remedy', ACTIONS.approve, row.id, 'primary'), button('Reject remedy', ACTIONS.reject, row.id, 'danger')] },
       ],
     };
+  }
+  if (notice === 'emergency') {
+    const text = `:rotating_light: New *major* case *${row.number}*${where}: emergency handling starts now (first response due ${slackDate(row.first_response_due_at)}).`;
+    return { text, blocks: [{ type: 'section', text: mrkdwn(text) }] };
+  }
+  if (notice.startsWith('breached:')) {
+    const which = notice === 'breached:first_response' ? 'first response' : 'resolution';
+    const text = `:red_circle: Case *${row.number}* (${row.severity})${where} missed its *${which}* deadline (owner ${row.owner ? `<@${row.owner}>` : 'nobody'}). It can be reassigned from the card.`;
+    return { text, blocks: [{ type: 'section', text: mrkdwn(text) }] };
   }
   const text = `:rotating_light: Case *${row.number}* (${row.severity})${where} was escalated to *${row.escalation}* by <@${row.escalated_by}>.`;
   return { text, blocks: [{ type: 'section', text: mrkdwn(text) }, { type: 'section', text: mrkdwn(`*Reason*\n${escapeMrkdwn(truncate(row.escalation_reason ?? '', 1500))}`) }] };

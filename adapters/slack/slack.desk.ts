@@ -11,10 +11,14 @@ export type SlackPayload =
   | { kind: 'thread'; caseId: number; text: string }
   | { kind: 'file'; caseId: number; attachmentId: string }
   | { kind: 'reaction'; caseId: number; channel: string; ts: string; name: string }
-  | { kind: 'supervisors'; caseId: number; notice: 'approval' | 'escalated' };
+  | { kind: 'supervisors'; caseId: number; notice: SupervisorNotice };
+
+export type SupervisorNotice = 'approval' | 'escalated' | 'emergency' | 'breached:first_response' | 'breached:resolution';
 
 export const REACTION_DELIVERED = 'white_check_mark';
 export const REACTION_FAILED = 'x';
+
+const DEADLINE_NAMES = { first_response: 'first response', resolution: 'resolution' } as const;
 
 const NOTICE_NAMES: Record<string, string> = { request_info: 'The question', result: 'The written result', reopened: 'The reopening notice' };
 
@@ -79,10 +83,24 @@ export class SlackDesk implements StaffDesk {
         ];
       case 'escalated':
         return [thread(`:rotating_light: Escalated to *${event.level}* by <@${event.by}>.`), ...this.supervisors(caseId, 'escalated')];
+      case 'emergency':
+        return [thread(':rotating_light: *Major case*: emergency handling starts now. Supervisors have been notified.'), ...this.supervisors(caseId, 'emergency')];
+      case 'deadline-reminder': {
+        const who = event.owner ? `<@${event.owner}>` : 'Nobody owns this case yet —';
+        return [thread(`:alarm_clock: ${who} the ${DEADLINE_NAMES[event.deadline]} is due <!date^${Math.floor(event.dueAt.getTime() / 1000)}^{date_short_pretty} {time}|${event.dueAt.toISOString()}>.`)];
+      }
+      case 'deadline-breached':
+        return [
+          { kind: 'card', caseId },
+          thread(
+            `:red_circle: *The ${DEADLINE_NAMES[event.deadline]} deadline was missed.* Supervisors have been notified${event.owner ? ` (owner <@${event.owner}>)` : ''}; the customer was told the new expectation. Use *Assign…* to reassign.`,
+          ),
+          ...this.supervisors(caseId, `breached:${event.deadline}`),
+        ];
     }
   }
 
-  private supervisors(caseId: number, notice: 'approval' | 'escalated'): SlackPayload[] {
+  private supervisors(caseId: number, notice: SupervisorNotice): SlackPayload[] {
     return this.options.supervisorsChannel ? [{ kind: 'supervisors', caseId, notice }] : [];
   }
 }

@@ -7,6 +7,7 @@ import { staffDeliveryListener } from '../../src/staff/delivery-reported.ts';
 import { routeNewCase } from '../../src/staff/route-new-case.ts';
 import { loadRouting, type Routing } from '../../src/staff/routing.ts';
 import type { StaffDeps } from '../../src/staff/staff-action.ts';
+import { caseOwner } from '../../src/staff/staff.repository.ts';
 import { boltLogger, classifySlackError, createSlackClient, slackApiBase, slackClientOptions, SlackHealth, type SlackClient } from './slack.client.ts';
 import { registerCommand } from './slack.command.ts';
 import type { SlackContext } from './slack.context.ts';
@@ -62,6 +63,7 @@ export async function createSlackModule(ctx: AppContext): Promise<ChannelModule 
     clock: ctx.clock,
     outboxWritten: ctx.outboxWritten,
     attribution: config.SLACK_REPLY_ATTRIBUTION,
+    deadlines: ctx.deadlines,
   };
   const sender = new SlackSender({
     db: ctx.db,
@@ -107,8 +109,18 @@ export async function createSlackModule(ctx: AppContext): Promise<ChannelModule 
     name: 'slack',
     sender,
     caseListener: {
-      caseOpened: (trx, event) => routeNewCase(trx, deps, event.caseId, event.at),
-      customerMessage: (trx, event) => customerWrote(trx, desk, event),
+      caseOpened: async (trx, event) => {
+        await routeNewCase(trx, deps, event.caseId, event.at);
+        if (event.severity === ctx.policy.severity.elevated) await desk.publish(trx, event.caseId, { type: 'emergency' });
+      },
+      customerMessage: (trx, event) => customerWrote(trx, desk, ctx.deadlines, event),
+      deadlineReminder: async (trx, event) => {
+        await desk.publish(trx, event.caseId, { type: 'deadline-reminder', deadline: event.deadline, dueAt: event.dueAt, owner: await caseOwner(trx, event.caseId) });
+      },
+      deadlineBreached: async (trx, event) => {
+        const owner = await caseOwner(trx, event.caseId);
+        await desk.publish(trx, event.caseId, { type: 'deadline-breached', deadline: event.deadline, dueAt: event.dueAt, owner, newExpectation: event.newExpectation });
+      },
     },
     deliveryListener: staffDeliveryListener(desk),
     mount(app) {

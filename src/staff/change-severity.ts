@@ -29,6 +29,7 @@ export async function changeSeverity(deps: StaffDeps, input: { caseId: number; a
         details: { firstResponseDueAt: deadlines.firstResponseDueAt.toISOString(), resolutionDueAt: deadlines.resolutionDueAt.toISOString() },
       },
     );
+    await deps.deadlines.severityChanged(trx, row.id, input.severity, now);
     return { ok: true, caseRow: updated, changed: true };
   });
 }

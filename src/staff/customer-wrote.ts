@@ -1,6 +1,7 @@
 import { appendCaseEvent } from '../cases/case.repository.ts';
 import type { InboundAttachment } from '../channels/contract.ts';
 import type { Db } from '../db/database.ts';
+import type { DeadlineClock } from './staff-action.ts';
 import type { StaffDesk } from './staff-desk.ts';
 import { markCustomerAnswered } from './staff.repository.ts';
 
@@ -12,6 +13,7 @@ import { markCustomerAnswered } from './staff.repository.ts';
 export async function customerWrote(
   trx: Db,
   desk: StaffDesk,
+  deadlines: DeadlineClock,
   event: { caseId: number; text: string; attachments: InboundAttachment[]; at: Date },
 ): Promise<void> {
   await desk.publish(trx, event.caseId, { type: 'customer-wrote', text: event.text, attachmentIds: event.attachments.map((a) => a.id) });
@@ -20,6 +22,7 @@ export async function customerWrote(
     const actor = `customer:${customerId}`;
     await appendCaseEvent(trx, { caseId: event.caseId, at: event.at, actor, action: 'customer_answered' });
     await appendCaseEvent(trx, { caseId: event.caseId, at: event.at, actor, action: 'status_changed', from: 'awaiting_customer', to: 'in_progress' });
+    await deadlines.resume(trx, event.caseId, event.at, actor);
     await desk.publish(trx, event.caseId, { type: 'case-changed' });
   }
 }

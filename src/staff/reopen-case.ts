@@ -15,6 +15,7 @@ export async function reopenCase(deps: StaffDeps, input: { caseId: number; actor
       { status: 'reopened', resolved_at: null, closed_at: null, remedy_approval: null, remedy_decided_by: null, remedy_decided_at: null },
       { action: 'reopened', from: row.status, to: 'reopened' },
     );
+    await deps.deadlines.reopened(trx, row.id, now);
     await tellCustomer(trx, updated, deps.catalog.t(localeOf(row), 'messages.caseReopened', { caseNumber: row.number }), 'reopened');
     return { ok: true, caseRow: updated, changed: true };
   });

@@ -16,6 +16,7 @@ export async function requestInfo(
     const updated = await changeCase(trx, deps, row, input.actor, now, { status: 'awaiting_customer', owner: row.owner ?? input.actor.userId }, {
       action: 'info_requested',
     });
+    await deps.deadlines.pause(trx, row.id, now, actorRef(input.actor));
     await appendStaffMessage(trx, { caseId: row.id, author: actorRef(input.actor), body: question, internal: false });
     const text = deps.catalog.t(localeOf(row), 'messages.requestInfo', {
       author: signature(deps, row, input.agentName),

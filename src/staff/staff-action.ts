@@ -4,6 +4,7 @@ import type { PromptCatalog } from '../conversation/prompt-catalog.ts';
 import type { Db } from '../db/database.ts';
 import type { CaseRow, CasesTable } from '../db/schema.ts';
 import type { Policy } from '../policy.ts';
+import type { DeadlineService } from '../sla/deadline.service.ts';
 import type { Routing } from './routing.ts';
 import { actorRef, type StaffActor } from './staff-actor.ts';
 import type { StaffDesk } from './staff-desk.ts';
@@ -20,7 +21,11 @@ export interface StaffDeps {
   outboxWritten: () => void;
   /** Staff replies reach the customer signed by the agent or by the company. */
   attribution: 'agent' | 'company';
+  /** The deadline clock: paused while waiting on the customer, recomputed on severity change and reopen. */
+  deadlines: DeadlineClock;
 }
+
+export type DeadlineClock = Pick<DeadlineService, 'pause' | 'resume' | 'severityChanged' | 'reopened'>;
 
 /** Why a staff action changed nothing; the desk turns it into a sentence for the user. */
 export type Refusal =

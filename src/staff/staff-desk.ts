@@ -12,7 +12,11 @@ export type DeskEvent =
   | { type: 'assigned'; to: string; by: string | null }
   | { type: 'approval-needed'; by: string }
   | { type: 'remedy-decided'; approved: boolean; by: string; owner: string | null }
-  | { type: 'escalated'; level: string; by: string };
+  | { type: 'escalated'; level: string; by: string }
+  /** A major case was opened: emergency handling starts at once. */
+  | { type: 'emergency' }
+  | { type: 'deadline-reminder'; deadline: 'first_response' | 'resolution'; dueAt: Date; owner: string | null }
+  | { type: 'deadline-breached'; deadline: 'first_response' | 'resolution'; dueAt: Date; owner: string | null; newExpectation?: Date };
 
 /**
  * The port the staff use cases publish to, inside their transaction: an

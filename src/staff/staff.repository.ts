@@ -110,3 +110,8 @@ export async function countOpenCases(db: Db): Promise<number> {
   const row = await db.selectFrom('cases').select((eb) => eb.fn.countAll<number>().as('n')).where('status', 'in', [...OPEN_STATUSES]).executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+export async function caseOwner(db: Db, caseId: number): Promise<string | null> {
+  const row = await db.selectFrom('cases').select('owner').where('id', '=', caseId).executeTakeFirst();
+  return row?.owner ?? null;
+}
