@@ -37,7 +37,7 @@ describe('the service process', () => {
       const started = await waitForLine(proc.output, /"url":"(http:\/\/127\.0\.0\.1:\d+)"/);
       const health = await fetch(`${started[1]}/healthz`);
       expect(health.status).toBe(200);
-      expect(await health.json()).toEqual({ status: 'ok', database: 'ok' });
+      expect(await health.json()).toEqual({ status: 'ok', database: 'ok', channels: { webchat: 'ok' } });
       expect(proc.output()).toContain('"channels":["webchat"]');
       proc.child.kill('SIGTERM');
       expect(await proc.exited).toBe(0);
