@@ -16,6 +16,8 @@ import { Timers } from './jobs/timers.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { OutboxWorker } from './outbox/outbox-worker.ts';
 import { loadPolicy, type Policy } from './policy.ts';
+import { PrivacyService } from './privacy/privacy.service.ts';
+import { RETENTION_QUEUE } from './privacy/retention.ts';
 
 export interface AppOptions {
   logger?: Logger;
@@ -37,6 +39,7 @@ export interface RunningApp {
   conversations: ConversationService;
   outbox: OutboxWorker;
   timers: Timers;
+  privacy: PrivacyService;
   modules: ChannelModule[];
   logger: Logger;
   stop(): Promise<void>;
@@ -62,7 +65,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const outboxWritten = () => outbox?.kick();
   const caseListeners: NonNullable<ConstructorParameters<typeof ConversationService>[0]['caseListeners']> = [];
   const conversations = new ConversationService({ db, catalog, policy, timers, logger, clock, outboxWritten, caseListeners });
-  const ctx: AppContext = { config, policy, catalog, database, db, conversations, timers, logger, clock, outboxWritten };
+  const privacy = new PrivacyService({ db, policy, logger, clock, caseListeners, outboxWritten });
+  const ctx: AppContext = { config, policy, catalog, database, db, conversations, timers, privacy, logger, clock, outboxWritten };
 
   const webchatSender = new WebchatSender(db);
   const modules: ChannelModule[] = [
@@ -93,6 +97,9 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   await timers.work<{ customerId: number; intakeId: string }>(IDLE_CHECK_QUEUE, (data) =>
     conversations.handleTimerEvent(data.customerId, { type: 'idle-check', intakeId: data.intakeId }),
   );
+  await timers.work(RETENTION_QUEUE, async () => void (await privacy.runRetention()));
+  if (policy.retention.enabled) await timers.scheduleRecurring(RETENTION_QUEUE, policy.retention.schedule, { tz: policy.timezone });
+  else await timers.unscheduleRecurring(RETENTION_QUEUE);
   for (const module of modules) await module.start?.();
   outbox.start();
 
@@ -124,7 +131,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       logger.info('hearken stopped');
     })());
 
-  return { url, port, config, policy, catalog, database, conversations, outbox, timers, modules, logger, stop };
+  return { url, port, config, policy, catalog, database, conversations, outbox, timers, privacy, modules, logger, stop };
 }
 
 /** Channels without credentials are off; the start log says so. */

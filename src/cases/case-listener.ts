@@ -9,4 +9,6 @@ import type { Db } from '../db/database.ts';
 export interface CaseListener {
   caseOpened?(trx: Db, event: { caseId: number; number: string; severity: string; at: Date }): Promise<void>;
   customerMessage?(trx: Db, event: { caseId: number; text: string; attachments: InboundAttachment[]; at: Date }): Promise<void>;
+  /** The case's personal fields were removed (retention or erasure): redact copies held elsewhere (Slack card and thread). */
+  caseAnonymised?(trx: Db, event: { caseId: number; number: string; reason: 'retention' | 'erasure'; at: Date }): Promise<void>;
 }

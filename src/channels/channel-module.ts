@@ -7,6 +7,7 @@ import type { ConversationService } from '../inbound/conversation.service.ts';
 import type { Timers } from '../jobs/timers.ts';
 import type { Logger } from '../logger.ts';
 import type { Policy } from '../policy.ts';
+import type { PrivacyService } from '../privacy/privacy.service.ts';
 import type { OutboxSender } from './contract.ts';
 
 /** What a channel module gets from the app. */
@@ -18,6 +19,8 @@ export interface AppContext {
   db: Db;
   conversations: ConversationService;
   timers: Timers;
+  /** Data subject requests (export, erasure) for staff commands. */
+  privacy: PrivacyService;
   logger: Logger;
   clock: () => Date;
   /** Wake the outbox worker after committing outbox rows outside the conversation service. */

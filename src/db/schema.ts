@@ -16,6 +16,8 @@ export interface CustomersTable {
   state: JSONColumnType<Record<string, unknown>>;
   created_at: CreatedAt;
   updated_at: Timestamp;
+  /** Set when the identity's personal fields were removed (retention or erasure). */
+  anonymised_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export interface CasesTable {
@@ -49,6 +51,8 @@ export interface CasesTable {
   closed_at: Date | null;
   created_at: CreatedAt;
   updated_at: Timestamp;
+  /** Set when the case's personal fields and free text were removed; statistics stay. */
+  anonymised_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export interface CaseEventsTable {
@@ -115,6 +119,17 @@ export interface WebchatMessagesTable {
   created_at: CreatedAt;
 }
 
+/** Audit of data subject requests (export, erasure), one row per request. */
+export interface PrivacyRequestsTable {
+  id: Generated<number>;
+  kind: 'export' | 'erasure';
+  customer_id: number;
+  actor: string;
+  at: Timestamp;
+  /** Case numbers and counts only. */
+  details: JSONColumnType<Record<string, unknown>>;
+}
+
 export interface Database {
   customers: CustomersTable;
   cases: CasesTable;
@@ -124,6 +139,7 @@ export interface Database {
   inbound_deliveries: InboundDeliveriesTable;
   outbox: OutboxTable;
   webchat_messages: WebchatMessagesTable;
+  privacy_requests: PrivacyRequestsTable;
 }
 
 export type CustomerRow = Selectable<CustomersTable>;

@@ -38,6 +38,27 @@ export class Timers {
     await this.boss.send(queue, data, { startAfter: at, db: fromKysely(trx), ...(singletonKey ? { singletonKey } : {}) });
   }
 
+  /**
+   * A durable recurring job (pg-boss cron schedule, stored in the database):
+   * one job per occurrence across all instances; an occurrence missed while
+   * no instance ran is sent once at the next start. Calling it again updates
+   * the schedule.
+   */
+  async scheduleRecurring(queue: string, cron: string, options: { tz: string; data?: object }): Promise<void> {
+    await this.defineQueue(queue);
+    await this.boss.schedule(queue, cron, options.data ?? null, { tz: options.tz, missed: 'once' });
+  }
+
+  async unscheduleRecurring(queue: string): Promise<void> {
+    await this.defineQueue(queue);
+    await this.boss.unschedule(queue);
+  }
+
+  async recurringSchedules(queue: string): Promise<Array<{ cron: string; timezone: string }>> {
+    const schedules = await this.boss.getSchedules(queue);
+    return schedules.map((s) => ({ cron: s.cron, timezone: s.timezone }));
+  }
+
   async work<T extends object>(queue: string, handler: (data: T) => Promise<void>): Promise<void> {
     await this.defineQueue(queue);
     await this.boss.work<T>(queue, { pollingIntervalSeconds: this.pollSeconds, batchSize: 1 }, async (jobs) => {
