@@ -16,7 +16,7 @@ import { Timers } from './jobs/timers.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { OutboxWorker } from './outbox/outbox-worker.ts';
 import { loadPolicy, type Policy } from './policy.ts';
-import { PrivacyService } from './privacy/privacy.service.ts';
+import { CASE_ANONYMISED_QUEUE, PrivacyService, type CaseAnonymisedJob } from './privacy/privacy.service.ts';
 import { RETENTION_QUEUE } from './privacy/retention.ts';
 
 export interface AppOptions {
@@ -65,7 +65,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const outboxWritten = () => outbox?.kick();
   const caseListeners: NonNullable<ConstructorParameters<typeof ConversationService>[0]['caseListeners']> = [];
   const conversations = new ConversationService({ db, catalog, policy, timers, logger, clock, outboxWritten, caseListeners });
-  const privacy = new PrivacyService({ db, policy, logger, clock, caseListeners, outboxWritten });
+  const privacy = new PrivacyService({ db, policy, logger, clock, timers, caseListeners, outboxWritten });
   const ctx: AppContext = { config, policy, catalog, database, db, conversations, timers, privacy, logger, clock, outboxWritten };
 
   const webchatSender = new WebchatSender(db);
@@ -98,6 +98,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     conversations.handleTimerEvent(data.customerId, { type: 'idle-check', intakeId: data.intakeId }),
   );
   await timers.work(RETENTION_QUEUE, async () => void (await privacy.runRetention()));
+  await timers.work<CaseAnonymisedJob>(CASE_ANONYMISED_QUEUE, (job) => privacy.caseAnonymised(job));
   if (policy.retention.enabled) await timers.scheduleRecurring(RETENTION_QUEUE, policy.retention.schedule, { tz: policy.timezone });
   else await timers.unscheduleRecurring(RETENTION_QUEUE);
   for (const module of modules) await module.start?.();

@@ -30,6 +30,9 @@ export class Timers {
   async defineQueue(name: string): Promise<void> {
     if (this.queues.has(name)) return;
     await this.boss.createQueue(name, { retryLimit: 5, retryDelay: 5, retryBackoff: true });
+    // Warms pg-boss's queue cache now: a send() inside a transaction must not
+    // look the queue up outside it (on PGlite's one connection that deadlocks).
+    await this.boss.findJobs(name, { id: '00000000-0000-0000-0000-000000000000' });
     this.queues.add(name);
   }
 

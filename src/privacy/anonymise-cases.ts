@@ -1,4 +1,3 @@
-import type { CaseListener } from '../cases/case-listener.ts';
 import { appendCaseEvent } from '../cases/case.repository.ts';
 import type { Db } from '../db/database.ts';
 import { anonymiseCaseRecords } from './privacy.repository.ts';
@@ -10,16 +9,19 @@ export interface CasesAnonymised {
   outbox: number;
 }
 
+/** Called once per anonymised case, inside the transaction (schedules the durable `case-anonymised` job). */
+export type AnonymisedNotice = (trx: Db, notice: { caseId: number; number: string; reason: 'retention' | 'erasure' }) => Promise<void>;
+
 /**
  * Anonymises cases inside the caller's transaction, records one audit event
- * per case (`anonymised` by retention, `data_erased` on request) and tells
- * the case listeners so copies elsewhere are redacted too. Outbox rows the
- * listeners write come after the case's old rows were deleted.
+ * per case (`anonymised` by retention, `data_erased` on request) and
+ * schedules the notice that lets case listeners redact copies held elsewhere
+ * (the Slack card and thread) — also when this runs in the CLI process.
  */
 export async function anonymiseCases(
   trx: Db,
   cases: ReadonlyArray<{ id: number; number: string }>,
-  input: { now: Date; actor: string; reason: 'retention' | 'erasure'; listeners: readonly CaseListener[]; requestId?: number },
+  input: { now: Date; actor: string; reason: 'retention' | 'erasure'; notify: AnonymisedNotice; requestId?: number },
 ): Promise<CasesAnonymised> {
   if (cases.length === 0) return { cases: 0, messages: 0, attachments: 0, outbox: 0 };
   const done = await anonymiseCaseRecords(
@@ -41,9 +43,7 @@ export async function anonymiseCases(
         ...(input.requestId !== undefined ? { privacyRequestId: input.requestId } : {}),
       },
     });
-    for (const listener of input.listeners) {
-      await listener.caseAnonymised?.(trx, { caseId: c.id, number: c.number, reason: input.reason, at: input.now });
-    }
+    await input.notify(trx, { caseId: c.id, number: c.number, reason: input.reason });
   }
   const sum = (map: Map<number, number>) => [...map.values()].reduce((a, b) => a + b, 0);
   return { cases: done.cases, messages: sum(done.messages), attachments: sum(done.attachments), outbox: sum(done.outbox) };

@@ -1,7 +1,6 @@
-import type { CaseListener } from '../cases/case-listener.ts';
 import type { Db } from '../db/database.ts';
 import type { CustomerRow } from '../db/schema.ts';
-import { anonymiseCases } from './anonymise-cases.ts';
+import { anonymiseCases, type AnonymisedNotice } from './anonymise-cases.ts';
 import { anonymiseIdentity, insertPrivacyRequest, liveCasesOfCustomer, updatePrivacyRequestDetails } from './privacy.repository.ts';
 
 /** What an erasure removed: case numbers and counts, no personal data. */
@@ -23,11 +22,11 @@ export interface ErasureSummary {
 export async function eraseCustomer(
   trx: Db,
   customer: CustomerRow,
-  input: { actor: string; now: Date; listeners: readonly CaseListener[] },
+  input: { actor: string; now: Date; notify: AnonymisedNotice },
 ): Promise<ErasureSummary> {
   const cases = await liveCasesOfCustomer(trx, customer.id);
   const requestId = await insertPrivacyRequest(trx, { kind: 'erasure', customerId: customer.id, actor: input.actor, at: input.now, details: {} });
-  const fromCases = await anonymiseCases(trx, cases, { now: input.now, actor: input.actor, reason: 'erasure', listeners: input.listeners, requestId });
+  const fromCases = await anonymiseCases(trx, cases, { now: input.now, actor: input.actor, reason: 'erasure', notify: input.notify, requestId });
   const fromIdentity = await anonymiseIdentity(trx, customer, input.now, 'erased');
   const summary: ErasureSummary = {
     cases: cases.map((c) => c.number),

@@ -1,8 +1,10 @@
 import type { CaseListener } from '../cases/case-listener.ts';
 import type { Db } from '../db/database.ts';
 import type { CustomerRow } from '../db/schema.ts';
+import type { Timers } from '../jobs/timers.ts';
 import type { Logger } from '../logger.ts';
 import type { Policy } from '../policy.ts';
+import type { AnonymisedNotice } from './anonymise-cases.ts';
 import { eraseCustomer, type ErasureSummary } from './erase-customer.ts';
 import { exportCustomer, type CustomerExport } from './export-customer.ts';
 import { findCustomerByIdentity, findCustomerOfCase } from './privacy.repository.ts';
@@ -14,11 +16,20 @@ export type DataSubject = { channel: string; externalId: string } | { caseNumber
 export type ExportOutcome = { ok: true; data: CustomerExport } | { ok: false; reason: 'not_found' };
 export type ErasureOutcome = { ok: true; summary: ErasureSummary } | { ok: false; reason: 'not_found' | 'already_erased' };
 
+/** Durable notices "case anonymised", worked by the app: case listeners redact their copies. */
+export const CASE_ANONYMISED_QUEUE = 'case-anonymised';
+export interface CaseAnonymisedJob {
+  caseId: number;
+  number: string;
+  reason: 'retention' | 'erasure';
+}
+
 export interface PrivacyDeps {
   db: Db;
   policy: Policy;
   logger: Logger;
   clock: () => Date;
+  timers: Timers;
   /** Filled by the app once channel modules exist (same list as the conversation's). */
   caseListeners: readonly CaseListener[];
   /** Wake the outbox after listeners wrote rows. */
@@ -42,7 +53,8 @@ export class PrivacyService {
       if (!customer) return { ok: false, reason: 'not_found' };
       return { ok: true, data: await exportCustomer(trx, customer, { actor, now }) };
     });
-    this.deps.logger.info({ actor, found: outcome.ok, cases: outcome.ok ? outcome.data.cases.length : 0 }, 'customer data exported');
+    if (outcome.ok) this.deps.logger.info({ actor, cases: outcome.data.cases.length }, 'customer data exported');
+    else this.deps.logger.info({ actor, reason: outcome.reason }, 'customer data export refused');
     return outcome;
   }
 
@@ -52,12 +64,11 @@ export class PrivacyService {
       const customer = await this.find(trx, subject, true);
       if (!customer) return { ok: false, reason: 'not_found' };
       if (customer.anonymised_at !== null) return { ok: false, reason: 'already_erased' };
-      return { ok: true, summary: await eraseCustomer(trx, customer, { actor, now, listeners: this.deps.caseListeners }) };
+      return { ok: true, summary: await eraseCustomer(trx, customer, { actor, now, notify: this.notice(now) }) };
     });
     if (outcome.ok) {
       const { cases, ...counts } = outcome.summary;
       this.deps.logger.info({ actor, cases: cases.length, ...counts }, 'customer data erased');
-      this.deps.outboxWritten();
     } else {
       this.deps.logger.info({ actor, reason: outcome.reason }, 'customer data erasure refused');
     }
@@ -66,9 +77,23 @@ export class PrivacyService {
 
   /** One retention pass as of the app clock (the daily job calls this). */
   async runRetention(): Promise<RetentionReport> {
-    const report = await runRetention({ db: this.deps.db, policy: this.deps.policy, logger: this.deps.logger, listeners: this.deps.caseListeners }, this.deps.clock());
-    if (report.casesAnonymised > 0) this.deps.outboxWritten();
-    return report;
+    const now = this.deps.clock();
+    return runRetention({ db: this.deps.db, policy: this.deps.policy, logger: this.deps.logger, notify: this.notice(now) }, now);
+  }
+
+  /** Worker of CASE_ANONYMISED_QUEUE: case listeners write their redactions (outbox rows) in one transaction. */
+  async caseAnonymised(job: CaseAnonymisedJob): Promise<void> {
+    const listeners = this.deps.caseListeners.filter((l) => l.caseAnonymised);
+    if (listeners.length === 0) return;
+    const at = this.deps.clock();
+    await this.deps.db.transaction().execute(async (trx) => {
+      for (const listener of listeners) await listener.caseAnonymised!(trx, { ...job, at });
+    });
+    this.deps.outboxWritten();
+  }
+
+  private notice(now: Date): AnonymisedNotice {
+    return (trx, notice) => this.deps.timers.schedule(trx, CASE_ANONYMISED_QUEUE, notice satisfies CaseAnonymisedJob, now);
   }
 
   private find(trx: Db, subject: DataSubject, lock = false): Promise<CustomerRow | undefined> {

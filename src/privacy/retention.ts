@@ -1,8 +1,7 @@
-import type { CaseListener } from '../cases/case-listener.ts';
 import type { Db } from '../db/database.ts';
 import type { Logger } from '../logger.ts';
 import type { Policy } from '../policy.ts';
-import { anonymiseCases } from './anonymise-cases.ts';
+import { anonymiseCases, type AnonymisedNotice } from './anonymise-cases.ts';
 import {
   anonymiseIdentity,
   clearAbandonedIntakes,
@@ -22,7 +21,7 @@ export interface RetentionDeps {
   db: Db;
   policy: Policy;
   logger: Logger;
-  listeners: readonly CaseListener[];
+  notify: AnonymisedNotice;
 }
 
 /** What one run changed: counts only. */
@@ -63,7 +62,7 @@ export async function runRetention(deps: RetentionDeps, now: Date, options: { ba
   for (;;) {
     const found = await db.transaction().execute(async (trx) => {
       const cases = await expiredCases(trx, cutoffs, batchSize);
-      const done = await anonymiseCases(trx, cases, { now, actor: 'system:retention', reason: 'retention', listeners: deps.listeners });
+      const done = await anonymiseCases(trx, cases, { now, actor: 'system:retention', reason: 'retention', notify: deps.notify });
       report.casesAnonymised += done.cases;
       report.caseMessagesBlanked += done.messages;
       report.attachmentsDeleted += done.attachments;
