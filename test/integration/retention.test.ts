@@ -149,15 +149,15 @@ describe('retention schedule', () => {
       expect(runs()).toEqual([]);
       await timerClock.setTime('2030-01-10T03:29:30Z');
       await tickUntil(60_000);
-      await expect.poll(runs, { timeout: 5_000 }).toHaveLength(1);
+      await expect.poll(runs, { timeout: 15_000 }).toHaveLength(1);
       expect(Date.parse(String(runs()[0]))).toBeGreaterThanOrEqual(Date.parse('2030-01-10T03:30:00Z'));
       await timerClock.setTime('2030-01-11T03:29:30Z');
       await tickUntil(60_000);
-      await expect.poll(runs, { timeout: 5_000 }).toHaveLength(2);
+      await expect.poll(runs, { timeout: 15_000 }).toHaveLength(2);
     } finally {
       await scheduled.stop();
     }
-  });
+  }, 120_000);
 });
 
 function intakeState(draft: Record<string, unknown>, lastActivity: Date) {
