@@ -13,6 +13,7 @@ import type { Timers } from '../jobs/timers.ts';
 import type { Logger } from '../logger.ts';
 import { enqueueOutbound, type NewOutboxMessage } from '../outbox/outbox.repository.ts';
 import type { Policy } from '../policy.ts';
+import { openDataRequest } from '../privacy/data-request.ts';
 import { claimDelivery, lockCustomer, saveCustomerState, upsertAndLockCustomer } from './customer.repository.ts';
 
 export const IDLE_CHECK_QUEUE = 'conversation-idle-check';
@@ -124,6 +125,17 @@ export class ConversationService {
               type: 'status-report',
               cases: cases.map((c) => ({ number: c.number, status: c.status, createdAt: new Date(c.created_at).toISOString() })),
             });
+            break;
+          }
+          case 'open-data-request': {
+            const request = await openDataRequest(trx, { customer, locale: state.locale, now, policy });
+            if (!request.existing) {
+              for (const listener of this.deps.caseListeners) {
+                await listener.caseOpened?.(trx, { caseId: request.id, number: request.number, severity: request.severity, at: now });
+              }
+            }
+            this.deps.logger.info({ caseId: request.id, caseNumber: request.number, existing: request.existing, channel: customer.channel }, 'data request case opened');
+            events.push({ type: 'data-request-opened', caseId: request.id, caseNumber: request.number, existing: request.existing, firstResponseDueAt: request.firstResponseDueAt.toISOString() });
             break;
           }
           case 'schedule-idle-check':

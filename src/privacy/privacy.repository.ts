@@ -34,6 +34,19 @@ export async function liveCasesOfCustomer(db: Db, customerId: number): Promise<A
   return db.selectFrom('cases').select(['id', 'number']).where('customer_id', '=', customerId).where('anonymised_at', 'is', null).orderBy('id').execute();
 }
 
+/** The customer's data request still being handled, if any (a second ask points to it). */
+export async function findOpenDataRequest(db: Db, customerId: number): Promise<{ id: number; number: string; first_response_due_at: Date } | undefined> {
+  return db
+    .selectFrom('cases')
+    .select(['id', 'number', 'first_response_due_at'])
+    .where('customer_id', '=', customerId)
+    .where('opened_via', '=', 'data_request')
+    .where('status', 'not in', [...FINAL_STATUSES])
+    .where('anonymised_at', 'is', null)
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+}
+
 /** Ids and counts of what was changed, per case id. */
 export interface CaseAnonymisation {
   cases: number;

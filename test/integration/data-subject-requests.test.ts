@@ -3,13 +3,17 @@ import type { ChannelModule } from '../../src/channels/channel-module.ts';
 import { chineseIntake, englishIntake, type ScriptedCustomer } from '../support/intake-scripts.ts';
 import { findAnywhere, reportFigures } from '../support/privacy-fixtures.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
-import { WebchatClient } from '../support/webchat-client.ts';
+import { allText, lastText, WebchatClient } from '../support/webchat-client.ts';
 
-/** A stand-in for the Slack desk: records the redaction notices it gets. */
+/** A stand-in for the Slack desk: records the case notices it gets. */
 const anonymisedNotices: Array<{ number: string; reason: string }> = [];
+const openedNotices: string[] = [];
 const recordingDesk = (): ChannelModule => ({
   name: 'recording-desk',
   caseListener: {
+    async caseOpened(_trx, event) {
+      openedNotices.push(event.number);
+    },
     async caseAnonymised(_trx, event) {
       anonymisedNotices.push({ number: event.number, reason: event.reason });
     },
@@ -54,6 +58,39 @@ afterAll(async () => {
   await app?.stop();
 });
 
+describe('"delete my data" in the chat', () => {
+  it('opens a case for staff with the number told to the customer, and erases nothing', async () => {
+    const replies = await annabel.chat.say('delete my data');
+    const number = /C-\d{4}-\d{6}/.exec(lastText(replies))?.[0];
+    expect(lastText(replies)).toContain(`I've registered your request to delete your data as case ${number}`);
+    const db = app.database.db;
+    const request = await db.selectFrom('cases').selectAll().where('number', '=', number!).executeTakeFirstOrThrow();
+    expect(request).toMatchObject({ category: 'data_request', opened_via: 'data_request', severity: 'general', status: 'new', description: null, contact_phone: null });
+    const created = await db.selectFrom('case_events').select(['action', 'details']).where('case_id', '=', request.id).executeTakeFirstOrThrow();
+    expect(created).toEqual({ action: 'created', details: expect.objectContaining({ openedVia: 'data_request', request: 'erasure' }) });
+    expect(openedNotices).toContain(number);
+    // Nothing was erased: the complaint still holds what the customer gave.
+    expect(await db.selectFrom('cases').select('contact_email').where('number', '=', annabel.caseNumber).executeTakeFirstOrThrow()).toEqual({ contact_email: annabel.email });
+
+    const again = await annabel.chat.say('Delete my data!');
+    expect(lastText(again)).toBe(`Your request to delete your data is already registered as case ${number}; our staff will reply here.`);
+    expect(await db.selectFrom('cases').select('id').where('opened_via', '=', 'data_request').where('customer_id', '=', request.customer_id).execute()).toHaveLength(1);
+  });
+
+  it('understands Chinese, mid-intake, and drops the draft', async () => {
+    const chat = await WebchatClient.open(app.url, 'zh-CN');
+    await chat.say('你好');
+    await chat.press('consent:yes');
+    await chat.press('opt:service_attitude');
+    await chat.say('店员王大锤态度很差，还骂我，我的电话是13700001111');
+    const replies = await chat.say('删除我的数据');
+    expect(allText(replies)).toContain('草稿已丢弃');
+    expect(lastText(replies)).toMatch(/您的数据删除请求已登记，案件编号 C-\d{4}-\d{6}/);
+    // The draft is gone from the conversation state; the visitor's own transcript stays until staff erase.
+    expect(await findAnywhere(app.database.db, ['王大锤', '13700001111'])).toEqual({ 'public.webchat_messages.payload': ['王大锤', '13700001111'] });
+  });
+});
+
 describe('data export', () => {
   it('holds everything about the customer, and nothing about anyone else', async () => {
     const outcome = await app.privacy.exportCustomer({ caseNumber: annabel.caseNumber }, 'staff:U0123');
@@ -67,7 +104,10 @@ describe('data export', () => {
     for (const needle of [...li.needles, tomasz.name, tomasz.text]) expect(json, needle).not.toContain(needle);
 
     expect(data.customer).toMatchObject({ channel: 'webchat', displayName: null });
-    expect(data.cases).toHaveLength(1);
+    expect(data.cases.map((c) => [c.category, c.openedVia])).toEqual([
+      ['product_quality', 'intake'],
+      ['data_request', 'data_request'],
+    ]);
     expect(data.cases[0]).toMatchObject({
       number: annabel.caseNumber,
       description: expect.stringContaining(annabel.description),
@@ -83,7 +123,7 @@ describe('data export', () => {
 
     // The same customer found by channel identity; the request is audited.
     const byIdentity = await app.privacy.exportCustomer({ channel: 'webchat', externalId: data.customer.externalId }, 'cli:operator');
-    expect(byIdentity.ok && byIdentity.data.cases.map((c) => c.number)).toEqual([annabel.caseNumber]);
+    expect(byIdentity.ok && byIdentity.data.cases.map((c) => c.number)).toEqual(data.cases.map((c) => c.number));
     const caseId = await caseIdOf(annabel.caseNumber);
     const events = await app.database.db.selectFrom('case_events').select(['actor', 'action']).where('case_id', '=', caseId).orderBy('id').execute();
     expect(events.slice(1)).toEqual([
@@ -112,7 +152,7 @@ describe('erasure', () => {
     const outcome = await app.privacy.eraseCustomer({ caseNumber: annabel.caseNumber }, 'cli:operator');
     expect(outcome).toEqual({
       ok: true,
-      summary: expect.objectContaining({ cases: [annabel.caseNumber], caseMessagesBlanked: 1, attachmentsDeleted: 1, transcriptLinesDeleted: expect.any(Number) }),
+      summary: expect.objectContaining({ cases: [annabel.caseNumber, expect.stringMatching(/^C-/)], caseMessagesBlanked: 1, attachmentsDeleted: 1, transcriptLinesDeleted: expect.any(Number) }),
     });
 
     expect(await findAnywhere(db, [...annabel.needles, visitorId])).toEqual({});
@@ -124,7 +164,9 @@ describe('erasure', () => {
     expect(row).toMatchObject({ category: 'product_quality', severity: 'general', status: 'new', desired_resolution: 'refund', consent_given: true, description: null });
     const events = await db.selectFrom('case_events').select(['actor', 'action', 'details']).where('case_id', '=', row.id).orderBy('id').execute();
     expect(events.at(-1)).toMatchObject({ actor: 'cli:operator', action: 'data_erased', details: { reason: 'erasure', messages: 1, attachments: 1 } });
-    await expect.poll(() => anonymisedNotices, { timeout: 10_000 }).toEqual([{ number: annabel.caseNumber, reason: 'erasure' }]);
+    await expect.poll(() => anonymisedNotices, { timeout: 10_000 }).toEqual(
+      outcome.ok ? outcome.summary.cases.map((number) => ({ number, reason: 'erasure' })) : [],
+    );
 
     expect(await app.privacy.eraseCustomer({ caseNumber: annabel.caseNumber }, 'cli:operator')).toEqual({ ok: false, reason: 'already_erased' });
   });
