@@ -14,6 +14,8 @@ import { createHttpApp, finishHttpApp } from './http/server.ts';
 import { ConversationService, IDLE_CHECK_QUEUE } from './inbound/conversation.service.ts';
 import { Timers } from './jobs/timers.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { Metrics } from './ops/metrics.ts';
+import { opsRouter } from './ops/ops.routes.ts';
 import { OutboxWorker } from './outbox/outbox-worker.ts';
 import { loadPolicy, type Policy } from './policy.ts';
 import { CASE_ANONYMISED_QUEUE, PrivacyService, type CaseAnonymisedJob } from './privacy/privacy.service.ts';
@@ -40,6 +42,7 @@ export interface RunningApp {
   outbox: OutboxWorker;
   timers: Timers;
   privacy: PrivacyService;
+  metrics: Metrics;
   modules: ChannelModule[];
   logger: Logger;
   stop(): Promise<void>;
@@ -64,7 +67,9 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   let outbox: OutboxWorker | undefined;
   const outboxWritten = () => outbox?.kick();
   const caseListeners: NonNullable<ConstructorParameters<typeof ConversationService>[0]['caseListeners']> = [];
-  const conversations = new ConversationService({ db, catalog, policy, timers, logger, clock, outboxWritten, caseListeners });
+  const metrics = new Metrics(db, { severities: policy.severity.levels, clock, logger });
+  const inboundHandled = metrics.inboundHandled.bind(metrics);
+  const conversations = new ConversationService({ db, catalog, policy, timers, logger, clock, outboxWritten, caseListeners, inboundHandled });
   const privacy = new PrivacyService({ db, policy, logger, clock, timers, caseListeners, outboxWritten });
   const ctx: AppContext = { config, policy, catalog, database, db, conversations, timers, privacy, logger, clock, outboxWritten };
 
@@ -80,7 +85,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
 
   const senders = new Map<string, OutboxSender>();
   for (const module of modules) if (module.sender) senders.set(module.sender.channel, module.sender);
-  outbox = new OutboxWorker(db, senders, logger, { pollMs: config.OUTBOX_POLL_MS });
+  outbox = new OutboxWorker(db, senders, logger, { pollMs: config.OUTBOX_POLL_MS, observer: metrics });
 
   const app = createHttpApp();
   app.get('/healthz', async (_req, res) => {
@@ -91,6 +96,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       res.status(503).json({ status: 'unavailable', database: 'unreachable' });
     }
   });
+  app.use(opsRouter({ db, modules, metrics, metricsToken: config.METRICS_TOKEN }));
   for (const module of modules) module.mount?.(app);
   finishHttpApp(app, logger);
 
@@ -132,7 +138,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       logger.info('hearken stopped');
     })());
 
-  return { url, port, config, policy, catalog, database, conversations, outbox, timers, privacy, modules, logger, stop };
+  return { url, port, config, policy, catalog, database, conversations, outbox, timers, privacy, metrics, modules, logger, stop };
 }
 
 /** Channels without credentials are off; the start log says so. */

@@ -31,6 +31,8 @@ export interface ConversationDeps {
   /** Called after a commit that wrote outbox rows. */
   outboxWritten: () => void;
   caseListeners: CaseListener[];
+  /** Counts inbound messages (metrics); called after the commit. */
+  inboundHandled?: (channel: string, outcome: 'new' | 'duplicate') => void;
 }
 
 /**
@@ -62,6 +64,7 @@ export class ConversationService {
       await this.runTurn(trx, customer, state, { type: 'inbound', message });
       return { ok: true, customerId: customer.id };
     });
+    this.deps.inboundHandled?.(message.channel, outcome.ok ? 'new' : 'duplicate');
     if (outcome.ok) this.deps.outboxWritten();
     else this.deps.logger.info({ channel: message.channel, deliveryId: message.deliveryId }, 'duplicate inbound delivery ignored');
     return outcome;

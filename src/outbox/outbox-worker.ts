@@ -5,8 +5,16 @@ import type { OutboxRow } from '../db/schema.ts';
 import type { Logger } from '../logger.ts';
 import { claimDue, markFailed, markRetry, markSent, release } from './outbox.repository.ts';
 
+/** Told about each delivery outcome (metrics). */
+export interface DeliveryObserver {
+  delivered(channel: string, count: number): void;
+  retried(channel: string): void;
+  failed(channel: string): void;
+}
+
 export interface OutboxWorkerOptions {
   pollMs: number;
+  observer?: DeliveryObserver;
   leaseSeconds?: number;
   maxAttempts?: number;
   batchSize?: number;
@@ -106,6 +114,7 @@ export class OutboxWorker {
       }
       await markSent(this.db, sent);
       this.stats.sent += sent.length;
+      if (sent.length > 0) this.options.observer?.delivered(row.channel, sent.length);
       await release(this.db, rows.slice(index + 1).map((r) => r.id));
       const maxAttempts = this.options.maxAttempts ?? 12;
       if (result.permanent || row.attempts >= maxAttempts) {
@@ -113,6 +122,7 @@ export class OutboxWorker {
       } else {
         const delay = result.retryAfterMs ?? backoffMs(row.attempts);
         this.stats.retried += 1;
+        this.options.observer?.retried(row.channel);
         this.logger.warn({ outboxId: row.id, channel: row.channel, attempt: row.attempts, delayMs: delay, error: result.error }, 'delivery failed; will retry');
         await markRetry(this.db, row.id, delay, result.error);
       }
@@ -120,10 +130,12 @@ export class OutboxWorker {
     }
     await markSent(this.db, sent);
     this.stats.sent += sent.length;
+    if (sent.length > 0) this.options.observer?.delivered(rows[0]!.channel, sent.length);
   }
 
   private async fail(row: OutboxRow, error: string): Promise<void> {
     this.stats.failed += 1;
+    this.options.observer?.failed(row.channel);
     this.logger.error({ outboxId: row.id, channel: row.channel, caseId: row.case_id, error }, 'delivery failed permanently');
     await this.db.transaction().execute(async (trx) => {
       await markFailed(trx, row.id, error);
