@@ -66,7 +66,8 @@ export class ConversationService {
     });
     this.deps.inboundHandled?.(message.channel, outcome.ok ? 'new' : 'duplicate');
     if (outcome.ok) this.deps.outboxWritten();
-    else this.deps.logger.info({ channel: message.channel, deliveryId: message.deliveryId }, 'duplicate inbound delivery ignored');
+    // Not the delivery id: channels may build it from the person's identity (web chat: visitor id).
+    else this.deps.logger.info({ channel: message.channel }, 'duplicate inbound delivery ignored');
     return outcome;
   }
 
