@@ -82,11 +82,25 @@ export async function anonymiseCaseRecords(db: Db, caseIds: number[], now: Date)
   const tally = (map: Map<number, number>, rows: Array<{ case_id: number | null }>) => {
     for (const row of rows) if (row.case_id !== null) map.set(row.case_id, (map.get(row.case_id) ?? 0) + 1);
   };
+  // Files: the case's evidence, and files the customer added later in case messages (not linked by case_id).
+  const fileIds = filesOfCaseMessages(caseIds);
+  const files = await db
+    .deleteFrom('attachments')
+    .where((eb) => eb.or([eb('case_id', 'in', caseIds), eb('id', 'in', fileIds)]))
+    .returning(['case_id', 'id'])
+    .execute();
+  const messageFiles = await db
+    .selectFrom('case_messages')
+    .select(['case_id', sql<string>`e ->> 'id'`.as('file_id')])
+    .innerJoin(sql<{ e: unknown }>`jsonb_array_elements(case_messages.attachments)`.as('e'), (join) => join.onTrue())
+    .where('case_id', 'in', caseIds)
+    .execute();
+  const caseOfFile = new Map(messageFiles.map((f) => [f.file_id, f.case_id]));
+  tally(result.attachments, files.map((f) => ({ case_id: f.case_id ?? caseOfFile.get(f.id) ?? null })));
   tally(
     result.messages,
     await db.updateTable('case_messages').set({ body: '', attachments: withoutFileNames('attachments') }).where('case_id', 'in', caseIds).returning('case_id').execute(),
   );
-  tally(result.attachments, await db.deleteFrom('attachments').where('case_id', 'in', caseIds).returning('case_id').execute());
   tally(result.outbox, await db.deleteFrom('outbox').where('case_id', 'in', caseIds).returning('case_id').execute());
   // A later message from the customer starts a new conversation instead of landing on the anonymised case.
   await db
@@ -95,6 +109,11 @@ export async function anonymiseCaseRecords(db: Db, caseIds: number[], now: Date)
     .where(sql<boolean>`(state -> 'activeCase' ->> 'id')::bigint = ANY(${caseIds})`)
     .execute();
   return result;
+}
+
+/** Ids of files referenced by the messages of `caseIds`, as a subquery. */
+function filesOfCaseMessages(caseIds: number[]) {
+  return sql<string>`(SELECT e ->> 'id' FROM case_messages m, jsonb_array_elements(m.attachments) AS e WHERE m.case_id = ANY(${caseIds}) AND jsonb_typeof(e) = 'object')`;
 }
 
 export interface IdentityAnonymisation {
@@ -191,7 +210,7 @@ export async function clearAbandonedIntakes(db: Db, cutoff: Date): Promise<numbe
   return Number(result.numUpdatedRows);
 }
 
-/** Files uploaded before `cutoff` that never became evidence of a case (and are not in a live draft). */
+/** Files uploaded before `cutoff` that belong to no case (not evidence, not in a case message) and no live draft. */
 export async function deleteOrphanAttachments(db: Db, cutoff: Date): Promise<number> {
   const result = await db
     .deleteFrom('attachments')
@@ -204,6 +223,16 @@ export async function deleteOrphanAttachments(db: Db, cutoff: Date): Promise<num
             .select(sql`1`.as('one'))
             .whereRef('customers.id', '=', 'attachments.customer_id')
             .where(sql<boolean>`customers.state -> 'intake' -> 'draft' -> 'evidence' @> jsonb_build_array(jsonb_build_object('id', attachments.id))`),
+        ),
+      ),
+    )
+    // Files added to a case in a later message are not linked by case_id: they live as long as the case.
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('case_messages')
+            .select(sql`1`.as('one'))
+            .where(sql<boolean>`case_messages.attachments @> jsonb_build_array(jsonb_build_object('id', attachments.id))`),
         ),
       ),
     )

@@ -34,6 +34,16 @@ describe('retention job', () => {
       openButActive: await createCase(db, alice, { status: 'in_progress', created_at: daysAgo(1200), updated_at: daysAgo(10) }),
       fresh: await createCase(db, alice, { status: 'new', created_at: daysAgo(5) }),
     };
+    // Files the customer sent after the case opened hang off a case message, not attachments.case_id.
+    const laterFile = async (fixture: CaseFixture, name: string, uploadedDaysAgo: number) => {
+      const id = randomUUID();
+      await db.insertInto('attachments').values({ id, customer_id: alice.id, case_id: null, channel: 'webchat', file_name: name, mime_type: 'application/pdf', size_bytes: 1, content: Buffer.from('z'), created_at: daysAgo(uploadedDaysAgo) } as never).execute();
+      await db.insertInto('case_messages').values({ case_id: fixture.row.id, direction: 'customer', body: `see ${name}`, attachments: JSON.stringify([{ id, fileName: name, mimeType: 'application/pdf', sizeBytes: 1 }]) }).execute();
+      fixture.texts.push(name);
+      return id;
+    };
+    await laterFile(cases.closedLongAgo!, 'alice-old-invoice.pdf', 1150);
+    const keptLaterFile = await laterFile(cases.openButActive!, 'alice-recent-invoice.pdf', 40);
     const expired = ['closedLongAgo', 'resolvedLongAgo', 'openUntouched'];
     const kept = ['closedRecently', 'openButActive', 'fresh'];
     // The customer's conversation points at an expired case: it must not keep collecting messages there.
@@ -72,8 +82,8 @@ describe('retention job', () => {
 
     expect(report).toEqual({
       casesAnonymised: 3,
-      caseMessagesBlanked: 3,
-      attachmentsDeleted: 4, // three evidence files, Bob's orphan upload
+      caseMessagesBlanked: 4,
+      attachmentsDeleted: 5, // three evidence files, one sent later in a message, Bob's orphan upload
       intakesCleared: 1,
       identitiesAnonymised: 1, // Bob: no case, no contact for 40 days
       transcriptLinesDeleted: 2, // Bob's (with his identity), Carol's 91-day-old line
@@ -93,10 +103,12 @@ describe('retention job', () => {
       expect(row.anonymised_at).toEqual(NOW);
       expect(row.created_at).toEqual(fixture.row.created_at);
       expect(row.first_response_due_at).toEqual(fixture.row.first_response_due_at);
-      const messages = await db.selectFrom('case_messages').select(['body', 'attachments']).where('case_id', '=', row.id).execute();
-      expect(messages).toEqual([{ body: '', attachments: [{ mimeType: 'image/jpeg', sizeBytes: 3 }] }]);
+      const messages = await db.selectFrom('case_messages').select(['body', 'attachments']).where('case_id', '=', row.id).orderBy('id').execute();
+      expect(messages[0]).toEqual({ body: '', attachments: [{ mimeType: 'image/jpeg', sizeBytes: 3 }] });
+      expect(messages.every((m) => m.body === '')).toBe(true);
       const events = await db.selectFrom('case_events').select(['actor', 'action', 'details']).where('case_id', '=', row.id).orderBy('id').execute();
-      expect(events.at(-1)).toEqual({ actor: 'system:retention', action: 'anonymised', details: { reason: 'retention', messages: 1, attachments: 1, outboxRows: 0 } });
+      const files = name === 'closedLongAgo' ? 2 : 1;
+      expect(events.at(-1)).toEqual({ actor: 'system:retention', action: 'anonymised', details: { reason: 'retention', messages: files, attachments: files, outboxRows: 0 } });
     }
     expect(await findAnywhere(db, expired.flatMap((name) => cases[name]!.texts))).toEqual({});
     for (const name of kept) {
@@ -111,7 +123,7 @@ describe('retention job', () => {
     expect(customers[1]).toMatchObject({ external_id: `anonymised:${bob.id}`, display_name: null, state: {}, anonymised_at: NOW });
     expect(customers[2]).toMatchObject({ external_id: carol.external_id, state: intakeState(carolDraft, daysAgo(2)) });
     expect(await findAnywhere(db, ['Bob Abandoned', '+447700111222', 'bob-receipt.pdf'])).toEqual({});
-    expect(await db.selectFrom('attachments').select('id').where('id', '=', carolFile).execute()).toHaveLength(1);
+    expect(await db.selectFrom('attachments').select('id').where('id', 'in', [carolFile, keptLaterFile]).execute()).toHaveLength(2);
     expect((await db.selectFrom('webchat_messages').select('payload').execute()).map((r) => r.payload)).toEqual([{ text: 'recent line' }]);
     expect((await db.selectFrom('outbox').select(['status', 'payload']).where('customer_id', '=', carol.id).orderBy('id').execute()).map((r) => r.status)).toEqual(['sent', 'pending']);
     expect((await db.selectFrom('inbound_deliveries').select('delivery_id').where('channel', '=', 'telegram').execute()).map((r) => r.delivery_id)).toEqual(['new-update']);
