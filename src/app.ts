@@ -15,8 +15,12 @@ import { ConversationService, IDLE_CHECK_QUEUE } from './inbound/conversation.se
 import { Timers } from './jobs/timers.ts';
 import { DEADLINE_QUEUE, DeadlineService, type DeadlineTimer } from './sla/deadline.service.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { Metrics } from './ops/metrics.ts';
+import { opsRouter } from './ops/ops.routes.ts';
 import { OutboxWorker } from './outbox/outbox-worker.ts';
 import { loadPolicy, type Policy } from './policy.ts';
+import { CASE_ANONYMISED_QUEUE, PrivacyService, type CaseAnonymisedJob } from './privacy/privacy.service.ts';
+import { RETENTION_QUEUE } from './privacy/retention.ts';
 
 export interface AppOptions {
   logger?: Logger;
@@ -39,6 +43,8 @@ export interface RunningApp {
   deadlines: DeadlineService;
   outbox: OutboxWorker;
   timers: Timers;
+  privacy: PrivacyService;
+  metrics: Metrics;
   modules: ChannelModule[];
   logger: Logger;
   stop(): Promise<void>;
@@ -63,10 +69,13 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   let outbox: OutboxWorker | undefined;
   const outboxWritten = () => outbox?.kick();
   const caseListeners: NonNullable<ConstructorParameters<typeof ConversationService>[0]['caseListeners']> = [];
-  const conversations = new ConversationService({ db, catalog, policy, timers, logger, clock, outboxWritten, caseListeners });
+  const metrics = new Metrics(db, { severities: policy.severity.levels, clock, logger });
+  const inboundHandled = metrics.inboundHandled.bind(metrics);
+  const conversations = new ConversationService({ db, catalog, policy, timers, logger, clock, outboxWritten, caseListeners, inboundHandled });
   const deadlines = new DeadlineService({ db, timers, policy, catalog, logger, clock, outboxWritten, listeners: caseListeners });
   caseListeners.push(deadlines.listener);
-  const ctx: AppContext = { config, policy, catalog, database, db, conversations, deadlines, timers, logger, clock, outboxWritten };
+  const privacy = new PrivacyService({ db, policy, logger, clock, timers, caseListeners, outboxWritten });
+  const ctx: AppContext = { config, policy, catalog, database, db, conversations, deadlines, timers, privacy, logger, clock, outboxWritten };
 
   const webchatSender = new WebchatSender(db);
   const modules: ChannelModule[] = [
@@ -81,7 +90,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const senders = new Map<string, OutboxSender>();
   for (const module of modules) if (module.sender) senders.set(module.sender.channel, module.sender);
   const listeners = modules.flatMap((m) => (m.deliveryListener ? [m.deliveryListener] : []));
-  outbox = new OutboxWorker(db, senders, logger, { pollMs: config.OUTBOX_POLL_MS, listeners });
+  outbox = new OutboxWorker(db, senders, logger, { pollMs: config.OUTBOX_POLL_MS, listeners, observer: metrics });
 
   const app = createHttpApp();
   app.get('/healthz', async (_req, res) => {
@@ -94,6 +103,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       res.status(503).json({ status: 'unavailable', database: 'unreachable' });
     }
   });
+  app.use(opsRouter({ db, modules, metrics, metricsToken: config.METRICS_TOKEN }));
   for (const module of modules) module.mount?.(app);
   finishHttpApp(app, logger);
 
@@ -101,6 +111,10 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     conversations.handleTimerEvent(data.customerId, { type: 'idle-check', intakeId: data.intakeId }),
   );
   await timers.work<DeadlineTimer>(DEADLINE_QUEUE, (data) => deadlines.handle(data));
+  await timers.work(RETENTION_QUEUE, async () => void (await privacy.runRetention()));
+  await timers.work<CaseAnonymisedJob>(CASE_ANONYMISED_QUEUE, (job) => privacy.caseAnonymised(job));
+  if (policy.retention.enabled) await timers.scheduleRecurring(RETENTION_QUEUE, policy.retention.schedule, { tz: policy.timezone });
+  else await timers.unscheduleRecurring(RETENTION_QUEUE);
   for (const module of modules) await module.start?.();
   outbox.start();
 
@@ -132,7 +146,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       logger.info('hearken stopped');
     })());
 
-  return { url, port, config, policy, catalog, database, conversations, deadlines, outbox, timers, modules, logger, stop };
+  return { url, port, config, policy, catalog, database, conversations, deadlines, outbox, timers, privacy, metrics, modules, logger, stop };
 }
 
 /** Channels without credentials are off; the start log says so. */

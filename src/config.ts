@@ -33,6 +33,8 @@ const envSchema = z.object({
   OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
   /** Timer worker (pg-boss) polling interval, in seconds. */
   TIMER_POLL_SECONDS: z.coerce.number().min(0.5).max(60).default(2),
+  /** When set, GET /metrics needs `Authorization: Bearer <METRICS_TOKEN>`. */
+  METRICS_TOKEN: optionalString,
 
   TELEGRAM_BOT_TOKEN: optionalString,
   /** Telegram allows 1-256 characters A-Z a-z 0-9 _ - in secret_token. */

@@ -63,6 +63,25 @@ export const policySchema = z
         allowedTypes: z.array(z.string()).default(['image/jpeg', 'image/png', 'image/webp', 'image/gif', 'application/pdf']),
       })
       .prefault({}),
+    /** How long each kind of record keeps personal data (days); see docs/privacy.md. */
+    retention: z
+      .object({
+        enabled: z.boolean().default(true),
+        /** When the daily retention job runs: cron expression in `timezone`. */
+        schedule: z.string().regex(/^\S+( \S+){4,5}$/, 'a cron expression with 5 or 6 fields').default('30 3 * * *'),
+        /** Resolved and closed cases: anonymised this long after closing (one policy keeps records at least 3 years). */
+        closedCaseDays: z.number().int().min(1).default(1095),
+        /** Cases never resolved or closed: anonymised this long after their last change; null keeps them. */
+        openCaseDays: z.number().int().min(1).nullable().default(1095),
+        /** Unfinished intake drafts, files never attached to a case, identities without a live case. */
+        abandonedIntakeDays: z.number().int().min(1).default(30),
+        webchatTranscriptDays: z.number().int().min(1).default(90),
+        /** Sent and failed outbox rows (message texts). */
+        deliveredOutboxDays: z.number().int().min(1).default(30),
+        /** Inbound delivery ids kept to recognise redeliveries. */
+        deliveryIdDays: z.number().int().min(1).default(30),
+      })
+      .prefault({}),
   })
   .superRefine((policy, ctx) => {
     for (const level of policy.severity.levels) {

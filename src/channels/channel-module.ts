@@ -9,6 +9,7 @@ import type { DeadlineService } from '../sla/deadline.service.ts';
 import type { Logger } from '../logger.ts';
 import type { DeliveryListener } from '../outbox/delivery-listener.ts';
 import type { Policy } from '../policy.ts';
+import type { PrivacyService } from '../privacy/privacy.service.ts';
 import type { OutboxSender } from './contract.ts';
 
 /** What a channel module gets from the app. */
@@ -22,6 +23,8 @@ export interface AppContext {
   /** Deadline clock operations for staff actions (pause, resume, severity change, reopen). */
   deadlines: DeadlineService;
   timers: Timers;
+  /** Data subject requests (export, erasure) for staff commands. */
+  privacy: PrivacyService;
   logger: Logger;
   clock: () => Date;
   /** Wake the outbox worker after committing outbox rows outside the conversation service. */

@@ -8,7 +8,7 @@ export const LOCALES = ['en', 'zh-CN'] as const;
 export type Locale = (typeof LOCALES)[number];
 
 const stringList = z.array(z.string().min(1));
-const KEYWORD_KINDS = ['cancel', 'back', 'help', 'person', 'skip', 'status', 'new', 'done', 'yes', 'no', 'confirm', 'edit'] as const;
+const KEYWORD_KINDS = ['cancel', 'back', 'help', 'person', 'skip', 'status', 'new', 'done', 'yes', 'no', 'confirm', 'edit', 'erase'] as const;
 export type KeywordKind = (typeof KEYWORD_KINDS)[number];
 
 const messagesSchema = z.object({
@@ -33,6 +33,7 @@ const REQUIRED_TEXTS = [
   'messages.offerAlternatives', 'messages.languageChanged', 'messages.caseOpened', 'messages.caseOpenedPerson', 'messages.addedToCase',
   'messages.statusNone', 'messages.statusLine', 'messages.personWhileCase', 'messages.idleReminder', 'messages.expired',
   'messages.tooLong', 'messages.empty', 'messages.deadlineMissedResponse', 'messages.deadlineMissedResolution', 'messages.deadlineReason',
+  'messages.dataRequestOpened', 'messages.dataRequestExisting', 'messages.dataRequestDraftDropped',
 ];
 
 export class PromptError extends Error {

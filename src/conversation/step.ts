@@ -32,7 +32,7 @@ export function step(state: ConversationState, event: ConversationEvent, ctx: St
   return new Turn(state, ctx).run(event);
 }
 
-type Command = 'cancel' | 'back' | 'help' | 'person' | 'skip' | 'status' | 'new' | 'done' | 'confirm' | 'edit';
+type Command = 'cancel' | 'back' | 'help' | 'person' | 'skip' | 'status' | 'new' | 'done' | 'confirm' | 'edit' | 'erase';
 type Input = { text: string; choice?: string; command?: Command; language?: Locale; attachments: InboundAttachment[] };
 
 class Turn {
@@ -58,6 +58,9 @@ class Turn {
         break;
       case 'idle-check':
         this.idleCheck(event.intakeId);
+        break;
+      case 'data-request-opened':
+        this.dataRequestOpened(event);
         break;
     }
     return { state: this.state, effects: this.effects };
@@ -100,6 +103,11 @@ class Turn {
       if (this.state.intake) this.repromptCurrent();
       return;
     }
+    if (input.command === 'erase') {
+      // Never erased from the chat: who is writing cannot be verified here. Staff get a case.
+      this.effects.push({ type: 'open-data-request', request: 'erasure' });
+      return;
+    }
     if (this.state.intake) {
       this.state.intake.lastActivityAt = this.ctx.now.toISOString();
       this.intakeInput(this.state.intake, input, message.profile?.name);
@@ -124,7 +132,7 @@ class Turn {
       input.language = language;
       return input;
     }
-    const kinds: KeywordKind[] = ['cancel', 'back', 'help', 'person', 'skip', 'status', 'new', 'done', 'confirm', 'edit'];
+    const kinds: KeywordKind[] = ['cancel', 'back', 'help', 'person', 'skip', 'status', 'new', 'done', 'confirm', 'edit', 'erase'];
     for (const kind of kinds) {
       if (this.ctx.catalog.keywords(kind).has(word)) {
         input.command = kind as Command;
@@ -443,6 +451,17 @@ class Turn {
       responseDue,
       responseHours: event.responseHours,
     });
+  }
+
+  /** The unfinished draft is dropped (the customer wants their data gone); later messages go to the request's case. */
+  private dataRequestOpened(event: Extract<ConversationEvent, { type: 'data-request-opened' }>): void {
+    const hadDraft = this.state.intake !== undefined;
+    delete this.state.intake;
+    this.state.activeCase = { id: event.caseId, number: event.caseNumber };
+    delete this.state.lastCaseAckAt;
+    if (hadDraft) this.say('messages.dataRequestDraftDropped');
+    const responseDue = formatDateTime(new Date(event.firstResponseDueAt), this.locale, this.ctx.timezone);
+    this.say(event.existing ? 'messages.dataRequestExisting' : 'messages.dataRequestOpened', { caseNumber: event.caseNumber, responseDue });
   }
 
   private statusReport(cases: Extract<ConversationEvent, { type: 'status-report' }>['cases']): void {

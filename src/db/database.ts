@@ -50,6 +50,12 @@ export async function openDatabase(options: { databaseUrl?: string; dataDir: str
   };
 }
 
+/** Names of migrations this code has that the database has not run (readiness). Throws when the database is unreachable. */
+export async function pendingMigrations(db: Db): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  return (await migrator.getMigrations()).filter((m) => m.executedAt === undefined).map((m) => m.name);
+}
+
 /** Runs pending migrations; throws with the failing migration's name. */
 export async function migrateToLatest(db: Db): Promise<void> {
   const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });

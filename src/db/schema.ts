@@ -16,6 +16,8 @@ export interface CustomersTable {
   state: JSONColumnType<Record<string, unknown>>;
   created_at: CreatedAt;
   updated_at: Timestamp;
+  /** Set when the identity's personal fields were removed (retention or erasure). */
+  anonymised_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export interface CasesTable {
@@ -72,6 +74,8 @@ export interface CasesTable {
   resolution_window_started_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   first_response_breached_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   resolution_breached_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** Set when the case's personal fields and free text were removed; statistics stay. */
+  anonymised_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export interface CaseDeadlineMarksTable {
@@ -150,6 +154,17 @@ export interface WebchatMessagesTable {
   created_at: CreatedAt;
 }
 
+/** Audit of data subject requests (export, erasure), one row per request. */
+export interface PrivacyRequestsTable {
+  id: Generated<number>;
+  kind: 'export' | 'erasure';
+  customer_id: number;
+  actor: string;
+  at: Timestamp;
+  /** Case numbers and counts only. */
+  details: JSONColumnType<Record<string, unknown>>;
+}
+
 export interface Database {
   customers: CustomersTable;
   cases: CasesTable;
@@ -160,6 +175,7 @@ export interface Database {
   inbound_deliveries: InboundDeliveriesTable;
   outbox: OutboxTable;
   webchat_messages: WebchatMessagesTable;
+  privacy_requests: PrivacyRequestsTable;
 }
 
 export type CustomerRow = Selectable<CustomersTable>;

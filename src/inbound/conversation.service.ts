@@ -13,6 +13,7 @@ import type { Timers } from '../jobs/timers.ts';
 import type { Logger } from '../logger.ts';
 import { enqueueOutbound, type NewOutboxMessage } from '../outbox/outbox.repository.ts';
 import type { Policy } from '../policy.ts';
+import { openDataRequest } from '../privacy/data-request.ts';
 import { claimDelivery, lockCustomer, saveCustomerState, upsertAndLockCustomer } from './customer.repository.ts';
 
 export const IDLE_CHECK_QUEUE = 'conversation-idle-check';
@@ -30,6 +31,8 @@ export interface ConversationDeps {
   /** Called after a commit that wrote outbox rows. */
   outboxWritten: () => void;
   caseListeners: CaseListener[];
+  /** Counts inbound messages (metrics); called after the commit. */
+  inboundHandled?: (channel: string, outcome: 'new' | 'duplicate') => void;
 }
 
 /**
@@ -61,8 +64,10 @@ export class ConversationService {
       await this.runTurn(trx, customer, state, { type: 'inbound', message });
       return { ok: true, customerId: customer.id };
     });
+    this.deps.inboundHandled?.(message.channel, outcome.ok ? 'new' : 'duplicate');
     if (outcome.ok) this.deps.outboxWritten();
-    else this.deps.logger.info({ channel: message.channel, deliveryId: message.deliveryId }, 'duplicate inbound delivery ignored');
+    // Not the delivery id: channels may build it from the person's identity (web chat: visitor id).
+    else this.deps.logger.info({ channel: message.channel }, 'duplicate inbound delivery ignored');
     return outcome;
   }
 
@@ -131,6 +136,24 @@ export class ConversationService {
               type: 'status-report',
               cases: cases.map((c) => ({ number: c.number, status: c.status, createdAt: new Date(c.created_at).toISOString() })),
             });
+            break;
+          }
+          case 'open-data-request': {
+            const request = await openDataRequest(trx, { customer, locale: state.locale, now, policy });
+            if (!request.existing) {
+              for (const listener of this.deps.caseListeners) {
+                await listener.caseOpened?.(trx, {
+                  caseId: request.id,
+                  number: request.number,
+                  severity: request.severity,
+                  at: now,
+                  firstResponseDueAt: request.firstResponseDueAt,
+                  resolutionDueAt: request.resolutionDueAt,
+                });
+              }
+            }
+            this.deps.logger.info({ caseId: request.id, caseNumber: request.number, existing: request.existing, channel: customer.channel }, 'data request case opened');
+            events.push({ type: 'data-request-opened', caseId: request.id, caseNumber: request.number, existing: request.existing, firstResponseDueAt: request.firstResponseDueAt.toISOString() });
             break;
           }
           case 'schedule-idle-check':

@@ -30,12 +30,36 @@ export class Timers {
   async defineQueue(name: string): Promise<void> {
     if (this.queues.has(name)) return;
     await this.boss.createQueue(name, { retryLimit: 5, retryDelay: 5, retryBackoff: true });
+    // Warms pg-boss's queue cache now: a send() inside a transaction must not
+    // look the queue up outside it (on PGlite's one connection that deadlocks).
+    await this.boss.findJobs(name, { id: '00000000-0000-0000-0000-000000000000' });
     this.queues.add(name);
   }
 
   /** Schedules `data` on `queue` at `at`, inside the transaction `trx`. */
   async schedule(trx: Db, queue: string, data: object, at: Date, singletonKey?: string): Promise<void> {
     await this.boss.send(queue, data, { startAfter: at, db: fromKysely(trx), ...(singletonKey ? { singletonKey } : {}) });
+  }
+
+  /**
+   * A durable recurring job (pg-boss cron schedule, stored in the database):
+   * one job per occurrence across all instances; an occurrence missed while
+   * no instance ran is sent once at the next start. Calling it again updates
+   * the schedule.
+   */
+  async scheduleRecurring(queue: string, cron: string, options: { tz: string; data?: object }): Promise<void> {
+    await this.defineQueue(queue);
+    await this.boss.schedule(queue, cron, options.data ?? null, { tz: options.tz, missed: 'once' });
+  }
+
+  async unscheduleRecurring(queue: string): Promise<void> {
+    await this.defineQueue(queue);
+    await this.boss.unschedule(queue);
+  }
+
+  async recurringSchedules(queue: string): Promise<Array<{ cron: string; timezone: string }>> {
+    const schedules = await this.boss.getSchedules(queue);
+    return schedules.map((s) => ({ cron: s.cron, timezone: s.timezone }));
   }
 
   async work<T extends object>(queue: string, handler: (data: T) => Promise<void>): Promise<void> {

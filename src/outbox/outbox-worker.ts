@@ -10,8 +10,16 @@ import { RateLimiter } from './rate-limiter.ts';
 /** Rate-limit waits up to this long are slept inline; longer ones postpone the conversation's rows. */
 const INLINE_RATE_WAIT_MS = 250;
 
+/** Told about each delivery outcome (metrics). */
+export interface DeliveryObserver {
+  delivered(channel: string, count: number): void;
+  retried(channel: string): void;
+  failed(channel: string): void;
+}
+
 export interface OutboxWorkerOptions {
   pollMs: number;
+  observer?: DeliveryObserver;
   leaseSeconds?: number;
   maxAttempts?: number;
   batchSize?: number;
@@ -148,6 +156,7 @@ export class OutboxWorker {
       } else {
         const delay = result.retryAfterMs ?? backoffMs(row.attempts);
         this.stats.retried += 1;
+        this.options.observer?.retried(row.channel);
         this.logger.warn({ outboxId: row.id, channel: row.channel, attempt: row.attempts, delayMs: delay, error: result.error }, 'delivery failed; will retry');
         await markRetry(this.db, row.id, delay, result.error);
       }
@@ -163,6 +172,7 @@ export class OutboxWorker {
     if (reported.length === 0) await markSent(this.db, ids);
     else await this.recordWithReports((trx) => markSent(trx, ids), reported.map((row) => ({ row, ok: true })));
     this.stats.sent += rows.length;
+    this.options.observer?.delivered(rows[0]!.channel, rows.length);
   }
 
   /**
@@ -196,6 +206,7 @@ export class OutboxWorker {
 
   private async fail(row: OutboxRow, error: string): Promise<void> {
     this.stats.failed += 1;
+    this.options.observer?.failed(row.channel);
     this.logger.error({ outboxId: row.id, channel: row.channel, caseId: row.case_id, error }, 'delivery failed permanently');
     const outcomes = row.report !== null ? [{ row, ok: false, error }] : [];
     await this.recordWithReports(async (trx) => {

@@ -1,0 +1,88 @@
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import type { Db } from '../db/database.ts';
+import type { Logger } from '../logger.ts';
+import type { DeliveryObserver } from '../outbox/outbox-worker.ts';
+import { outboxBacklog } from '../outbox/outbox.repository.ts';
+import { deadlineBreachesBySeverity, openCasesBySeverity, overdueOpenCases } from './metrics.repository.ts';
+
+/**
+ * Prometheus metrics of one process. Counters are in-memory increments on
+ * the hot path (per instance: Prometheus sums instances); figures that live
+ * in the database are read only when /metrics is scraped.
+ */
+export class Metrics implements DeliveryObserver {
+  readonly registry = new Registry();
+  private readonly inbound = this.counter('hearken_inbound_messages_total', 'Customer messages handled (new deliveries), by channel.', ['channel']);
+  private readonly duplicates = this.counter('hearken_inbound_duplicates_total', 'Redelivered inbound messages that were ignored, by channel.', ['channel']);
+  private readonly outbound = this.counter('hearken_outbound_messages_total', 'Outbound messages delivered, by channel.', ['channel']);
+  private readonly failures = this.counter('hearken_delivery_failures_total', 'Failed delivery attempts by channel; kind=retry (will be retried) or permanent (given up).', ['channel', 'kind']);
+  private readonly databaseUp = this.gauge('hearken_database_up', '1 when the last scrape could read the database.', []);
+  private readonly outboxPending = this.gauge('hearken_outbox_pending', 'Outbound messages waiting for delivery.', []);
+  private readonly outboxOldest = this.gauge('hearken_outbox_oldest_pending_seconds', 'Age of the oldest undelivered outbound message.', []);
+  private readonly openCases = this.gauge('hearken_open_cases', 'Cases not yet resolved or closed, by severity.', ['severity']);
+  private readonly overdue = this.gauge('hearken_open_cases_overdue', 'Open cases past a deadline now; deadline=first_response or resolution.', ['deadline']);
+  private readonly breaches = this.gauge('hearken_deadlines_breached', 'Deadline breaches recorded in the audit log (deadline_breached events, all time), by severity.', ['severity']);
+
+  constructor(
+    private readonly db: Db,
+    private readonly options: { severities: readonly string[]; clock: () => Date; logger: Logger },
+  ) {
+    collectDefaultMetrics({ register: this.registry, prefix: 'hearken_' });
+  }
+
+  inboundHandled(channel: string, outcome: 'new' | 'duplicate'): void {
+    (outcome === 'new' ? this.inbound : this.duplicates).inc({ channel });
+  }
+
+  delivered(channel: string, count: number): void {
+    this.outbound.inc({ channel }, count);
+  }
+
+  retried(channel: string): void {
+    this.failures.inc({ channel, kind: 'retry' });
+  }
+
+  failed(channel: string): void {
+    this.failures.inc({ channel, kind: 'permanent' });
+  }
+
+  /** The exposition text, with the database figures read now. Never throws for a database error. */
+  async render(): Promise<{ contentType: string; body: string }> {
+    try {
+      await this.readDatabase();
+      this.databaseUp.set(1);
+    } catch (error) {
+      this.databaseUp.set(0);
+      this.options.logger.warn({ err: { message: (error as Error).message } }, 'metrics: database figures unavailable');
+    }
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+
+  private async readDatabase(): Promise<void> {
+    const backlog = await outboxBacklog(this.db);
+    const open = await openCasesBySeverity(this.db);
+    const overdue = await overdueOpenCases(this.db, this.options.clock());
+    const breaches = await deadlineBreachesBySeverity(this.db);
+    this.outboxPending.set(backlog.pending);
+    this.outboxOldest.set(backlog.oldestSeconds);
+    setAll(this.openCases, this.options.severities, open);
+    this.overdue.set({ deadline: 'first_response' }, overdue.firstResponse);
+    this.overdue.set({ deadline: 'resolution' }, overdue.resolution);
+    setAll(this.breaches, this.options.severities, breaches);
+  }
+
+  private counter<L extends string>(name: string, help: string, labelNames: L[]): Counter<L> {
+    return new Counter({ name, help, labelNames, registers: [this.registry] });
+  }
+
+  private gauge<L extends string>(name: string, help: string, labelNames: L[]): Gauge<L> {
+    return new Gauge({ name, help, labelNames, registers: [this.registry] });
+  }
+}
+
+/** Every configured severity gets a series (0 when none), plus any other severity found. */
+function setAll(gauge: Gauge<'severity'>, severities: readonly string[], rows: Array<{ severity: string; count: number }>): void {
+  gauge.reset();
+  for (const severity of severities) gauge.set({ severity }, 0);
+  for (const row of rows) gauge.set({ severity: row.severity }, row.count);
+}

@@ -1,0 +1,73 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import express, { type Router } from 'express';
+import { sql } from 'kysely';
+import type { ChannelModule } from '../channels/channel-module.ts';
+import { pendingMigrations, type Db } from '../db/database.ts';
+import type { Metrics } from './metrics.ts';
+
+export interface OpsDeps {
+  db: Db;
+  modules: readonly ChannelModule[];
+  metrics: Metrics;
+  /** When set, /metrics needs `Authorization: Bearer <token>`. */
+  metricsToken?: string;
+}
+
+/**
+ * `/readyz`: can this instance serve? 503 when the database is unreachable
+ * or migrations are missing. A channel whose platform reports an error makes
+ * it `degraded`, still 200: a Telegram outage must not take the web chat out
+ * of the load balancer. `/metrics`: Prometheus text format.
+ */
+export function opsRouter(deps: OpsDeps): Router {
+  const router = express.Router();
+
+  router.get('/readyz', async (_req, res) => {
+    let database: 'ok' | 'unreachable' = 'ok';
+    let pending: string[] = [];
+    try {
+      await sql`SELECT 1`.execute(deps.db);
+      pending = await pendingMigrations(deps.db);
+    } catch {
+      database = 'unreachable';
+    }
+    const channels: Record<string, { status: 'ok' } | { status: 'error'; lastError: string }> = {};
+    for (const module of deps.modules) {
+      const error = module.lastError?.();
+      channels[module.name] = error ? { status: 'error', lastError: redactSecrets(error).slice(0, 200) } : { status: 'ok' };
+    }
+    const ready = database === 'ok' && pending.length === 0;
+    const status = !ready ? 'unavailable' : Object.values(channels).some((c) => c.status === 'error') ? 'degraded' : 'ready';
+    res.status(ready ? 200 : 503).json({
+      status,
+      database,
+      migrations: database === 'ok' ? (pending.length === 0 ? { status: 'ok' } : { status: 'pending', pending }) : { status: 'unknown' },
+      channels,
+    });
+  });
+
+  router.get('/metrics', async (req, res) => {
+    if (deps.metricsToken && !bearerMatches(req.get('authorization'), deps.metricsToken)) {
+      res.status(401).set('www-authenticate', 'Bearer').json({ error: { code: 'unauthenticated', message: 'A valid bearer token is required.' } });
+      return;
+    }
+    const { contentType, body } = await deps.metrics.render();
+    res.set('content-type', contentType).set('cache-control', 'no-store').send(body);
+  });
+
+  return router;
+}
+
+function bearerMatches(header: string | undefined, token: string): boolean {
+  const given = /^Bearer (.+)$/.exec(header ?? '')?.[1] ?? '';
+  const digest = (value: string) => createHash('sha256').update(value).digest();
+  return timingSafeEqual(digest(given), digest(token));
+}
+
+/** Platform errors can carry credentials (Telegram puts the bot token in its URLs). */
+export function redactSecrets(text: string): string {
+  return text
+    .replace(/\d{5,}:[A-Za-z0-9_-]{30,}/g, '[redacted]')
+    .replace(/\b(xox[a-z]|xapp)-[A-Za-z0-9-]+/g, '[redacted]')
+    .replace(/(bearer\s+)[^\s"']+/gi, '$1[redacted]');
+}

@@ -1,0 +1,133 @@
+import { appendCaseEvent } from '../cases/case.repository.ts';
+import type { Db } from '../db/database.ts';
+import type { CustomerRow } from '../db/schema.ts';
+import {
+  attachmentsOf,
+  casesOfCustomer,
+  eventsOfCases,
+  messagesOfCases,
+  outboundMessagesOf,
+  privacyRequestsOf,
+  webchatTranscriptOf,
+} from './export.repository.ts';
+import { insertPrivacyRequest } from './privacy.repository.ts';
+
+/** Everything held about one customer identity, as plain JSON. */
+export interface CustomerExport {
+  format: 'hearken-customer-export/1';
+  exportedAt: string;
+  customer: {
+    channel: string;
+    externalId: string;
+    displayName: string | null;
+    locale: string;
+    address: Record<string, unknown>;
+    conversationState: Record<string, unknown>;
+    firstContactAt: string;
+    lastContactAt: string;
+    anonymisedAt: string | null;
+  };
+  cases: Array<Record<string, unknown>>;
+  attachments: Array<Record<string, unknown>>;
+  webchatTranscript: Array<Record<string, unknown>>;
+  outboundMessages: Array<Record<string, unknown>>;
+  privacyRequests: Array<Record<string, unknown>>;
+}
+
+const iso = (value: Date | string | null): string | null => (value === null ? null : new Date(value).toISOString());
+
+/**
+ * Builds the export inside the caller's transaction and audits it: a
+ * `privacy_requests` row, and a `data_exported` event on each case.
+ */
+export async function exportCustomer(trx: Db, customer: CustomerRow, input: { actor: string; now: Date }): Promise<CustomerExport> {
+  const cases = await casesOfCustomer(trx, customer.id);
+  const caseIds = cases.map((c) => c.id);
+  const numberOf = new Map(cases.map((c) => [c.id, c.number]));
+  const [events, messages, attachments, outbound, requests] = [
+    await eventsOfCases(trx, caseIds),
+    await messagesOfCases(trx, caseIds),
+    await attachmentsOf(trx, customer.id, caseIds),
+    await outboundMessagesOf(trx, customer.id),
+    await privacyRequestsOf(trx, customer.id),
+  ];
+  const transcript = customer.channel === 'webchat' ? await webchatTranscriptOf(trx, customer.external_id) : [];
+
+  const data: CustomerExport = {
+    format: 'hearken-customer-export/1',
+    exportedAt: input.now.toISOString(),
+    customer: {
+      channel: customer.channel,
+      externalId: customer.external_id,
+      displayName: customer.display_name,
+      locale: customer.locale,
+      address: customer.address,
+      conversationState: customer.state,
+      firstContactAt: iso(customer.created_at)!,
+      lastContactAt: iso(customer.updated_at)!,
+      anonymisedAt: iso(customer.anonymised_at),
+    },
+    cases: cases.map((c) => ({
+      number: c.number,
+      channel: c.channel,
+      locale: c.locale,
+      status: c.status,
+      severity: c.severity,
+      severityReasons: c.severity_reasons,
+      category: c.category,
+      description: c.description,
+      whenWhere: c.when_where,
+      orderRef: c.order_ref,
+      desiredResolution: c.desired_resolution,
+      evidence: c.evidence,
+      contact: { name: c.contact_name, phone: c.contact_phone, email: c.contact_email },
+      consent: { given: c.consent_given, version: c.consent_version, at: iso(c.consent_at) },
+      openedVia: c.opened_via,
+      owner: c.owner,
+      team: c.team,
+      firstResponseDueAt: iso(c.first_response_due_at),
+      resolutionDueAt: iso(c.resolution_due_at),
+      firstRespondedAt: iso(c.first_responded_at),
+      resolvedAt: iso(c.resolved_at),
+      closedAt: iso(c.closed_at),
+      createdAt: iso(c.created_at),
+      anonymisedAt: iso(c.anonymised_at),
+      messages: messages
+        .filter((m) => m.case_id === c.id)
+        .map((m) => ({ direction: m.direction, author: m.author, body: m.body, attachments: m.attachments, at: iso(m.created_at) })),
+      auditEvents: events
+        .filter((e) => e.case_id === c.id)
+        .map((e) => ({ at: iso(e.at), actor: e.actor, action: e.action, from: e.from_value, to: e.to_value, details: e.details })),
+    })),
+    attachments: attachments.map((a) => ({
+      case: a.case_id === null ? null : (numberOf.get(a.case_id) ?? null),
+      channel: a.channel,
+      fileName: a.file_name,
+      mimeType: a.mime_type,
+      sizeBytes: a.size_bytes,
+      uploadedAt: iso(a.created_at),
+    })),
+    webchatTranscript: transcript.map((t) => ({ direction: t.direction, message: t.payload, at: iso(t.created_at) })),
+    outboundMessages: outbound.map((o) => ({
+      case: o.case_id === null ? null : (numberOf.get(o.case_id) ?? null),
+      channel: o.channel,
+      status: o.status,
+      message: o.payload,
+      createdAt: iso(o.created_at),
+      sentAt: iso(o.sent_at),
+    })),
+    privacyRequests: requests.map((r) => ({ kind: r.kind, actor: r.actor, at: iso(r.at) })),
+  };
+
+  const requestId = await insertPrivacyRequest(trx, {
+    kind: 'export',
+    customerId: customer.id,
+    actor: input.actor,
+    at: input.now,
+    details: { cases: cases.map((c) => c.number), counts: { cases: cases.length, messages: messages.length, attachments: attachments.length } },
+  });
+  for (const c of cases) {
+    await appendCaseEvent(trx, { caseId: c.id, at: input.now, actor: input.actor, action: 'data_exported', details: { privacyRequestId: requestId } });
+  }
+  return data;
+}

@@ -1,0 +1,100 @@
+import type { Db } from '../db/database.ts';
+import type { Logger } from '../logger.ts';
+import type { Policy } from '../policy.ts';
+import { anonymiseCases, type AnonymisedNotice } from './anonymise-cases.ts';
+import {
+  anonymiseIdentity,
+  clearAbandonedIntakes,
+  deleteDeliveredOutbox,
+  deleteOldDeliveryIds,
+  deleteOldTranscript,
+  deleteOrphanAttachments,
+  expiredCases,
+  expiredIdentities,
+} from './privacy.repository.ts';
+
+/** The pg-boss queue of the daily retention job (a durable cron schedule). */
+export const RETENTION_QUEUE = 'privacy-retention';
+const DAY_MS = 86_400_000;
+
+export interface RetentionDeps {
+  db: Db;
+  policy: Policy;
+  logger: Logger;
+  notify: AnonymisedNotice;
+}
+
+/** What one run changed: counts only. */
+export interface RetentionReport {
+  casesAnonymised: number;
+  caseMessagesBlanked: number;
+  attachmentsDeleted: number;
+  intakesCleared: number;
+  identitiesAnonymised: number;
+  transcriptLinesDeleted: number;
+  outboxRowsDeleted: number;
+  deliveryIdsDeleted: number;
+}
+
+/**
+ * Applies the policy's retention periods as of `now`. Idempotent: a second
+ * run on the same day finds nothing. Works in short transactions of
+ * `batchSize` records, so it never holds many locks for long, and may run on
+ * any instance (pg-boss hands the daily job to one).
+ */
+export async function runRetention(deps: RetentionDeps, now: Date, options: { batchSize?: number } = {}): Promise<RetentionReport> {
+  const { db, policy } = deps;
+  const periods = policy.retention;
+  const batchSize = options.batchSize ?? 200;
+  const before = (days: number) => new Date(now.getTime() - days * DAY_MS);
+  const report: RetentionReport = {
+    casesAnonymised: 0,
+    caseMessagesBlanked: 0,
+    attachmentsDeleted: 0,
+    intakesCleared: 0,
+    identitiesAnonymised: 0,
+    transcriptLinesDeleted: 0,
+    outboxRowsDeleted: 0,
+    deliveryIdsDeleted: 0,
+  };
+
+  const cutoffs = { closed: before(periods.closedCaseDays), open: periods.openCaseDays === null ? null : before(periods.openCaseDays) };
+  for (;;) {
+    const found = await db.transaction().execute(async (trx) => {
+      const cases = await expiredCases(trx, cutoffs, batchSize);
+      const done = await anonymiseCases(trx, cases, { now, actor: 'system:retention', reason: 'retention', notify: deps.notify });
+      report.casesAnonymised += done.cases;
+      report.caseMessagesBlanked += done.messages;
+      report.attachmentsDeleted += done.attachments;
+      report.outboxRowsDeleted += done.outbox;
+      return cases.length;
+    });
+    if (found < batchSize) break;
+  }
+
+  const abandoned = before(periods.abandonedIntakeDays);
+  report.intakesCleared += await clearAbandonedIntakes(db, abandoned);
+  report.attachmentsDeleted += await deleteOrphanAttachments(db, abandoned);
+  for (;;) {
+    const found = await db.transaction().execute(async (trx) => {
+      const identities = await expiredIdentities(trx, abandoned, batchSize);
+      for (const identity of identities) {
+        const done = await anonymiseIdentity(trx, identity, now, 'anonymised');
+        report.identitiesAnonymised += 1;
+        report.attachmentsDeleted += done.attachments;
+        report.outboxRowsDeleted += done.outbox;
+        report.transcriptLinesDeleted += done.transcript;
+        report.deliveryIdsDeleted += done.deliveryIds;
+      }
+      return identities.length;
+    });
+    if (found < batchSize) break;
+  }
+
+  report.transcriptLinesDeleted += await deleteOldTranscript(db, before(periods.webchatTranscriptDays));
+  report.outboxRowsDeleted += await deleteDeliveredOutbox(db, before(periods.deliveredOutboxDays));
+  report.deliveryIdsDeleted += await deleteOldDeliveryIds(db, before(periods.deliveryIdDays));
+
+  deps.logger.info({ ...report, at: now.toISOString() }, 'retention run finished');
+  return report;
+}
