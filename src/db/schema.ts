@@ -165,7 +165,48 @@ export interface PrivacyRequestsTable {
   details: JSONColumnType<Record<string, unknown>>;
 }
 
+type Nullable<T> = ColumnType<T | null, T | null | undefined, T | null>;
+
+export interface SurveysTable {
+  id: Generated<number>;
+  case_id: number;
+  customer_id: number;
+  channel: string;
+  owner: string | null;
+  status: 'scheduled' | 'sent' | 'answered' | 'expired' | 'skipped';
+  scheduled_for: Date | string;
+  sent_at: Nullable<Date>;
+  reminded_at: Nullable<Date>;
+  answered_at: Nullable<Date>;
+  expires_at: Nullable<Date>;
+  resolved: Nullable<boolean>;
+  csat: Nullable<number>;
+  nps: Nullable<number>;
+  comment: Nullable<string>;
+  created_at: CreatedAt;
+}
+
+export interface SurveyCampaignsTable {
+  id: Generated<number>;
+  name: string;
+  started_by: string;
+  started_at: Date | string;
+  recipients: ColumnType<number, number | undefined, number>;
+}
+
+export interface CampaignAnswersTable {
+  id: Generated<number>;
+  campaign_id: number;
+  csat: number | null;
+  nps: number | null;
+  comment: string | null;
+  answered_at: Date | string;
+}
+
 export interface Database {
+  surveys: SurveysTable;
+  survey_campaigns: SurveyCampaignsTable;
+  campaign_answers: CampaignAnswersTable;
   customers: CustomersTable;
   cases: CasesTable;
   case_events: CaseEventsTable;
