@@ -1,4 +1,5 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -16,14 +17,16 @@ export interface PostgresServer {
   url: string;
   port: number;
   dataDir: string;
-  stop(mode?: 'fast' | 'immediate'): void;
-  start(): void;
+  /** Asynchronous, so that load keeps running in this process meanwhile. */
+  stop(mode?: 'fast' | 'immediate'): Promise<void>;
+  start(): Promise<void>;
   /** Stops and starts again on the same port and data. */
-  restart(mode?: 'fast' | 'immediate'): void;
+  restart(mode?: 'fast' | 'immediate'): Promise<void>;
   /** Stops the server and deletes its files. */
   destroy(): void;
 }
 
+const execFileAsync = promisify(execFile);
 const CANDIDATE_BINS = ['/usr/lib/postgresql/15/bin', '/usr/lib/postgresql/16/bin', '/usr/lib/postgresql/17/bin'];
 
 export function postgresBinDir(): string | undefined {
@@ -49,42 +52,48 @@ export async function startPostgres(options: { settings?: Record<string, string>
   chmodSync(base, 0o755);
   const dataDir = join(base, 'data');
   if (asRoot) execFileSync('chown', ['postgres:postgres', base]);
+  const asPostgres = (command: string, args: string[]): [string, string[]] => {
+    if (!asRoot) return [command, args];
+    const quoted = [command, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ');
+    return ['su', ['postgres', '-s', '/bin/sh', '-c', quoted]];
+  };
   const run = (command: string, args: string[]) => {
-    if (asRoot) {
-      const quoted = [command, ...args].map((a) => `'${a.replaceAll("'", "'\\''")}'`).join(' ');
-      execFileSync('su', ['postgres', '-s', '/bin/sh', '-c', quoted], { stdio: ['ignore', 'ignore', 'pipe'] });
-    } else {
-      execFileSync(command, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-    }
+    const [file, argv] = asPostgres(command, args);
+    execFileSync(file, argv, { stdio: ['ignore', 'ignore', 'pipe'] });
+  };
+  const runAsync = async (command: string, args: string[]) => {
+    const [file, argv] = asPostgres(command, args);
+    await execFileAsync(file, argv);
   };
   run(join(bin, 'initdb'), ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync']);
   const port = await freePort();
   const settings = { listen_addresses: '127.0.0.1', unix_socket_directories: base, max_connections: '400', ...options.settings };
   const serverOptions = [`-p ${port}`, ...Object.entries(settings).map(([k, v]) => `-c ${k}=${v}`)].join(' ');
-  const start = () => run(join(bin, 'pg_ctl'), ['-D', dataDir, '-l', join(base, 'log'), '-w', '-t', '60', '-o', serverOptions, 'start']);
-  const stop = (mode: 'fast' | 'immediate' = 'fast') => run(join(bin, 'pg_ctl'), ['-D', dataDir, '-m', mode, '-w', '-t', '60', 'stop']);
-  start();
+  const startArgs = ['-D', dataDir, '-l', join(base, 'log'), '-w', '-t', '60', '-o', serverOptions, 'start'];
+  const stopArgs = (mode: string) => ['-D', dataDir, '-m', mode, '-w', '-t', '60', 'stop'];
+  const pgCtl = join(bin, 'pg_ctl');
+  run(pgCtl, startArgs);
   let stopped = false;
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     port,
     dataDir,
-    start() {
-      start();
+    async start() {
+      await runAsync(pgCtl, startArgs);
       stopped = false;
     },
-    stop(mode) {
-      stop(mode);
+    async stop(mode = 'fast') {
+      await runAsync(pgCtl, stopArgs(mode));
       stopped = true;
     },
-    restart(mode) {
-      stop(mode);
-      start();
+    async restart(mode = 'fast') {
+      await runAsync(pgCtl, stopArgs(mode));
+      await runAsync(pgCtl, startArgs);
     },
     destroy() {
       if (!stopped) {
         try {
-          stop('immediate');
+          run(pgCtl, stopArgs('immediate'));
         } catch {
           // already down
         }
