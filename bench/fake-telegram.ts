@@ -56,6 +56,14 @@ export class FakeTelegram {
     await new Promise<void>((resolve) => this.server!.close(() => resolve()));
   }
 
+  /** Ends the calls held by a 'hang' behaviour by resetting their connections (as a proxy giving up). */
+  releaseHanging(): number {
+    const count = this.hanging.size;
+    for (const res of this.hanging) res.socket?.destroy();
+    this.hanging.clear();
+    return count;
+  }
+
   /** Accepted messages of one chat, in order. */
   sentTo(chatId: number): SentMessage[] {
     return this.sent.filter((m) => m.chatId === chatId);
