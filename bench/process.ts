@@ -120,7 +120,11 @@ export function resetPeakRss(pid: number): boolean {
   }
 }
 
-/** CPU seconds of a PostgreSQL server: the postmaster and its children (backends, walwriter …). */
+/**
+ * CPU seconds of a PostgreSQL server: the postmaster's own, its exited
+ * children's (cutime + cstime, which it waited for) and its live children's
+ * (backends, walwriter …). Monotonic while connections come and go.
+ */
 export function postgresCpuSeconds(postmasterPid: number): number {
   let total = 0;
   for (const entry of readdirSync('/proc')) {
@@ -129,7 +133,8 @@ export function postgresCpuSeconds(postmasterPid: number): number {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       const pid = Number(entry);
-      if (pid === postmasterPid || Number(fields[1]) === postmasterPid) total += (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+      if (pid === postmasterPid) total += (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / CLOCK_TICKS;
+      else if (Number(fields[1]) === postmasterPid) total += (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
     } catch {
       // gone meanwhile
     }
