@@ -134,9 +134,11 @@ async function main(): Promise<void> {
     log('PostgreSQL from DATABASE_URL (databases bench_* are created on it)');
   }
   const postmasterPid = server ? postmasterPidOf(server.dataDir) : undefined;
+  // The HTTP floor gets a fake of its own, so that the counts of hearken's fake are hearken's alone.
   const fake = new FakeTelegram();
+  const floorFake = new FakeTelegram();
   const connector = new FakeConnector();
-  await Promise.all([fake.start(), connector.start()]);
+  await Promise.all([fake.start(), floorFake.start(), connector.start()]);
 
   const started: RunningTarget[] = [];
   try {
@@ -146,7 +148,7 @@ async function main(): Promise<void> {
     const [hearken, botbuilder, httpFloor] = await Promise.all([
       startHearken({ databaseUrl: hkUrl, fake, platformLimits: false, logLevel: settings.logLevel }),
       startBotbuilderBaseline({ databaseUrl: bbUrl, connectorUrl: connector.url }),
-      startHttpFloor(fake),
+      startHttpFloor(floorFake),
     ]);
     started.push(hearken, botbuilder, httpFloor);
     log(`servers up after ${round((performance.now() - startedAt) / 1000)} s`);
@@ -162,7 +164,7 @@ async function main(): Promise<void> {
       log(describe('hearken', c, hk.figures));
       const bb = await phase(botbuilder, connector.hub, c, BOTFRAMEWORK_INTAKE, true, postmasterPid, firstPersonId);
       log(describe('botbuilder', c, bb.figures));
-      const floor = await phase(httpFloor, fake.hub, c, TELEGRAM_INTAKE, false, undefined, firstPersonId + 500_000);
+      const floor = await phase(httpFloor, floorFake.hub, c, TELEGRAM_INTAKE, false, undefined, firstPersonId + 500_000);
       log(describe('http floor', c, floor.figures));
       const db = await runDbFloor(floorUrl, { clients: c, warmupMs: settings.warmupMs, durationMs: settings.durationMs });
       log(`${'db floor'.padEnd(12)} c=${String(c).padStart(3)}  ${Math.round(db.insertsPerSecond)} INSERTs/s  p50/p99 ${db.latency.p50}/${db.latency.p99} ms`);
@@ -242,7 +244,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${JSON.stringify(report)}\n`);
   } finally {
     await Promise.all(started.map((s) => s.process.stop()));
-    await Promise.all([fake.stop(), connector.stop()]);
+    await Promise.all([fake.stop(), floorFake.stop(), connector.stop()]);
     server?.destroy();
   }
 }
