@@ -1,4 +1,4 @@
-import { PgBoss, fromKysely, fromPglite, type Clock } from 'pg-boss';
+import { PgBoss, fromKysely, fromPglite, type Clock, type JobResult } from 'pg-boss';
 import type { DatabaseHandle, Db } from '../db/database.ts';
 import type { Logger } from '../logger.ts';
 
@@ -9,6 +9,9 @@ import type { Logger } from '../logger.ts';
  * was committed. Handlers must re-check the state they act on (a timer may
  * fire for something that has moved on) and be idempotent.
  */
+/** Jobs fetched per round; handlers run one after the other. */
+const WORK_BATCH_SIZE = 20;
+
 export class Timers {
   private readonly queues = new Set<string>();
 
@@ -62,17 +65,28 @@ export class Timers {
     return schedules.map((s) => ({ cron: s.cron, timezone: s.timezone }));
   }
 
+  /**
+   * Handles due timers one at a time, in batches: while a fetch comes back
+   * full the worker fetches again at once, so a backlog drains at handler
+   * speed. (With batchSize 1 and no burst, pg-boss waits the polling interval
+   * after every job: one timer per interval.) Each job settles on its own: a
+   * failing handler fails (and retries) only its job.
+   */
   async work<T extends object>(queue: string, handler: (data: T) => Promise<void>): Promise<void> {
     await this.defineQueue(queue);
-    await this.boss.work<T>(queue, { pollingIntervalSeconds: this.pollSeconds, batchSize: 1 }, async (jobs) => {
+    const options = { pollingIntervalSeconds: this.pollSeconds, batchSize: WORK_BATCH_SIZE, burstWhenBatchFull: true, perJobResults: true } as const;
+    await this.boss.work<T, JobResult[], typeof options>(queue, options, async (jobs) => {
+      const results: JobResult[] = [];
       for (const job of jobs) {
         try {
           await handler(job.data);
+          results.push({ id: job.id, status: 'completed' });
         } catch (error) {
           this.logger.error({ queue, jobId: job.id, err: { message: (error as Error).message } }, 'timer handler failed; pg-boss will retry');
-          throw error;
+          results.push({ id: job.id, status: 'failed', output: { message: (error as Error).message } });
         }
       }
+      return results;
     });
   }
 

@@ -27,7 +27,16 @@ export interface OutboxWorkerOptions {
   listeners?: DeliveryListener[];
   /** Keeps senders within their `rateLimit` (tests inject a clock). */
   rateLimiter?: RateLimiter;
+  /** A send that has not answered by then counts as a transient failure (default 20 s, inside the lease). */
+  sendTimeoutMs?: number;
 }
+
+/**
+ * SDK clients wait long for an answer (telegraf: 500 s). One platform call
+ * that never answers would hold the whole delivery round, and with it every
+ * conversation, and outlive its row's lease.
+ */
+const SEND_TIMEOUT_MS = 20_000;
 
 export interface OutboxStats {
   sent: number;
@@ -142,7 +151,7 @@ export class OutboxWorker {
         }
       }
       const result: DeliveryResult = sender
-        ? await sender.send(row.address, row.payload).catch((error: Error) => ({ ok: false as const, permanent: false, error: error.message }))
+        ? await withTimeout(sender.send(row.address, row.payload), this.options.sendTimeoutMs ?? SEND_TIMEOUT_MS).catch((error: Error) => ({ ok: false as const, permanent: false, error: error.message }))
         : { ok: false, permanent: false, error: `channel ${row.channel} is not configured` };
       if (result.ok) {
         sent.push(row);
@@ -228,4 +237,13 @@ export class OutboxWorker {
 export function backoffMs(attempt: number, random: () => number = Math.random): number {
   const ceiling = Math.min(600_000, 1000 * 2 ** Math.max(0, attempt - 1));
   return Math.round(ceiling / 2 + random() * (ceiling / 2));
+}
+
+/** The send's result, or a transient failure once `ms` passed (the request itself may still complete: delivery is at least once). */
+function withTimeout(send: Promise<DeliveryResult>, ms: number): Promise<DeliveryResult> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<DeliveryResult>((resolve) => {
+    timer = setTimeout(() => resolve({ ok: false, permanent: false, error: `send timed out after ${ms} ms` }), ms);
+  });
+  return Promise.race([send, timedOut]).finally(() => clearTimeout(timer));
 }

@@ -1,0 +1,258 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { runDbFloor, type DbFloorResult } from './baselines/db-floor.ts';
+import { runCustomers, TELEGRAM_INTAKE, type LoadResult, type ScriptStep } from './customers.ts';
+import { FakeConnector } from './fake-connector.ts';
+import { FakeTelegram } from './fake-telegram.ts';
+import { createDatabase, startPostgres, type PostgresServer } from './pg.ts';
+import { PhaseMeter, postmasterPidOf } from './process.ts';
+import { summariseProfile, type ProfileSummary } from './profile-summary.ts';
+import type { ReplyHub } from './reply-hub.ts';
+import { round } from './stats.ts';
+import { BOTFRAMEWORK_INTAKE, ROOT, startBotbuilderBaseline, startHearken, startHttpFloor, type RunningTarget } from './targets.ts';
+import { runTimerScale, type TimerScaleResult } from './timers.ts';
+
+/**
+ * `npm run bench [-- --quick] [-- --cpu-prof]`: hearken driven through its
+ * Telegram webhook by simulated customers doing whole intakes, against the
+ * same run's baselines (botbuilder-dialogs samples' way, the HTTP floor, the
+ * database floor), plus timer scale. Human-readable lines first; the last
+ * line is one JSON object with every figure and the ratios.
+ */
+const argv = process.argv.slice(2);
+const flag = (name: string) => argv.includes(`--${name}`);
+const option = (name: string): string | undefined => {
+  const prefix = `--${name}=`;
+  return argv.find((a) => a.startsWith(prefix))?.slice(prefix.length);
+};
+const quick = flag('quick');
+const settings = {
+  concurrency: (option('concurrency') ?? (quick ? '32' : '8,32,128')).split(',').map(Number),
+  warmupMs: Number(option('warmup') ?? (quick ? 1 : 3)) * 1000,
+  durationMs: Number(option('seconds') ?? (quick ? 5 : 15)) * 1000,
+  timers: Number(option('timers') ?? (quick ? 3_000 : 100_000)),
+  timerWindowSeconds: quick ? 2 : 20,
+  timerLimitSeconds: quick ? 15 : 300,
+  asShipped: !quick && !flag('no-as-shipped'),
+  cpuProfile: flag('cpu-prof'),
+  logLevel: option('log-level') ?? 'info',
+};
+const log = (line: string) => process.stderr.write(`${line}\n`);
+const startedAt = performance.now();
+
+interface Figures {
+  messagesPerSecond: number;
+  intakesPerSecond: number;
+  ackP50Ms: number;
+  ackP99Ms: number;
+  replyP50Ms: number;
+  replyP99Ms: number;
+  cpuPercent: number;
+  peakRssMb: number;
+  postgresCpuPercent?: number;
+  driverCpuPercent: number;
+  errors: number;
+  errorSamples?: string[];
+}
+
+function figures(load: LoadResult, meter: ReturnType<PhaseMeter['finish']>): Figures {
+  const errors = load.errors.http + load.errors.timeouts + load.errors.unexpected;
+  return {
+    messagesPerSecond: round(load.messagesPerSecond),
+    intakesPerSecond: round(load.intakesPerSecond),
+    ackP50Ms: load.ack.p50,
+    ackP99Ms: load.ack.p99,
+    replyP50Ms: load.reply.p50,
+    replyP99Ms: load.reply.p99,
+    ...meter,
+    errors,
+    ...(errors > 0 ? { errorSamples: load.errors.firstSamples } : {}),
+  };
+}
+
+function describe(name: string, c: number, f: Figures): string {
+  const pgCpu = f.postgresCpuPercent !== undefined ? ` pg ${f.postgresCpuPercent}%` : '';
+  return `${name.padEnd(12)} c=${String(c).padStart(3)}  ${String(f.messagesPerSecond).padStart(7)} msg/s  ${String(f.intakesPerSecond).padStart(6)} intakes/s  ack p50/p99 ${f.ackP50Ms}/${f.ackP99Ms} ms  reply p50/p99 ${f.replyP50Ms}/${f.replyP99Ms} ms  CPU ${f.cpuPercent}%${pgCpu}  RSS ${f.peakRssMb} MB${f.errors ? `  ERRORS ${f.errors}: ${f.errorSamples?.[0]}` : ''}`;
+}
+
+/** The baseline package cannot live in the main project (see its package.json); installed on first use. */
+function ensureBotbuilderBaseline(): void {
+  const dir = join(ROOT, 'bench', 'baseline-botbuilder');
+  if (existsSync(join(dir, 'node_modules', 'botbuilder-dialogs', 'package.json'))) return;
+  log('installing the botbuilder-dialogs baseline (bench/baseline-botbuilder, once) …');
+  execFileSync('npm', ['install', '--prefix', dir, '--no-audit', '--no-fund'], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, npm_config_yes: 'true' } });
+}
+
+async function phase(running: RunningTarget, hub: ReplyHub, c: number, script: readonly ScriptStep[], verify: boolean, postmasterPid: number | undefined, firstPersonId: number) {
+  const meter = new PhaseMeter(running.process.pid, postmasterPid);
+  const load = await runCustomers(running.target, hub, { customers: c, warmupMs: settings.warmupMs, durationMs: settings.durationMs, script, verify, firstPersonId });
+  return { load, figures: figures(load, meter.finish()) };
+}
+
+/** After a hearken phase: every acknowledged message is in the database, every reply delivered once. */
+async function checkHearken(databaseUrl: string, fake: FakeTelegram, acknowledged: number) {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const deadline = Date.now() + 30_000;
+    let pending = 0;
+    do {
+      pending = Number((await client.query(`SELECT count(*) FROM outbox WHERE status = 'pending'`)).rows[0].count);
+      if (pending > 0) await new Promise((r) => setTimeout(r, 200));
+    } while (pending > 0 && Date.now() < deadline);
+    const q = async (sql: string) => Number((await client.query(sql)).rows[0].count);
+    return {
+      acknowledged,
+      stored: await q(`SELECT count(*) FROM inbound_deliveries WHERE channel = 'telegram'`),
+      outboxSent: await q(`SELECT count(*) FROM outbox WHERE status = 'sent'`),
+      outboxPending: pending,
+      outboxFailed: await q(`SELECT count(*) FROM outbox WHERE status = 'failed'`),
+      delivered: fake.counts.sendMessage,
+      cases: await q(`SELECT count(*) FROM cases`),
+    };
+  } finally {
+    await client.end();
+  }
+}
+
+const ratio = (a: number, b: number) => (b > 0 ? round(a / b, 2) : null);
+
+async function main(): Promise<void> {
+  log(`hearken bench${quick ? ' (quick)' : ''}: ${cpus().length} cores, node ${process.version}, customers ${settings.concurrency.join('/')}, ${settings.durationMs / 1000} s per phase after ${settings.warmupMs / 1000} s warm-up`);
+  ensureBotbuilderBaseline();
+
+  let server: PostgresServer | undefined;
+  let adminUrl = process.env.DATABASE_URL;
+  if (!adminUrl) {
+    server = await startPostgres();
+    adminUrl = server.url;
+    log(`PostgreSQL 15 started on 127.0.0.1:${server.port} (${server.dataDir})`);
+  } else {
+    log('PostgreSQL from DATABASE_URL (databases bench_* are created on it)');
+  }
+  const postmasterPid = server ? postmasterPidOf(server.dataDir) : undefined;
+  // The HTTP floor gets a fake of its own, so that the counts of hearken's fake are hearken's alone.
+  const fake = new FakeTelegram();
+  const floorFake = new FakeTelegram();
+  const connector = new FakeConnector();
+  await Promise.all([fake.start(), floorFake.start(), connector.start()]);
+
+  const started: RunningTarget[] = [];
+  try {
+    const hkUrl = await createDatabase(adminUrl, 'bench_hearken');
+    const bbUrl = await createDatabase(adminUrl, 'bench_botbuilder');
+    const floorUrl = await createDatabase(adminUrl, 'bench_floor');
+    const [hearken, botbuilder, httpFloor] = await Promise.all([
+      startHearken({ databaseUrl: hkUrl, fake, platformLimits: false, logLevel: settings.logLevel }),
+      startBotbuilderBaseline({ databaseUrl: bbUrl, connectorUrl: connector.url }),
+      startHttpFloor(floorFake),
+    ]);
+    started.push(hearken, botbuilder, httpFloor);
+    log(`servers up after ${round((performance.now() - startedAt) / 1000)} s`);
+
+    const results: Record<string, { hearken: Figures; botbuilder: Figures; httpFloor: Figures; dbFloor: DbFloorResult; integrity: Awaited<ReturnType<typeof checkHearken>> }> = {};
+    let acknowledged = 0;
+    for (const c of settings.concurrency) {
+      const firstPersonId = c * 1_000_000;
+      // Interleaved per concurrency, so that load from elsewhere on the machine hits every target alike.
+      const hk = await phase(hearken, fake.hub, c, TELEGRAM_INTAKE, true, postmasterPid, firstPersonId);
+      acknowledged += hk.load.acknowledged;
+      const integrity = await checkHearken(hkUrl, fake, acknowledged);
+      log(describe('hearken', c, hk.figures));
+      const bb = await phase(botbuilder, connector.hub, c, BOTFRAMEWORK_INTAKE, true, postmasterPid, firstPersonId);
+      log(describe('botbuilder', c, bb.figures));
+      const floor = await phase(httpFloor, floorFake.hub, c, TELEGRAM_INTAKE, false, undefined, firstPersonId + 500_000);
+      log(describe('http floor', c, floor.figures));
+      const db = await runDbFloor(floorUrl, { clients: c, warmupMs: settings.warmupMs, durationMs: settings.durationMs });
+      log(`${'db floor'.padEnd(12)} c=${String(c).padStart(3)}  ${Math.round(db.insertsPerSecond)} INSERTs/s  p50/p99 ${db.latency.p50}/${db.latency.p99} ms`);
+      results[String(c)] = { hearken: hk.figures, botbuilder: bb.figures, httpFloor: floor.figures, dbFloor: db, integrity };
+    }
+    await Promise.all(started.splice(0).map((s) => s.process.stop()));
+
+    let asShipped: (Figures & { customers: number; note: string }) | undefined;
+    if (settings.asShipped) {
+      const c = 32;
+      const url = await createDatabase(adminUrl, 'bench_hearken_limits');
+      const shipped = await startHearken({ databaseUrl: url, fake, platformLimits: true, logLevel: settings.logLevel });
+      started.push(shipped);
+      const result = await phase(shipped, fake.hub, c, TELEGRAM_INTAKE, true, postmasterPid, 90_000_000);
+      asShipped = { customers: c, ...result.figures, note: "Telegram sender's platform limits on (1 msg/s per chat, burst 3; 20/s per bot, burst 10)" };
+      log(describe('as shipped', c, result.figures));
+      await Promise.all(started.splice(0).map((s) => s.process.stop()));
+    }
+
+    let profile: ProfileSummary | undefined;
+    if (settings.cpuProfile) {
+      const c = Math.max(...settings.concurrency.filter((n) => n <= 32), settings.concurrency[0]!);
+      const dir = join(ROOT, 'bench', 'out', 'profile');
+      rmSync(dir, { recursive: true, force: true });
+      mkdirSync(dir, { recursive: true });
+      const url = await createDatabase(adminUrl, 'bench_hearken_profile');
+      const profiled = await startHearken({ databaseUrl: url, fake, platformLimits: false, logLevel: settings.logLevel, nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`] });
+      started.push(profiled);
+      const result = await phase(profiled, fake.hub, c, TELEGRAM_INTAKE, true, postmasterPid, 95_000_000);
+      log(describe('profiled', c, result.figures));
+      await Promise.all(started.splice(0).map((s) => s.process.stop()));
+      const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+      if (file) {
+        profile = summariseProfile(join(dir, file));
+        log(`profile (${join('bench/out/profile', file)}), self time of busy samples by area: ${profile.byArea.map((a) => `${a.area} ${a.percent}%`).join(', ')}`);
+        for (const f of profile.topFunctions) log(`  ${String(f.percent).padStart(5)}%  ${f.fn}`);
+      }
+    }
+
+    let timers: TimerScaleResult | undefined;
+    if (settings.timers > 0) {
+      const url = await createDatabase(adminUrl, 'bench_timers');
+      timers = await runTimerScale(url, { count: settings.timers, dueWindowSeconds: settings.timerWindowSeconds, limitSeconds: settings.timerLimitSeconds, pollSeconds: 2 });
+      log(`timers       ${timers.scheduled} scheduled (${timers.insertsPerSecond}/s insert), due over ${timers.dueWindowSeconds} s: ${timers.fired} fired at ${timers.firesPerSecond}/s, lag p50/p99 ${timers.lag.p50}/${timers.lag.p99} ms${timers.unfiredAtLimit ? `, ${timers.unfiredAtLimit} NOT fired within ${timers.limitSeconds} s` : ''}`);
+    }
+
+    const ratios: Record<string, Record<string, number | null>> = {};
+    for (const [c, r] of Object.entries(results)) {
+      ratios[c] = {
+        messagesPerSecondVsBotbuilder: ratio(r.hearken.messagesPerSecond, r.botbuilder.messagesPerSecond),
+        intakesPerSecondVsBotbuilder: ratio(r.hearken.intakesPerSecond, r.botbuilder.intakesPerSecond),
+        replyP50VsBotbuilder: ratio(r.hearken.replyP50Ms, r.botbuilder.replyP50Ms),
+        replyP99VsBotbuilder: ratio(r.hearken.replyP99Ms, r.botbuilder.replyP99Ms),
+        ackP50VsBotbuilder: ratio(r.hearken.ackP50Ms, r.botbuilder.ackP50Ms),
+        cpuVsBotbuilder: ratio(r.hearken.cpuPercent, r.botbuilder.cpuPercent),
+        peakRssVsBotbuilder: ratio(r.hearken.peakRssMb, r.botbuilder.peakRssMb),
+        messagesPerSecondVsHttpFloor: ratio(r.hearken.messagesPerSecond, r.httpFloor.messagesPerSecond),
+        replyP50VsHttpFloor: ratio(r.hearken.replyP50Ms, r.httpFloor.replyP50Ms),
+        messagesPerSecondVsDbFloorInserts: ratio(r.hearken.messagesPerSecond, r.dbFloor.insertsPerSecond),
+      };
+    }
+    const runSeconds = round((performance.now() - startedAt) / 1000);
+    log(`run time ${runSeconds} s`);
+    const report = {
+      bench: 'hearken',
+      at: new Date().toISOString(),
+      quick,
+      machine: { cores: cpus().length, node: process.version, postgres: server ? 'started by the bench (Debian 15, loopback)' : 'DATABASE_URL' },
+      settings: { ...settings, platformLimits: 'off (see asShipped)' },
+      results,
+      ratios,
+      ...(asShipped ? { asShipped } : {}),
+      ...(timers ? { timers } : {}),
+      ...(profile ? { profile } : {}),
+      runSeconds,
+    };
+    process.stdout.write(`${JSON.stringify(report)}\n`);
+  } finally {
+    await Promise.all(started.map((s) => s.process.stop()));
+    await Promise.all([fake.stop(), floorFake.stop(), connector.stop()]);
+    server?.destroy();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: Error) => {
+    log(`bench failed: ${error.stack ?? error.message}`);
+    process.exit(1);
+  },
+);

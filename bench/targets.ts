@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { telegramTarget, type ScriptStep, type Target } from './customers.ts';
+import type { FakeTelegram } from './fake-telegram.ts';
+import { spawnServer, type ServerProcess } from './process.ts';
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+export const WEBHOOK_SECRET = 'bench-secret_0123456789';
+
+export interface RunningTarget {
+  target: Target;
+  process: ServerProcess;
+}
+
+/** hearken in its own process, on a fresh database, its Telegram channel pointed at the fake. */
+export async function startHearken(options: {
+  databaseUrl: string;
+  fake: FakeTelegram;
+  platformLimits: boolean;
+  logLevel?: string;
+  nodeArgs?: string[];
+  entry?: string;
+  extraEnv?: Record<string, string>;
+}): Promise<RunningTarget> {
+  const process = spawnServer(options.entry ?? 'bench/app-entry.ts', {
+    cwd: ROOT,
+    nodeArgs: options.nodeArgs,
+    env: {
+      NODE_ENV: 'production',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LOG_LEVEL: options.logLevel ?? 'info',
+      DATABASE_URL: options.databaseUrl,
+      TELEGRAM_BOT_TOKEN: options.fake.token,
+      TELEGRAM_API_ROOT: options.fake.url,
+      TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET,
+      PUBLIC_URL: 'https://hearken.bench.invalid',
+      BENCH_PLATFORM_LIMITS: options.platformLimits ? 'on' : 'off',
+      ...options.extraEnv,
+    },
+  });
+  const started = await process.waitForLog((l) => l.msg === 'hearken started');
+  await process.waitForLog((l) => l.msg === 'telegram webhook registered', 20_000).catch(() => undefined);
+  const url = `http://127.0.0.1:${String(started.port)}`;
+  return { target: telegramTarget(url, WEBHOOK_SECRET), process };
+}
+
+/** The HTTP floor: a webhook handler that answers and sends one reply, no database. */
+export async function startHttpFloor(fake: FakeTelegram, nodeArgs: string[] = []): Promise<RunningTarget> {
+  const process = spawnServer('bench/baselines/http-floor.ts', {
+    cwd: ROOT,
+    nodeArgs,
+    env: { TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.url, TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET },
+  });
+  const ready = await process.waitForLog((l) => l.msg === 'ready');
+  return { target: telegramTarget(`http://127.0.0.1:${String(ready.port)}`, WEBHOOK_SECRET), process };
+}
+
+/** The same intake as the Bot Framework samples would answer it (texts and buttons typed as Web Chat sends them). */
+export const BOTFRAMEWORK_INTAKE: readonly ScriptStep[] = [
+  { kind: 'text', value: 'Hello', expect: /Do you agree\?/ },
+  { kind: 'text', value: 'Yes', expect: /What is your complaint about\?/ },
+  { kind: 'text', value: 'Product quality', expect: /describe what happened/ },
+  { kind: 'text', value: 'The washing machine leaks water from the door after two weeks.', expect: /When and where/ },
+  { kind: 'text', value: '3 November, at home in Leeds', expect: /order or product number/ },
+  { kind: 'text', value: 'ORD-552211', expect: /photos or documents/ },
+  { kind: 'text', value: 'Skip', expect: /What would you like us to do\?/ },
+  { kind: 'text', value: 'Refund', expect: /phone number or an e-mail/ },
+  { kind: 'text', value: 'alice@example.com', expect: /Shall I submit it\?/ },
+  { kind: 'text', value: 'Yes', expect: /registered as case C-\d{4}-\d+/ },
+];
+
+/** The botbuilder-dialogs baseline bot (bench/baseline-botbuilder) on a fresh database. */
+export async function startBotbuilderBaseline(options: { databaseUrl: string; connectorUrl: string; nodeArgs?: string[] }): Promise<RunningTarget> {
+  const process = spawnServer('bench/baseline-botbuilder/bot.ts', {
+    cwd: ROOT,
+    nodeArgs: options.nodeArgs,
+    env: { DATABASE_URL: options.databaseUrl, NODE_ENV: 'production' },
+  });
+  const ready = await process.waitForLog((l) => l.msg === 'ready');
+  const url = `http://127.0.0.1:${String(ready.port)}`;
+  let activity = 0;
+  const target: Target = {
+    name: 'botframework',
+    url,
+    conversation: (person) => `bf:conv-${person.id}`,
+    request(person, step) {
+      activity += 1;
+      const body = {
+        type: 'message',
+        id: `a${activity}-${randomUUID().slice(0, 8)}`,
+        timestamp: new Date().toISOString(),
+        channelId: 'emulator',
+        serviceUrl: options.connectorUrl,
+        from: { id: `user-${person.id}`, name: `Alice Example${person.id}`, role: 'user' },
+        recipient: { id: 'bot', name: 'baseline', role: 'bot' },
+        conversation: { id: `conv-${person.id}` },
+        locale: 'en-US',
+        text: step.value,
+      };
+      return { path: '/api/messages', headers: {}, body: JSON.stringify(body) };
+    },
+  };
+  return { target, process };
+}

@@ -1,0 +1,34 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { openDatabase, type DatabaseHandle } from '../../src/db/database.ts';
+import { Timers } from '../../src/jobs/timers.ts';
+import { createLogger } from '../../src/logger.ts';
+import { createTestDatabaseUrl } from '../support/test-database.ts';
+
+let handle: DatabaseHandle;
+let timers: Timers;
+
+beforeAll(async () => {
+  handle = await openDatabase({ databaseUrl: await createTestDatabaseUrl(), dataDir: 'memory://' });
+  timers = await Timers.start(handle, createLogger('silent'), { pollSeconds: 2 });
+});
+afterAll(async () => {
+  await timers?.stop();
+  await handle?.close();
+});
+
+it('drains a backlog of due timers without waiting the polling interval after each one, and a failing handler fails only its own timer', async () => {
+  await timers.defineQueue('test-backlog');
+  const due = new Date(Date.now() - 1000);
+  for (let n = 0; n < 60; n += 1) await timers.schedule(handle.db, 'test-backlog', { n }, due);
+  const handled: number[] = [];
+  const started = Date.now();
+  await timers.work<{ n: number }>('test-backlog', async ({ n }) => {
+    if (n === 7) throw new Error('this one fails');
+    handled.push(n);
+  });
+  while (handled.length < 59 && Date.now() - started < 20_000) await new Promise((r) => setTimeout(r, 50));
+  // One timer per 2 s poll would take two minutes; a drained backlog takes well under the 20 s allowed.
+  expect(handled.length).toBe(59);
+  expect(new Set(handled).size).toBe(59);
+  expect(handled).not.toContain(7);
+});
