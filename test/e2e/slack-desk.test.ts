@@ -127,7 +127,11 @@ describe('staff work a case in its Slack thread, end to end', () => {
     expect(await resolved.text()).toBe('');
     row = await caseRow(number);
     expect(row).toMatchObject({ status: 'in_progress', remedy: 'compensation', remedy_amount: '500.00', remedy_approval: 'pending', determination: 'responsible', root_cause: 'product_defect' });
-    const notice = await fake.waitFor('chat.postMessage', (p) => p.channel === SUPERVISORS && String(p.text).includes(number));
+    // The supervisors were told at once that a major case opened (emergency handling) …
+    const emergency = await fake.waitFor('chat.postMessage', (p) => p.channel === SUPERVISORS && String(p.text).includes(number));
+    expect(emergency.text).toContain('emergency handling starts now');
+    // … and now that its remedy needs approval.
+    const notice = await fake.waitFor('chat.postMessage', (p) => p.channel === SUPERVISORS && String(p.text).includes(number) && String(p.text).includes('needs approval'));
     expect(notice.text).toContain('Compensation 500.00 CNY');
     expect(buttonIds(notice.blocks)).toEqual(['case_approve', 'case_reject']);
     const pendingCard = await fake.waitFor('chat.update', (p) => p.ts === cardTs && buttonIds(p.blocks).includes('case_approve'));
@@ -160,7 +164,9 @@ describe('staff work a case in its Slack thread, end to end', () => {
       'first_response system',
       `internal_note slack:${AGENT}`,
       `info_requested slack:${AGENT}`,
+      `clock_paused slack:${AGENT}`,
       `customer_answered customer:${row.customer_id}`,
+      `clock_resumed customer:${row.customer_id}`,
       `resolution_proposed slack:${AGENT}`,
       `remedy_approved slack:${SUPERVISOR}`,
     ]);
