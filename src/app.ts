@@ -6,6 +6,7 @@ import { WebchatSender } from '../adapters/webchat/webchat.sender.ts';
 import { webchatRouter } from '../adapters/webchat/webchat.routes.ts';
 import type { AppContext, ChannelModule } from './channels/channel-module.ts';
 import type { OutboxSender } from './channels/contract.ts';
+import type { OutboxRow } from './db/schema.ts';
 import { channelModuleFactories } from './channels/modules.ts';
 import type { Config } from './config.ts';
 import { loadPromptCatalog, type PromptCatalog } from './conversation/prompt-catalog.ts';
@@ -71,7 +72,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const caseListeners: NonNullable<ConstructorParameters<typeof ConversationService>[0]['caseListeners']> = [];
   const metrics = new Metrics(db, { severities: policy.severity.levels, clock, logger });
   const inboundHandled = metrics.inboundHandled.bind(metrics);
-  const conversations = new ConversationService({ db, catalog, policy, timers, logger, clock, outboxWritten, caseListeners, inboundHandled });
+  const deliverNow = (rows: OutboxRow[]) => outbox?.deliverNow(rows);
+  const conversations = new ConversationService({ db, catalog, policy, timers, logger, clock, outboxWritten, deliverNow, caseListeners, inboundHandled });
   const deadlines = new DeadlineService({ db, timers, policy, catalog, logger, clock, outboxWritten, listeners: caseListeners });
   caseListeners.push(deadlines.listener);
   const privacy = new PrivacyService({ db, policy, logger, clock, timers, caseListeners, outboxWritten });

@@ -130,7 +130,8 @@ export class TelegramChannel implements ChannelModule {
       if (evidence.length > 0) message.attachments = evidence.map((e) => e.attachment);
     }
     const outcome = await conversations.handleInbound(message, (trx, customerId) => insertAttachments(trx, customerId, 'telegram', evidence));
-    if (mapped.callbackQueryId) await this.answerCallback(mapped.callbackQueryId);
+    // Not awaited: the webhook is answered once the message is committed, not after another Bot API round trip.
+    if (mapped.callbackQueryId) void this.answerCallback(mapped.callbackQueryId);
     logger.info(
       { channel: 'telegram', updateId: context.update.update_id, customerId: outcome.ok ? outcome.customerId : undefined, duplicate: !outcome.ok, files: evidence.length },
       'telegram update handled',

@@ -8,15 +8,24 @@ import { initialState, parseState, type ConversationState } from '../conversatio
 import { step } from '../conversation/step.ts';
 import { hasCjk } from '../conversation/validators.ts';
 import type { Db } from '../db/database.ts';
-import type { CustomerRow } from '../db/schema.ts';
+import type { CustomerRow, OutboxRow } from '../db/schema.ts';
 import type { Timers } from '../jobs/timers.ts';
 import type { Logger } from '../logger.ts';
-import { enqueueOutbound, type NewOutboxMessage } from '../outbox/outbox.repository.ts';
+import { release, saveStateAndEnqueue, type NewOutboxMessage } from '../outbox/outbox.repository.ts';
 import type { Policy } from '../policy.ts';
 import { openDataRequest } from '../privacy/data-request.ts';
-import { claimDelivery, lockCustomer, saveCustomerState, upsertAndLockCustomer } from './customer.repository.ts';
+import { claimDeliveryAndLockCustomer, lockCustomer } from './customer.repository.ts';
 
 export const IDLE_CHECK_QUEUE = 'conversation-idle-check';
+/** How long a turn's replies stay leased to the process that committed them. */
+const DIRECT_DELIVERY_LEASE_SECONDS = 15;
+
+interface TurnResult {
+  rows: OutboxRow[];
+  blocked: boolean;
+  /** Listeners or effects may have queued outbox rows of their own. */
+  otherWrites: boolean;
+}
 const MAX_EVENTS_PER_TURN = 8;
 
 export type InboundOutcome = { ok: true; customerId: number } | { ok: false; reason: 'duplicate' };
@@ -28,8 +37,10 @@ export interface ConversationDeps {
   timers: Timers;
   logger: Logger;
   clock: () => Date;
-  /** Called after a commit that wrote outbox rows. */
+  /** Called after a commit that wrote outbox rows for the worker's claim path. */
   outboxWritten: () => void;
+  /** Delivers rows just committed and leased to this process (the hot path). */
+  deliverNow: (rows: OutboxRow[]) => void;
   caseListeners: CaseListener[];
   /** Counts inbound messages (metrics); called after the commit. */
   inboundHandled?: (channel: string, outcome: 'new' | 'duplicate') => void;
@@ -49,23 +60,24 @@ export class ConversationService {
    * delivery.
    */
   async handleInbound(message: InboundMessage, alsoInTransaction?: (trx: Db, customerId: number) => Promise<void>): Promise<InboundOutcome> {
+    let turn: TurnResult | undefined;
     const outcome = await this.deps.db.transaction().execute(async (trx): Promise<InboundOutcome> => {
-      if (!(await claimDelivery(trx, message.channel, message.deliveryId))) return { ok: false, reason: 'duplicate' };
       const locale = detectLocale(message);
-      const customer = await upsertAndLockCustomer(trx, {
+      const customer = await claimDeliveryAndLockCustomer(trx, message.deliveryId, {
         channel: message.channel,
         externalId: message.externalUserId,
         address: message.address,
         displayName: message.profile?.name,
         locale,
       });
+      if (!customer) return { ok: false, reason: 'duplicate' };
       await alsoInTransaction?.(trx, customer.id);
       const state = Object.keys(customer.state).length === 0 ? initialState(locale) : parseState(customer.state, locale);
-      await this.runTurn(trx, customer, state, { type: 'inbound', message });
+      turn = await this.runTurn(trx, customer, state, { type: 'inbound', message });
       return { ok: true, customerId: customer.id };
     });
     this.deps.inboundHandled?.(message.channel, outcome.ok ? 'new' : 'duplicate');
-    if (outcome.ok) this.deps.outboxWritten();
+    if (turn) this.afterCommit(turn);
     // Not the delivery id: channels may build it from the person's identity (web chat: visitor id).
     else this.deps.logger.info({ channel: message.channel }, 'duplicate inbound delivery ignored');
     return outcome;
@@ -73,15 +85,32 @@ export class ConversationService {
 
   /** Timer events (idle intake checks) go through the same step. */
   async handleTimerEvent(customerId: number, event: ConversationEvent): Promise<void> {
+    let turn: TurnResult | undefined;
     await this.deps.db.transaction().execute(async (trx) => {
       const customer = await lockCustomer(trx, customerId);
       if (!customer) return;
-      await this.runTurn(trx, customer, parseState(customer.state, customer.locale as Locale), event);
+      turn = await this.runTurn(trx, customer, parseState(customer.state, customer.locale as Locale), event);
     });
-    this.deps.outboxWritten();
+    if (turn) this.afterCommit(turn);
   }
 
-  private async runTurn(trx: Db, customer: CustomerRow, initial: ConversationState, first: ConversationEvent): Promise<void> {
+  /**
+   * The turn's own replies are delivered at once by this process (they were
+   * leased to it on insert); anything else the turn wrote to the outbox —
+   * rows of other listeners, or replies queued behind an earlier pending
+   * message — is left to the worker's claim path.
+   */
+  private afterCommit(turn: TurnResult): void {
+    if (turn.blocked) {
+      void release(this.deps.db, turn.rows.map((r) => r.id)).finally(() => this.deps.outboxWritten());
+      return;
+    }
+    this.deps.deliverNow(turn.rows);
+    if (turn.otherWrites) this.deps.outboxWritten();
+  }
+
+  private async runTurn(trx: Db, customer: CustomerRow, initial: ConversationState, first: ConversationEvent): Promise<TurnResult> {
+    let otherWrites = false;
     const { catalog, policy } = this.deps;
     const now = this.deps.clock();
     const ctx = { now, catalog, policy, timezone: policy.timezone };
@@ -97,6 +126,7 @@ export class ConversationService {
             outbound.push(this.toOutbox(customer, state, effect.message));
             break;
           case 'open-case': {
+            otherWrites = true;
             const opened = await openCase(trx, { customer: { ...customer, locale: state.locale }, draft: effect.draft, openedVia: effect.openedVia, now, policy });
             for (const listener of this.deps.caseListeners) {
               await listener.caseOpened?.(trx, {
@@ -120,6 +150,7 @@ export class ConversationService {
             break;
           }
           case 'append-to-case':
+            otherWrites = true;
             await appendCaseMessage(trx, {
               caseId: effect.caseId,
               direction: 'customer',
@@ -139,6 +170,7 @@ export class ConversationService {
             break;
           }
           case 'open-data-request': {
+            otherWrites = true;
             const request = await openDataRequest(trx, { customer, locale: state.locale, now, policy });
             if (!request.existing) {
               for (const listener of this.deps.caseListeners) {
@@ -162,8 +194,8 @@ export class ConversationService {
         }
       }
     }
-    await saveCustomerState(trx, customer.id, state, state.locale);
-    await enqueueOutbound(trx, outbound);
+    const saved = await saveStateAndEnqueue(trx, { id: customer.id, state, locale: state.locale }, outbound, DIRECT_DELIVERY_LEASE_SECONDS);
+    return { ...saved, otherWrites };
   }
 
   private toOutbox(customer: CustomerRow, state: ConversationState, message: OutboundMessage): NewOutboxMessage {

@@ -33,6 +33,31 @@ export async function upsertAndLockCustomer(
     .executeTakeFirstOrThrow();
 }
 
+/**
+ * The hot path's first statement: records the delivery id and, only if it is
+ * new, creates or refreshes and locks the customer. Undefined means the
+ * delivery was seen before (a redelivery). One round trip instead of two.
+ */
+export async function claimDeliveryAndLockCustomer(
+  db: Db,
+  deliveryId: string,
+  identity: { channel: string; externalId: string; address: Record<string, unknown>; displayName?: string; locale: string },
+): Promise<CustomerRow | undefined> {
+  const { rows } = await sql<CustomerRow>`
+    WITH delivery AS (
+      INSERT INTO inbound_deliveries (channel, delivery_id) VALUES (${identity.channel}, ${deliveryId})
+      ON CONFLICT DO NOTHING RETURNING 1)
+    INSERT INTO customers (channel, external_id, address, display_name, locale, state, updated_at)
+    SELECT ${identity.channel}, ${identity.externalId}, ${JSON.stringify(identity.address)}::jsonb, ${identity.displayName ?? null}, ${identity.locale}, '{}'::jsonb, now()
+    WHERE EXISTS (SELECT 1 FROM delivery)
+    ON CONFLICT (channel, external_id) DO UPDATE SET
+      address = excluded.address,
+      display_name = coalesce(excluded.display_name, customers.display_name),
+      updated_at = now()
+    RETURNING *`.execute(db);
+  return rows[0];
+}
+
 export async function lockCustomer(db: Db, customerId: number): Promise<CustomerRow | undefined> {
   return db.selectFrom('customers').selectAll().where('id', '=', customerId).forUpdate().executeTakeFirst();
 }

@@ -59,6 +59,9 @@ export class OutboxWorker {
   private stopped = false;
   private readonly rateLimiter: RateLimiter;
   private readonly wakeTimers = new Set<NodeJS.Timeout>();
+  private readonly inFlight = new Set<Promise<void>>();
+  private sentBatch: number[] = [];
+  private sentFlush: Promise<void> | undefined;
   readonly stats: OutboxStats = { sent: 0, failed: 0, retried: 0 };
 
   constructor(
@@ -95,6 +98,23 @@ export class OutboxWorker {
       });
   }
 
+  /**
+   * Delivers rows this process just committed and leased (the hot path: no
+   * claim round trip). Not awaited by the caller; failures follow the same
+   * retry path as polled rows.
+   */
+  deliverNow(rows: OutboxRow[]): void {
+    if (this.stopped || rows.length === 0) return;
+    const byConversation = new Map<string, OutboxRow[]>();
+    for (const row of rows) byConversation.set(row.conversation_key, [...(byConversation.get(row.conversation_key) ?? []), row]);
+    for (const list of byConversation.values()) {
+      const delivery = this.deliverConversation(list)
+        .catch((error: Error) => this.logger.error({ err: { message: error.message } }, 'direct delivery failed; the lease will bring it back'))
+        .finally(() => this.inFlight.delete(delivery));
+      this.inFlight.add(delivery);
+    }
+  }
+
   /** Stops polling and waits for the round in flight; undelivered rows stay for the next instance. */
   async stop(): Promise<void> {
     this.stopped = true;
@@ -102,6 +122,8 @@ export class OutboxWorker {
     for (const timer of this.wakeTimers) clearTimeout(timer);
     this.wakeTimers.clear();
     await this.running;
+    await Promise.all([...this.inFlight]);
+    await this.sentFlush;
   }
 
   /** A round when postponed rows fall due, sooner than the next poll. */
@@ -174,11 +196,26 @@ export class OutboxWorker {
     await this.recordSent(sent);
   }
 
+  /**
+   * Marks rows sent in batches: ids delivered in the same tick share one
+   * UPDATE (one commit for many messages under load).
+   */
+  private markSentSoon(ids: number[]): Promise<void> {
+    this.sentBatch.push(...ids);
+    this.sentFlush ??= new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+      const batch = this.sentBatch;
+      this.sentBatch = [];
+      this.sentFlush = undefined;
+      await markSent(this.db, batch);
+    });
+    return this.sentFlush;
+  }
+
   private async recordSent(rows: OutboxRow[]): Promise<void> {
     if (rows.length === 0) return;
     const ids = rows.map((r) => r.id);
     const reported = rows.filter((r) => r.report !== null);
-    if (reported.length === 0) await markSent(this.db, ids);
+    if (reported.length === 0) await this.markSentSoon(ids);
     else await this.recordWithReports((trx) => markSent(trx, ids), reported.map((row) => ({ row, ok: true })));
     this.stats.sent += rows.length;
     this.options.observer?.delivered(rows[0]!.channel, rows.length);

@@ -32,6 +32,41 @@ export async function enqueueOutbound(db: Db, messages: NewOutboxMessage[]): Pro
 }
 
 /**
+ * The hot path's last statement: saves the conversation state and queues the
+ * turn's replies in one round trip. The replies are leased to this process
+ * at once (`leaseSeconds`), so it can deliver them right after commit without
+ * a claim; if it dies first, they fall due when the lease ends. `blocked`
+ * says an earlier message of the conversation is still pending: then these
+ * must wait their turn (release them) instead of overtaking it.
+ */
+export async function saveStateAndEnqueue(
+  db: Db,
+  customer: { id: number; state: object; locale: string },
+  messages: NewOutboxMessage[],
+  leaseSeconds: number,
+): Promise<{ rows: OutboxRow[]; blocked: boolean }> {
+  const state = JSON.stringify(customer.state);
+  if (messages.length === 0) {
+    await sql`UPDATE customers SET state = ${state}::jsonb, locale = ${customer.locale} WHERE id = ${customer.id}`.execute(db);
+    return { rows: [], blocked: false };
+  }
+  const keys = [...new Set(messages.map((m) => m.conversationKey))];
+  const values = sql.join(
+    messages.map(
+      (m) =>
+        sql`(${m.customerId}::bigint, ${m.caseId}::bigint, ${m.channel}, ${m.conversationKey}, ${JSON.stringify(m.address)}::jsonb, ${JSON.stringify(m.payload)}::jsonb, ${m.report ? JSON.stringify(m.report) : null}::jsonb, 1, now() + make_interval(secs => ${leaseSeconds}))`,
+    ),
+  );
+  const { rows } = await sql<OutboxRow & { blocked: boolean }>`
+    WITH saved AS (UPDATE customers SET state = ${state}::jsonb, locale = ${customer.locale} WHERE id = ${customer.id}),
+         earlier AS (SELECT EXISTS (SELECT 1 FROM outbox WHERE status = 'pending' AND conversation_key = ANY(${keys}::text[])) AS blocked)
+    INSERT INTO outbox (customer_id, case_id, channel, conversation_key, address, payload, report, attempts, next_attempt_at)
+    VALUES ${values}
+    RETURNING outbox.*, (SELECT blocked FROM earlier) AS blocked`.execute(db);
+  return { rows: rows.map(({ blocked: _b, ...row }) => row as OutboxRow).sort((a, b) => a.id - b.id), blocked: rows[0]?.blocked ?? false };
+}
+
+/**
  * Claims due messages for delivery, grouped by conversation in order. A
  * conversation is taken only through its oldest pending row (locked with
  * SKIP LOCKED), so two workers never deliver one conversation at once and a
