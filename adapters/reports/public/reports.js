@@ -4,6 +4,7 @@
   var Chart = window.Chart;
   var charts = {};
   var palette = ['#2f6fdf', '#e0803a', '#2aa876', '#c9453c', '#8a5cd1', '#d4b03a', '#3ab0c9', '#7a8494', '#c95ca0', '#5c7ad1'];
+  var WHOLE_NUMBERS = { scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } };
   var $ = function (id) { return document.getElementById(id); };
 
   function isoDate(d) {
@@ -39,7 +40,7 @@
     });
   }
   function counts(id, type, rows, label) {
-    draw(id, type, rows.map(function (r) { return r.key; }), [{ label: label, data: rows.map(function (r) { return r.count; }), backgroundColor: type === 'line' ? palette[0] : palette.slice(0, Math.max(rows.length, 1)), borderColor: palette[0] }]);
+    draw(id, type, rows.map(function (r) { return r.key; }), [{ label: label, data: rows.map(function (r) { return r.count; }), backgroundColor: type === 'line' ? palette[0] : palette.slice(0, Math.max(rows.length, 1)), borderColor: palette[0] }], type === 'bar' ? WHOLE_NUMBERS : undefined);
   }
 
   function render(r) {
@@ -71,7 +72,7 @@
     draw('chart-agents', 'bar', r.agents.map(function (a) { return a.agent; }), [
       { label: 'Owned', data: r.agents.map(function (a) { return a.owned; }), backgroundColor: palette[0] },
       { label: 'Resolved', data: r.agents.map(function (a) { return a.resolved; }), backgroundColor: palette[2] },
-    ]);
+    ], WHOLE_NUMBERS);
     var body = $('agents').tBodies[0];
     body.replaceChildren.apply(body, r.agents.map(function (a) {
       var tr = document.createElement('tr');
