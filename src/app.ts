@@ -2,6 +2,8 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
 import type { Clock } from 'pg-boss';
+import { reportsRouter } from '../adapters/reports/reports.routes.ts';
+import { REPORT_DIGEST_QUEUE } from '../adapters/slack/slack.digest.ts';
 import { WebchatSender } from '../adapters/webchat/webchat.sender.ts';
 import { webchatRouter } from '../adapters/webchat/webchat.routes.ts';
 import type { AppContext, ChannelModule } from './channels/channel-module.ts';
@@ -106,6 +108,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     }
   });
   app.use(opsRouter({ db, modules, metrics, metricsToken: config.METRICS_TOKEN }));
+  if (config.REPORTS_TOKEN) app.use(reportsRouter({ db, token: config.REPORTS_TOKEN, timezone: policy.timezone, clock, logger }));
   for (const module of modules) module.mount?.(app);
   finishHttpApp(app, logger);
 
@@ -117,6 +120,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   await timers.work<CaseAnonymisedJob>(CASE_ANONYMISED_QUEUE, (job) => privacy.caseAnonymised(job));
   if (policy.retention.enabled) await timers.scheduleRecurring(RETENTION_QUEUE, policy.retention.schedule, { tz: policy.timezone });
   else await timers.unscheduleRecurring(RETENTION_QUEUE);
+  // The digest posts through Slack: the Slack module schedules it; without Slack it must not stay scheduled.
+  if (!modules.some((m) => m.name === 'slack')) await timers.unscheduleRecurring(REPORT_DIGEST_QUEUE);
   for (const module of modules) await module.start?.();
   outbox.start();
 
@@ -129,7 +134,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
   const url = `http://${host}:${port}`;
   logger.info(
-    { port, database: database.kind, channels: modules.map((m) => m.name), off: offChannels(config) },
+    { port, database: database.kind, channels: modules.map((m) => m.name), off: offChannels(config), reports: reportsState(config) },
     'hearken started',
   );
 
@@ -149,6 +154,14 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     })());
 
   return { url, port, config, policy, catalog, database, conversations, deadlines, outbox, timers, privacy, metrics, modules, logger, stop };
+}
+
+/** The staff reports page and the weekly digest, as the start log shows them. */
+function reportsState(config: Config): { page: string; digest: string } {
+  return {
+    page: config.REPORTS_TOKEN ? 'on at /reports' : 'off (no REPORTS_TOKEN)',
+    digest: !config.REPORT_DIGEST_CHANNEL ? 'off (no REPORT_DIGEST_CHANNEL)' : config.SLACK_BOT_TOKEN ? `to ${config.REPORT_DIGEST_CHANNEL}, cron ${config.REPORT_DIGEST_CRON}` : 'off (needs SLACK_BOT_TOKEN)',
+  };
 }
 
 /** Channels without credentials are off; the start log says so. */

@@ -36,6 +36,17 @@ const envSchema = z.object({
   /** When set, GET /metrics needs `Authorization: Bearer <METRICS_TOKEN>`. */
   METRICS_TOKEN: optionalString,
 
+  /**
+   * Staff reports page at /reports and its JSON/CSV API: open it with
+   * `?token=<REPORTS_TOKEN>` once (sets an HttpOnly cookie) or send
+   * `Authorization: Bearer <REPORTS_TOKEN>`. Without it the page is off (404).
+   */
+  REPORTS_TOKEN: optionalString.pipe(z.string().min(16, 'use at least 16 characters').optional()),
+  /** Slack channel the weekly report digest is posted to (needs the Slack desk); unset: no digest. */
+  REPORT_DIGEST_CHANNEL: optionalString,
+  /** When the digest is posted: cron expression in the policy time zone (default Monday 09:00). */
+  REPORT_DIGEST_CRON: z.string().trim().default('0 9 * * 1').refine((v) => v.split(/\s+/).length === 5, 'use a 5-field cron expression'),
+
   TELEGRAM_BOT_TOKEN: optionalString,
   /** Telegram allows 1-256 characters A-Z a-z 0-9 _ - in secret_token. */
   TELEGRAM_WEBHOOK_SECRET: optionalString.pipe(z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, 'use 1-256 characters A-Z, a-z, 0-9, _ and -').optional()),

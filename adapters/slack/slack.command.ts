@@ -1,13 +1,15 @@
 import type { App } from '@slack/bolt';
 import { findCaseByNumber } from '../../src/cases/case.repository.ts';
 import { maskContact } from '../../src/cases/mask-contact.ts';
-import { caseStats, type CaseStats } from '../../src/staff/case-report.ts';
+import { rollingDays } from '../../src/reports/report-range.ts';
+import { buildReport } from '../../src/reports/report.ts';
 import { listOpenCases } from '../../src/staff/staff.repository.ts';
 import type { StaffActor } from '../../src/staff/staff-actor.ts';
 import { caseLine, categoryLabel, remedyLabel, slackDate, STATUS_LABELS } from './slack.card.ts';
 import { lookupActor, LOOKUP_FAILED, type SlackContext } from './slack.context.ts';
 import { EXPORT_PATH, exportToken } from './slack.export.ts';
 import { refusalText } from './slack.modals.ts';
+import { renderReport } from './slack.report.ts';
 import { escapeMrkdwn } from './slack.reply-rule.ts';
 
 export const COMMAND = '/complaints';
@@ -28,7 +30,8 @@ const USAGE = [
 /** `/complaints …`: staff only; answered ephemerally in the command's response. */
 export function registerCommand(app: App, ctx: SlackContext, options: { exportKey: Buffer; publicUrl?: string }): void {
   app.command(COMMAND, async ({ command, ack }) => {
-    const reply = (text: string) => ack({ response_type: 'ephemeral', text });
+    const reply = (answer: string | { text: string; blocks: Array<Record<string, unknown>> }) =>
+      ack(typeof answer === 'string' ? { response_type: 'ephemeral', text: answer } : { response_type: 'ephemeral', text: answer.text, blocks: answer.blocks as never });
     const actor = await lookupActor(ctx, command.user_id);
     if (!actor) return reply(LOOKUP_FAILED);
     const [sub = 'help', ...args] = command.text.trim().split(/\s+/).filter(Boolean);
@@ -47,7 +50,7 @@ export function registerCommand(app: App, ctx: SlackContext, options: { exportKe
   });
 }
 
-async function answer(ctx: SlackContext, actor: StaffActor, sub: string, args: string[], options: { exportKey: Buffer; publicUrl?: string }): Promise<string> {
+async function answer(ctx: SlackContext, actor: StaffActor, sub: string, args: string[], options: { exportKey: Buffer; publicUrl?: string }): Promise<string | ReturnType<typeof renderReport>> {
   const { db, catalog, clock } = ctx.deps;
   const now = clock();
   const list = (title: string, rows: Awaited<ReturnType<typeof listOpenCases>>) =>
@@ -75,7 +78,8 @@ async function answer(ctx: SlackContext, actor: StaffActor, sub: string, args: s
     case 'stats': {
       const days = parseDays(args[0]);
       if (!days) return `Use \`${COMMAND} stats 7d\` or \`${COMMAND} stats 30d\`.`;
-      return formatStats(await caseStats(db, now, days));
+      const report = await buildReport(db, rollingDays(now, days), { now, timezone: ctx.deps.policy.timezone });
+      return renderReport(report, `Cases opened in the last ${days} days`);
     }
     case 'export': {
       const days = parseDays(args[0] ?? '30d');
@@ -92,17 +96,4 @@ async function answer(ctx: SlackContext, actor: StaffActor, sub: string, args: s
 function parseDays(arg: string | undefined): number | undefined {
   const value = (arg ?? '7d').toLowerCase();
   return value === '7d' || value === '7' ? 7 : value === '30d' || value === '30' ? 30 : undefined;
-}
-
-function formatStats(stats: CaseStats): string {
-  const pct = (share: number | null) => (share === null ? '—' : `${Math.round(share * 100)}%`);
-  const counts = (record: Record<string, number>) => Object.entries(record).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ') || '—';
-  return [
-    `*Cases opened in the last ${stats.days} days: ${stats.opened}* (open now, all time: ${stats.openNow})`,
-    `Resolved ${stats.resolved} · escalated ${stats.escalated}`,
-    `First response in time ${pct(stats.firstResponseInTime)} · median first response ${stats.medianFirstResponseHours === null ? '—' : `${stats.medianFirstResponseHours.toFixed(1)} h`} · resolution in time ${pct(stats.resolutionInTime)}`,
-    `By severity: ${counts(stats.bySeverity)}`,
-    `By category: ${counts(stats.byCategory)}`,
-    `Responsible ${stats.responsible} · not responsible ${stats.notResponsible} · root causes: ${counts(stats.rootCauses)}`,
-  ].join('\n');
 }

@@ -11,7 +11,9 @@ export type SlackPayload =
   | { kind: 'thread'; caseId: number; text: string }
   | { kind: 'file'; caseId: number; attachmentId: string }
   | { kind: 'reaction'; caseId: number; channel: string; ts: string; name: string }
-  | { kind: 'supervisors'; caseId: number; notice: SupervisorNotice };
+  | { kind: 'supervisors'; caseId: number; notice: SupervisorNotice }
+  /** The weekly report digest, rendered when queued; `period` makes it once per channel and period. */
+  | { kind: 'digest'; channel: string; period: string; text: string; blocks: Array<Record<string, unknown>> };
 
 export type SupervisorNotice = 'approval' | 'escalated' | 'emergency' | 'breached:first_response' | 'breached:resolution';
 

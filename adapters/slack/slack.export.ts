@@ -2,7 +2,8 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import express, { type Router } from 'express';
 import type { Db } from '../../src/db/database.ts';
 import type { Logger } from '../../src/logger.ts';
-import { casesCsv } from '../../src/staff/case-report.ts';
+import { casesCsv } from '../../src/reports/case-export.ts';
+import { rollingDays } from '../../src/reports/report-range.ts';
 
 /**
  * `/complaints export` answers with a link to GET /slack/export.csv carrying
@@ -55,7 +56,7 @@ export function exportRouter(deps: { db: Db; key: Buffer; clock: () => Date; log
       res.status(403).json({ error: { code: 'invalid_token', message: 'This export link is invalid or has expired. Run /complaints export again.' } });
       return;
     }
-    const csv = await casesCsv(deps.db, now, claims.d);
+    const csv = await casesCsv(deps.db, rollingDays(now, claims.d));
     deps.logger.info({ component: 'slack', user: claims.u, days: claims.d }, 'cases exported');
     res
       .set('cache-control', 'no-store')

@@ -12,6 +12,7 @@ import { boltLogger, classifySlackError, createSlackClient, slackApiBase, slackC
 import { registerCommand } from './slack.command.ts';
 import type { SlackContext } from './slack.context.ts';
 import { SlackDesk } from './slack.desk.ts';
+import { queueDigest, REPORT_DIGEST_QUEUE } from './slack.digest.ts';
 import { SlackDirectory } from './slack.directory.ts';
 import { exportKey, exportRouter } from './slack.export.ts';
 import { registerInteractions } from './slack.interactions.ts';
@@ -128,6 +129,15 @@ export async function createSlackModule(ctx: AppContext): Promise<ChannelModule 
       app.use(exportRouter({ db: ctx.db, key, clock: ctx.clock, logger }));
     },
     async start() {
+      const digestChannel = config.REPORT_DIGEST_CHANNEL;
+      if (digestChannel) {
+        const digest = { db: ctx.db, logger, clock: ctx.clock, timezone: ctx.policy.timezone, channel: digestChannel, outboxWritten: ctx.outboxWritten };
+        await ctx.timers.work(REPORT_DIGEST_QUEUE, async () => void (await queueDigest(digest)));
+        await ctx.timers.scheduleRecurring(REPORT_DIGEST_QUEUE, config.REPORT_DIGEST_CRON, { tz: ctx.policy.timezone });
+        logger.info({ component: 'reports', channel: digestChannel, cron: config.REPORT_DIGEST_CRON, timezone: ctx.policy.timezone }, 'weekly report digest scheduled');
+      } else {
+        await ctx.timers.unscheduleRecurring(REPORT_DIGEST_QUEUE);
+      }
       if (socketMode) {
         // Not awaited: a Slack outage at start must not hold up or stop the rest of the app; the client keeps reconnecting.
         void bolt.start().then(

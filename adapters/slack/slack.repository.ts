@@ -43,3 +43,17 @@ export async function readAttachment(db: Db, id: string): Promise<{ fileName: st
   const row = await db.selectFrom('attachments').select(['file_name', 'mime_type', 'content']).where('id', '=', id).executeTakeFirst();
   return row ? { fileName: row.file_name, mimeType: row.mime_type, content: row.content } : undefined;
 }
+
+export const digestConversationKey = (channel: string): string => `slack:digest:${channel}`;
+
+/** Whether the digest of `period` was already queued for `channel` (a retried or repeated job posts it once). */
+export async function digestQueued(db: Db, channel: string, period: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('outbox')
+    .select('id')
+    .where('conversation_key', '=', digestConversationKey(channel))
+    .where(sql<boolean>`payload->>'kind' = 'digest' and payload->>'period' = ${period}`)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}

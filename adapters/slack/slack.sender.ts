@@ -58,7 +58,7 @@ export class SlackSender implements OutboxSender<SlackPayload> {
       const failure = cause instanceof CaseGoneError ? { code: 'case_not_found', permanent: true, setup: false } : classifySlackError(cause);
       if (failure.setup) this.deps.health.problem(failure.code.startsWith('missing_scope') ? 'auth' : scope, failure.code);
       else if (!failure.permanent && failure.code !== 'ratelimited') this.deps.health.problem('api', failure.code);
-      this.deps.logger.warn({ component: 'slack', kind: payload.kind, caseId: payload.caseId, scope, code: failure.code }, 'Slack delivery failed');
+      this.deps.logger.warn({ component: 'slack', kind: payload.kind, caseId: 'caseId' in payload ? payload.caseId : undefined, scope, code: failure.code }, 'Slack delivery failed');
       const retryAfterMs = 'retryAfterMs' in failure ? failure.retryAfterMs : undefined;
       return { ok: false, permanent: failure.permanent, error: failure.code, ...(retryAfterMs ? { retryAfterMs } : {}) };
     }
@@ -93,6 +93,13 @@ export class SlackSender implements OutboxSender<SlackPayload> {
         const notice = renderSupervisorNotice(row, payload.notice, { catalog: this.deps.catalog, currency: this.deps.currency });
         await this.pacer.take(channel);
         const posted = await this.call(channel, () => this.deps.client.chat.postMessage({ channel, text: notice.text, blocks: notice.blocks as never }));
+        return posted.ts;
+      }
+      case 'digest': {
+        await this.pacer.take(payload.channel);
+        const posted = await this.call(payload.channel, () =>
+          this.deps.client.chat.postMessage({ channel: payload.channel, text: payload.text, blocks: payload.blocks as never, unfurl_links: false }),
+        );
         return posted.ts;
       }
     }

@@ -102,15 +102,6 @@ export async function listOpenCases(db: Db, filter: CaseListFilter): Promise<Cas
   return query.limit(filter.limit).execute();
 }
 
-export async function casesCreatedSince(db: Db, since: Date, limit: number): Promise<CaseRow[]> {
-  return db.selectFrom('cases').selectAll().where('created_at', '>=', since).orderBy('id').limit(limit).execute();
-}
-
-export async function countOpenCases(db: Db): Promise<number> {
-  const row = await db.selectFrom('cases').select((eb) => eb.fn.countAll<number>().as('n')).where('status', 'in', [...OPEN_STATUSES]).executeTakeFirstOrThrow();
-  return Number(row.n);
-}
-
 export async function caseOwner(db: Db, caseId: number): Promise<string | null> {
   const row = await db.selectFrom('cases').select('owner').where('id', '=', caseId).executeTakeFirst();
   return row?.owner ?? null;

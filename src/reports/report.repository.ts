@@ -1,0 +1,186 @@
+import { sql, type RawBuilder } from 'kysely';
+import type { Db } from '../db/database.ts';
+import type { CaseRow } from '../db/schema.ts';
+
+/**
+ * The report's queries. Cases count in a range by `created_at`, surveys by
+ * `sent_at` (response rate) and `answered_at` (scores). Percentiles use
+ * percentile_cont (linear interpolation), the same on PGlite and PostgreSQL.
+ * Every figure is an aggregate: no names, contacts or complaint text leave here.
+ */
+export interface ReportRange {
+  from: Date;
+  to: Date;
+}
+
+export interface KeyCount {
+  key: string;
+  count: number;
+}
+
+export interface DurationFigures {
+  count: number;
+  medianSeconds: number | null;
+  p90Seconds: number | null;
+}
+
+const num = (value: unknown): number => Number(value ?? 0);
+const numOrNull = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
+
+function inRange(column: string, range: ReportRange): RawBuilder<boolean> {
+  return sql<boolean>`${sql.ref(column)} >= ${range.from} AND ${sql.ref(column)} < ${range.to}`;
+}
+
+/** Cases opened in the range, counted by `dimension`; null values count under `none`. */
+export async function caseCountsBy(db: Db, range: ReportRange, dimension: 'category' | 'severity' | 'channel' | 'root_cause' | 'determination'): Promise<KeyCount[]> {
+  const rows = await db
+    .selectFrom('cases')
+    .select([sql<string>`coalesce(${sql.ref(dimension)}, 'none')`.as('key'), sql<string>`count(*)`.as('n')])
+    .where(inRange('created_at', range))
+    .groupBy(sql.ref(dimension))
+    .execute();
+  return rows.map((r) => ({ key: r.key, count: num(r.n) }));
+}
+
+/** Cases opened per calendar day in `timezone` (days without cases are absent). */
+export async function caseCountsByDay(db: Db, range: ReportRange, timezone: string): Promise<KeyCount[]> {
+  const day = sql<string>`to_char(created_at AT TIME ZONE ${timezone}, 'YYYY-MM-DD')`;
+  const rows = await db.selectFrom('cases').select([day.as('key'), sql<string>`count(*)`.as('n')]).where(inRange('created_at', range)).groupBy(sql`1`).execute(); // by position: the bound time zone makes the expression differ
+  return rows.map((r) => ({ key: r.key, count: num(r.n) }));
+}
+
+const seconds = (end: string) => sql<number>`extract(epoch from (${sql.ref(end)} - created_at))`;
+
+/** Counts, medians and 90th percentiles of time to first response and to resolution, with deadline outcomes. */
+export async function caseTimings(db: Db, range: ReportRange, now: Date) {
+  const row = await db
+    .selectFrom('cases')
+    .select([
+      sql<string>`count(*)`.as('opened'),
+      sql<string>`count(first_responded_at)`.as('responded'),
+      sql<string>`percentile_cont(0.5) within group (order by ${seconds('first_responded_at')})`.as('fr_median'),
+      sql<string>`percentile_cont(0.9) within group (order by ${seconds('first_responded_at')})`.as('fr_p90'),
+      sql<string>`count(resolved_at)`.as('resolved'),
+      sql<string>`percentile_cont(0.5) within group (order by ${seconds('resolved_at')})`.as('res_median'),
+      sql<string>`percentile_cont(0.9) within group (order by ${seconds('resolved_at')})`.as('res_p90'),
+      // A deadline is judged once it was met, recorded as missed, or is past due; met means done in time and never recorded as missed.
+      sql<string>`count(*) filter (where first_responded_at is not null or first_response_breached_at is not null or first_response_due_at < ${now})`.as('fr_judged'),
+      sql<string>`count(*) filter (where first_responded_at is not null and first_response_breached_at is null and first_responded_at <= first_response_due_at)`.as('fr_met'),
+      sql<string>`count(*) filter (where resolved_at is not null or resolution_breached_at is not null or resolution_due_at < ${now})`.as('res_judged'),
+      sql<string>`count(*) filter (where resolved_at is not null and resolution_breached_at is null and resolved_at <= resolution_due_at)`.as('res_met'),
+    ])
+    .where(inRange('created_at', range))
+    .executeTakeFirstOrThrow();
+  return {
+    opened: num(row.opened),
+    firstResponse: { count: num(row.responded), medianSeconds: numOrNull(row.fr_median), p90Seconds: numOrNull(row.fr_p90) } satisfies DurationFigures,
+    resolution: { count: num(row.resolved), medianSeconds: numOrNull(row.res_median), p90Seconds: numOrNull(row.res_p90) } satisfies DurationFigures,
+    firstResponseDeadline: { judged: num(row.fr_judged), met: num(row.fr_met) },
+    resolutionDeadline: { judged: num(row.res_judged), met: num(row.res_met) },
+  };
+}
+
+/** Of the cases opened in the range that were ever resolved, how many were reopened at least once. */
+export async function reopenCounts(db: Db, range: ReportRange): Promise<{ resolvedEver: number; reopened: number }> {
+  const reopened = sql<boolean>`exists (select 1 from case_events e where e.case_id = cases.id and e.action = 'reopened')`;
+  const row = await db
+    .selectFrom('cases')
+    .select([sql<string>`count(*) filter (where resolved_at is not null or ${reopened})`.as('resolved_ever'), sql<string>`count(*) filter (where ${reopened})`.as('reopened')])
+    .where(inRange('created_at', range))
+    .executeTakeFirstOrThrow();
+  return { resolvedEver: num(row.resolved_ever), reopened: num(row.reopened) };
+}
+
+export async function countOpenCasesNow(db: Db, openStatuses: readonly string[]): Promise<number> {
+  const row = await db.selectFrom('cases').select(sql<string>`count(*)`.as('n')).where('status', 'in', [...openStatuses]).executeTakeFirstOrThrow();
+  return num(row.n);
+}
+
+export interface ScoreFigures {
+  answered: number;
+  csatCount: number;
+  csatSum: number;
+  satisfied: number;
+  npsCount: number;
+  promoters: number;
+  detractors: number;
+}
+
+const scoreColumns = [
+  sql<string>`count(*)`.as('answered'),
+  sql<string>`count(csat)`.as('csat_count'),
+  sql<string>`coalesce(sum(csat), 0)`.as('csat_sum'),
+  sql<string>`count(*) filter (where csat >= 4)`.as('satisfied'),
+  sql<string>`count(nps)`.as('nps_count'),
+  sql<string>`count(*) filter (where nps >= 9)`.as('promoters'),
+  sql<string>`count(*) filter (where nps <= 6)`.as('detractors'),
+] as const;
+
+function toScores(row: Record<string, unknown>): ScoreFigures {
+  return {
+    answered: num(row.answered),
+    csatCount: num(row.csat_count),
+    csatSum: num(row.csat_sum),
+    satisfied: num(row.satisfied),
+    npsCount: num(row.nps_count),
+    promoters: num(row.promoters),
+    detractors: num(row.detractors),
+  };
+}
+
+/** Case surveys: how many were sent in the range and how many of those were answered; scores of those answered in the range. */
+export async function surveyFigures(db: Db, range: ReportRange): Promise<{ sent: number; sentAnswered: number; scores: ScoreFigures }> {
+  const sent = await db
+    .selectFrom('surveys')
+    .select([sql<string>`count(*)`.as('sent'), sql<string>`count(answered_at)`.as('answered')])
+    .where(inRange('sent_at', range))
+    .executeTakeFirstOrThrow();
+  const scores = await db.selectFrom('surveys').select([...scoreColumns]).where(inRange('answered_at', range)).executeTakeFirstOrThrow();
+  return { sent: num(sent.sent), sentAnswered: num(sent.answered), scores: toScores(scores) };
+}
+
+/** Anonymous campaign answers given in the range (not linked to a case or an agent). */
+export async function campaignScores(db: Db, range: ReportRange): Promise<ScoreFigures> {
+  return toScores(await db.selectFrom('campaign_answers').select([...scoreColumns]).where(inRange('answered_at', range)).executeTakeFirstOrThrow());
+}
+
+export interface AgentRow {
+  agent: string;
+  owned: number;
+  resolved: number;
+  medianResolutionSeconds: number | null;
+}
+
+/** Per owner (Slack user id), over the cases opened in the range that they own. */
+export async function agentCaseFigures(db: Db, range: ReportRange): Promise<AgentRow[]> {
+  const rows = await db
+    .selectFrom('cases')
+    .select([
+      'owner',
+      sql<string>`count(*)`.as('owned'),
+      sql<string>`count(resolved_at)`.as('resolved'),
+      sql<string>`percentile_cont(0.5) within group (order by ${seconds('resolved_at')})`.as('median'),
+    ])
+    .where(inRange('created_at', range))
+    .where('owner', 'is not', null)
+    .groupBy('owner')
+    .execute();
+  return rows.map((r) => ({ agent: r.owner!, owned: num(r.owned), resolved: num(r.resolved), medianResolutionSeconds: numOrNull(r.median) }));
+}
+
+/** CSAT of surveys answered in the range, per agent credited when the survey was sent. */
+export async function agentCsat(db: Db, range: ReportRange): Promise<Array<{ agent: string; count: number; sum: number }>> {
+  const rows = await db
+    .selectFrom('surveys')
+    .select(['owner', sql<string>`count(csat)`.as('n'), sql<string>`coalesce(sum(csat), 0)`.as('total')])
+    .where(inRange('answered_at', range))
+    .where('owner', 'is not', null)
+    .groupBy('owner')
+    .execute();
+  return rows.map((r) => ({ agent: r.owner!, count: num(r.n), sum: num(r.total) }));
+}
+
+/** Cases opened in the range, oldest first (for the case CSV). */
+export async function casesOpenedIn(db: Db, range: ReportRange, limit: number): Promise<CaseRow[]> {
+  return db.selectFrom('cases').selectAll().where(inRange('created_at', range)).orderBy('id').limit(limit).execute();
+}
