@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { telegramTarget, type ScriptStep, type Target } from './customers.ts';
@@ -10,6 +13,15 @@ export const WEBHOOK_SECRET = 'bench-secret_0123456789';
 export interface RunningTarget {
   target: Target;
   process: ServerProcess;
+}
+
+/** The shipped policy with the per-customer flood limit lifted. */
+export function benchPolicyFile(): string {
+  const policy = JSON.parse(readFileSync(join(ROOT, 'config', 'policy.json'), 'utf8'));
+  policy.intake = { ...policy.intake, floodBurst: 1_000_000, floodPerSecond: 1_000_000 };
+  const path = join(mkdtempSync(join(tmpdir(), 'hearken-bench-policy-')), 'policy.json');
+  writeFileSync(path, JSON.stringify(policy));
+  return path;
 }
 
 /** hearken in its own process, on a fresh database, its Telegram channel pointed at the fake. */
@@ -36,6 +48,8 @@ export async function startHearken(options: {
       TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET,
       PUBLIC_URL: 'https://hearken.bench.invalid',
       BENCH_PLATFORM_LIMITS: options.platformLimits ? 'on' : 'off',
+      // Simulated customers answer as fast as replies come: the per-customer flood limit is lifted.
+      POLICY_FILE: benchPolicyFile(),
       ...options.extraEnv,
     },
   });

@@ -54,6 +54,9 @@ export const policySchema = z
         maxEvidenceFiles: z.number().int().min(0).default(5),
         missesBeforeOffer: z.number().int().min(1).default(3),
         reminderAfterSeconds: z.number().int().positive().default(7_200),
+        /** Per-customer flood limit: a burst of messages, then this many per second. */
+        floodBurst: z.number().int().min(1).default(10),
+        floodPerSecond: z.number().positive().default(1),
         expireAfterSeconds: z.number().int().positive().default(259_200),
       })
       .prefault({}),

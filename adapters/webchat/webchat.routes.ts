@@ -95,7 +95,11 @@ export function webchatRouter(deps: WebchatDeps): Router {
         text: cleanText(body.choice ? (body.label ?? body.choice) : (body.text ?? '')).slice(0, 4000),
         attachments: attachments.map((a) => a.fileName),
       });
-    });
+    }, { rejectWhenLimited: true });
+    if (!outcome.ok && outcome.reason === 'rate_limited') {
+      res.set('retry-after', String(Math.max(1, Math.ceil(outcome.retryAfterMs / 1000))));
+      return problem(res, 429, 'rate_limited', 'You are sending messages too quickly. Please wait a moment and send again.');
+    }
     res.status(202).json({ accepted: true, duplicate: !outcome.ok });
   });
 

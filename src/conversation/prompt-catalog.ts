@@ -32,7 +32,7 @@ const REQUIRED_TEXTS = [
   'messages.welcome', 'messages.prefilled', 'messages.help', 'messages.cancelled', 'messages.nothingToCancel', 'messages.cannotGoBack',
   'messages.offerAlternatives', 'messages.languageChanged', 'messages.caseOpened', 'messages.caseOpenedPerson', 'messages.addedToCase',
   'messages.statusNone', 'messages.statusLine', 'messages.personWhileCase', 'messages.idleReminder', 'messages.expired',
-  'messages.tooLong', 'messages.empty', 'messages.deadlineMissedResponse', 'messages.deadlineMissedResolution', 'messages.deadlineReason',
+  'messages.tooLong', 'messages.empty', 'messages.slowDown', 'messages.deadlineMissedResponse', 'messages.deadlineMissedResolution', 'messages.deadlineReason',
   'messages.dataRequestOpened', 'messages.dataRequestExisting', 'messages.dataRequestDraftDropped',
 ];
 

@@ -15,6 +15,7 @@ import { release, saveStateAndEnqueue, type NewOutboxMessage } from '../outbox/o
 import type { Policy } from '../policy.ts';
 import { openDataRequest } from '../privacy/data-request.ts';
 import { claimDeliveryAndLockCustomer, lockCustomer } from './customer.repository.ts';
+import { FloodGuard } from './flood-guard.ts';
 
 export const IDLE_CHECK_QUEUE = 'conversation-idle-check';
 /** How long a turn's replies stay leased to the process that committed them. */
@@ -28,7 +29,11 @@ interface TurnResult {
 }
 const MAX_EVENTS_PER_TURN = 8;
 
-export type InboundOutcome = { ok: true; customerId: number } | { ok: false; reason: 'duplicate' };
+export type InboundOutcome =
+  | { ok: true; customerId: number }
+  | { ok: false; reason: 'duplicate' }
+  /** Over the customer's flood limit: not handled; retry after `retryAfterMs`. */
+  | { ok: false; reason: 'rate_limited'; retryAfterMs: number };
 
 export interface ConversationDeps {
   db: Db;
@@ -43,7 +48,7 @@ export interface ConversationDeps {
   deliverNow: (rows: OutboxRow[]) => void;
   caseListeners: CaseListener[];
   /** Counts inbound messages (metrics); called after the commit. */
-  inboundHandled?: (channel: string, outcome: 'new' | 'duplicate') => void;
+  inboundHandled?: (channel: string, outcome: 'new' | 'duplicate' | 'rate_limited') => void;
 }
 
 /**
@@ -52,14 +57,54 @@ export interface ConversationDeps {
  * outbox rows and timers commit together, and delivery happens after.
  */
 export class ConversationService {
-  constructor(private readonly deps: ConversationDeps) {}
+  private readonly flood: FloodGuard;
+
+  constructor(private readonly deps: ConversationDeps) {
+    this.flood = new FloodGuard({ burst: deps.policy.intake.floodBurst, perSecond: deps.policy.intake.floodPerSecond });
+  }
+
+  /**
+   * A message over the customer's flood limit is not handled. With
+   * `rejectWhenLimited` (the web chat: the page retries) nothing is recorded;
+   * otherwise (chat platforms, which would not resend it) its delivery id is
+   * recorded and the customer is told once to slow down and resend.
+   */
+  private async limited(message: InboundMessage, options: { rejectWhenLimited?: boolean }): Promise<InboundOutcome | undefined> {
+    const { waitMs, tell } = this.flood.admit(`${message.channel}:${message.externalUserId}`);
+    if (waitMs === 0) return undefined;
+    const outcome: InboundOutcome = { ok: false, reason: 'rate_limited', retryAfterMs: waitMs };
+    this.deps.inboundHandled?.(message.channel, 'rate_limited');
+    if (options.rejectWhenLimited) return outcome;
+    const notice = await this.deps.db.transaction().execute(async (trx) => {
+      const locale = detectLocale(message);
+      const customer = await claimDeliveryAndLockCustomer(trx, message.deliveryId, {
+        channel: message.channel,
+        externalId: message.externalUserId,
+        address: message.address,
+        locale,
+      });
+      if (!customer || !tell) return [];
+      const state = parseState(customer.state, locale);
+      const text = this.deps.catalog.t(state.locale, 'messages.slowDown');
+      return (await saveStateAndEnqueue(trx, { id: customer.id, state, locale: state.locale }, [this.toOutbox(customer, state, { text })], DIRECT_DELIVERY_LEASE_SECONDS)).rows;
+    });
+    this.deps.deliverNow(notice);
+    this.deps.logger.warn({ channel: message.channel, retryAfterMs: waitMs }, 'customer over the flood limit');
+    return outcome;
+  }
 
   /**
    * `alsoInTransaction` lets an adapter commit its own bookkeeping (the web
    * chat transcript) atomically with the message; it runs only for a new
    * delivery.
    */
-  async handleInbound(message: InboundMessage, alsoInTransaction?: (trx: Db, customerId: number) => Promise<void>): Promise<InboundOutcome> {
+  async handleInbound(
+    message: InboundMessage,
+    alsoInTransaction?: (trx: Db, customerId: number) => Promise<void>,
+    options: { rejectWhenLimited?: boolean } = {},
+  ): Promise<InboundOutcome> {
+    const limited = await this.limited(message, options);
+    if (limited) return limited;
     let turn: TurnResult | undefined;
     const outcome = await this.deps.db.transaction().execute(async (trx): Promise<InboundOutcome> => {
       const locale = detectLocale(message);

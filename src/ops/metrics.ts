@@ -14,6 +14,7 @@ export class Metrics implements DeliveryObserver {
   readonly registry = new Registry();
   private readonly inbound = this.counter('hearken_inbound_messages_total', 'Customer messages handled (new deliveries), by channel.', ['channel']);
   private readonly duplicates = this.counter('hearken_inbound_duplicates_total', 'Redelivered inbound messages that were ignored, by channel.', ['channel']);
+  private readonly flooded = this.counter('hearken_inbound_rate_limited_total', 'Inbound messages refused by the per-customer flood limit, by channel.', ['channel']);
   private readonly outbound = this.counter('hearken_outbound_messages_total', 'Outbound messages delivered, by channel.', ['channel']);
   private readonly failures = this.counter('hearken_delivery_failures_total', 'Failed delivery attempts by channel; kind=retry (will be retried) or permanent (given up).', ['channel', 'kind']);
   private readonly databaseUp = this.gauge('hearken_database_up', '1 when the last scrape could read the database.', []);
@@ -30,8 +31,8 @@ export class Metrics implements DeliveryObserver {
     collectDefaultMetrics({ register: this.registry, prefix: 'hearken_' });
   }
 
-  inboundHandled(channel: string, outcome: 'new' | 'duplicate'): void {
-    (outcome === 'new' ? this.inbound : this.duplicates).inc({ channel });
+  inboundHandled(channel: string, outcome: 'new' | 'duplicate' | 'rate_limited'): void {
+    (outcome === 'new' ? this.inbound : outcome === 'duplicate' ? this.duplicates : this.flooded).inc({ channel });
   }
 
   delivered(channel: string, count: number): void {

@@ -7,6 +7,7 @@ import { chatIdOf, post, TELEGRAM_INTAKE, telegramTarget, type Person } from '..
 import type { FakeTelegram } from '../../bench/fake-telegram.ts';
 import { createDatabase, freePort } from '../../bench/pg.ts';
 import { spawnServer, type ServerProcess } from '../../bench/process.ts';
+import { benchPolicyFile } from '../../bench/targets.ts';
 import { ROOT, WEBHOOK_SECRET } from '../../bench/targets.ts';
 
 export function adminUrl(): string {
@@ -42,6 +43,8 @@ export async function spawnApp(options: { databaseUrl: string; fake: FakeTelegra
       TELEGRAM_API_ROOT: options.fake.url,
       TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET,
       PUBLIC_URL: 'https://hearken.resilience.invalid',
+      // Load, not flooding, is under test here (flooding: test/e2e/flood.test.ts).
+      POLICY_FILE: benchPolicyFile(),
       ...options.env,
     },
   });

@@ -121,6 +121,10 @@
     return api('POST', '/webchat/messages', message).then(function () {
       setStatus('');
     }).catch(function (err) {
+      if (err.status === 429 && (attempt || 0) < 10) {
+        setStatus(err.message);
+        return new Promise(function (r) { setTimeout(r, 2000); }).then(function () { return send(message, (attempt || 0) + 1); });
+      }
       if (err.status && err.status < 500) { setStatus(err.message); return; }
       if ((attempt || 0) < 5) return new Promise(function (r) { setTimeout(r, 1000 * ((attempt || 0) + 1)); }).then(function () { return send(message, (attempt || 0) + 1); });
       setStatus('Could not send. Please try again.');
