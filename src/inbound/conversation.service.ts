@@ -14,6 +14,7 @@ import type { Logger } from '../logger.ts';
 import { enqueueOutbound, type NewOutboxMessage } from '../outbox/outbox.repository.ts';
 import type { Policy } from '../policy.ts';
 import { openDataRequest } from '../privacy/data-request.ts';
+import type { SurveyAnswers } from '../surveys/survey-answers.ts';
 import { claimDelivery, lockCustomer, saveCustomerState, upsertAndLockCustomer } from './customer.repository.ts';
 
 export const IDLE_CHECK_QUEUE = 'conversation-idle-check';
@@ -33,6 +34,8 @@ export interface ConversationDeps {
   caseListeners: CaseListener[];
   /** Counts inbound messages (metrics); called after the commit. */
   inboundHandled?: (channel: string, outcome: 'new' | 'duplicate') => void;
+  /** Stores survey answers and decides what a finished survey leads to. */
+  surveyAnswers?: Pick<SurveyAnswers, 'answer' | 'finish'>;
 }
 
 /**
@@ -73,12 +76,15 @@ export class ConversationService {
 
   /** Timer events (idle intake checks) go through the same step. */
   async handleTimerEvent(customerId: number, event: ConversationEvent): Promise<void> {
-    await this.deps.db.transaction().execute(async (trx) => {
-      const customer = await lockCustomer(trx, customerId);
-      if (!customer) return;
-      await this.runTurn(trx, customer, parseState(customer.state, customer.locale as Locale), event);
-    });
+    await this.deps.db.transaction().execute((trx) => this.handleEventIn(trx, customerId, event));
     this.deps.outboxWritten();
+  }
+
+  /** An event for the customer's conversation inside the caller's transaction (survey timers); the caller wakes the outbox after commit. */
+  async handleEventIn(trx: Db, customerId: number, event: ConversationEvent): Promise<void> {
+    const customer = await lockCustomer(trx, customerId);
+    if (!customer) return;
+    await this.runTurn(trx, customer, parseState(customer.state, customer.locale as Locale), event);
   }
 
   private async runTurn(trx: Db, customer: CustomerRow, initial: ConversationState, first: ConversationEvent): Promise<void> {
@@ -154,6 +160,14 @@ export class ConversationService {
             }
             this.deps.logger.info({ caseId: request.id, caseNumber: request.number, existing: request.existing, channel: customer.channel }, 'data request case opened');
             events.push({ type: 'data-request-opened', caseId: request.id, caseNumber: request.number, existing: request.existing, firstResponseDueAt: request.firstResponseDueAt.toISOString() });
+            break;
+          }
+          case 'survey-answer':
+            await this.deps.surveyAnswers?.answer(trx, effect.survey, effect.field, effect.value, now);
+            break;
+          case 'survey-finished': {
+            const outcome = (await this.deps.surveyAnswers?.finish(trx, effect.survey, now)) ?? 'thanks';
+            events.push({ type: 'survey-closed', survey: effect.survey, outcome });
             break;
           }
           case 'schedule-idle-check':
