@@ -24,6 +24,10 @@ import { OutboxWorker } from './outbox/outbox-worker.ts';
 import { loadPolicy, type Policy } from './policy.ts';
 import { CASE_ANONYMISED_QUEUE, PrivacyService, type CaseAnonymisedJob } from './privacy/privacy.service.ts';
 import { RETENTION_QUEUE } from './privacy/retention.ts';
+import { DeskRelay } from './staff/desk-relay.ts';
+import { CampaignService } from './surveys/campaign.service.ts';
+import { SurveyAnswers } from './surveys/survey-answers.ts';
+import { SURVEY_QUEUE, SurveyService, type SurveyTimer } from './surveys/survey.service.ts';
 
 export interface AppOptions {
   logger?: Logger;
@@ -44,6 +48,8 @@ export interface RunningApp {
   database: DatabaseHandle;
   conversations: ConversationService;
   deadlines: DeadlineService;
+  surveys: SurveyService;
+  campaigns: CampaignService;
   outbox: OutboxWorker;
   timers: Timers;
   privacy: PrivacyService;
@@ -75,11 +81,15 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const metrics = new Metrics(db, { severities: policy.severity.levels, clock, logger });
   const inboundHandled = metrics.inboundHandled.bind(metrics);
   const deliverNow = (rows: OutboxRow[]) => outbox?.deliverNow(rows);
-  const conversations = new ConversationService({ db, catalog, policy, timers, logger, clock, outboxWritten, deliverNow, caseListeners, inboundHandled });
   const deadlines = new DeadlineService({ db, timers, policy, catalog, logger, clock, outboxWritten, listeners: caseListeners });
+  const desk = new DeskRelay();
+  const surveyAnswers = new SurveyAnswers({ policy, desk, deadlines, logger });
+  const conversations = new ConversationService({ db, catalog, policy, timers, logger, clock, outboxWritten, deliverNow, caseListeners, inboundHandled, surveyAnswers });
   caseListeners.push(deadlines.listener);
+  const surveys = new SurveyService({ db, timers, policy, logger, clock, outboxWritten, conversations });
+  const campaigns = new CampaignService({ db, timers, logger, clock });
   const privacy = new PrivacyService({ db, policy, logger, clock, timers, caseListeners, outboxWritten });
-  const ctx: AppContext = { config, policy, catalog, database, db, conversations, deadlines, timers, privacy, logger, clock, outboxWritten };
+  const ctx: AppContext = { config, policy, catalog, database, db, conversations, deadlines, timers, privacy, surveys, campaigns, desk, logger, clock, outboxWritten };
 
   const webchatSender = new WebchatSender(db);
   const modules: ChannelModule[] = [
@@ -116,6 +126,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     conversations.handleTimerEvent(data.customerId, { type: 'idle-check', intakeId: data.intakeId }),
   );
   await timers.work<DeadlineTimer>(DEADLINE_QUEUE, (data) => deadlines.handle(data));
+  await timers.work<SurveyTimer>(SURVEY_QUEUE, (data) => surveys.handle(data));
   await timers.work(RETENTION_QUEUE, async () => void (await privacy.runRetention()));
   await timers.work<CaseAnonymisedJob>(CASE_ANONYMISED_QUEUE, (job) => privacy.caseAnonymised(job));
   if (policy.retention.enabled) await timers.scheduleRecurring(RETENTION_QUEUE, policy.retention.schedule, { tz: policy.timezone });
@@ -153,7 +164,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       logger.info('hearken stopped');
     })());
 
-  return { url, port, config, policy, catalog, database, conversations, deadlines, outbox, timers, privacy, metrics, modules, logger, stop };
+  return { url, port, config, policy, catalog, database, conversations, deadlines, surveys, campaigns, outbox, timers, privacy, metrics, modules, logger, stop };
 }
 
 /** The staff reports page and the weekly digest, as the start log shows them. */

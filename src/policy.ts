@@ -66,6 +66,24 @@ export const policySchema = z
         allowedTypes: z.array(z.string()).default(['image/jpeg', 'image/png', 'image/webp', 'image/gif', 'application/pdf']),
       })
       .prefault({}),
+    /** Satisfaction survey after a resolution, and campaign questions (docs/surveys.md). */
+    survey: z
+      .object({
+        enabled: z.boolean().default(true),
+        /** After the written result, the survey follows this much later. */
+        delaySeconds: z.number().int().min(0).default(3_600),
+        reminderAfterSeconds: z.number().int().positive().default(86_400),
+        expireAfterSeconds: z.number().int().positive().default(604_800),
+        /** CSAT at or below this (1..5), or "not resolved", counts as dissatisfied. */
+        lowScoreThreshold: z.number().int().min(1).max(5).default(2),
+        onLowScore: z.enum(['reopen', 'offer_mediation']).default('reopen'),
+        /** Share of resolutions that get a survey (0..1). */
+        sampleRate: z.number().min(0).max(1).default(1),
+        /** No second survey to a customer within this many days of the last one sent. */
+        cooldownDays: z.number().int().min(0).default(0),
+        askNps: z.boolean().default(true),
+      })
+      .prefault({}),
     /** How long each kind of record keeps personal data (days); see docs/privacy.md. */
     retention: z
       .object({
@@ -97,6 +115,9 @@ export const policySchema = z
     }
     if (policy.intake.expireAfterSeconds <= policy.intake.reminderAfterSeconds) {
       ctx.addIssue({ code: 'custom', path: ['intake', 'expireAfterSeconds'], message: 'must be longer than reminderAfterSeconds' });
+    }
+    if (policy.survey.expireAfterSeconds <= policy.survey.reminderAfterSeconds) {
+      ctx.addIssue({ code: 'custom', path: ['survey', 'expireAfterSeconds'], message: 'must be longer than reminderAfterSeconds' });
     }
   });
 

@@ -17,7 +17,16 @@ export const ACTIONS = {
   reopen: 'case_reopen',
   approve: 'case_approve',
   reject: 'case_reject',
+  skipSurvey: 'case_skip_survey',
 } as const;
+
+/** The case's newest satisfaction survey, as the card shows it. */
+export interface CardSurvey {
+  status: string;
+  resolved: boolean | null;
+  csat: number | null;
+  nps: number | null;
+}
 
 export const STATUS_LABELS: Record<string, string> = {
   new: 'New',
@@ -63,7 +72,7 @@ export function caseLine(row: CaseRow, catalog: PromptCatalog): string {
 }
 
 /** The case card: what staff need to pick up the case, with the buttons its state allows. */
-export function renderCard(row: CaseRow, options: { catalog: PromptCatalog; currency: string; now: Date }): { text: string; blocks: Block[] } {
+export function renderCard(row: CaseRow, options: { catalog: PromptCatalog; currency: string; now: Date; survey?: CardSurvey }): { text: string; blocks: Block[] } {
   const { catalog } = options;
   const status = STATUS_LABELS[row.status] ?? row.status;
   const summary = row.description ? truncate(row.description, 600) : '(no description: the customer asked for a person)';
@@ -90,13 +99,20 @@ export function renderCard(row: CaseRow, options: { catalog: PromptCatalog; curr
   ];
   const context = contextLines(row, options);
   if (context.length > 0) blocks.push({ type: 'context', elements: context.map((line) => mrkdwn(line)) });
-  blocks.push({ type: 'actions', block_id: 'case_actions', elements: buttons(row) });
+  blocks.push({ type: 'actions', block_id: 'case_actions', elements: buttons(row, options.survey) });
   const text = `Case ${row.number} (${row.severity}, ${status})${row.owner ? ` owned by <@${row.owner}>` : ''}`;
   return { text, blocks };
 }
 
-function contextLines(row: CaseRow, options: { catalog: PromptCatalog; currency: string }): string[] {
+function contextLines(row: CaseRow, options: { catalog: PromptCatalog; currency: string; survey?: CardSurvey }): string[] {
   const lines: string[] = [];
+  const survey = options.survey;
+  if (survey?.status === 'answered') {
+    const low = survey.resolved === false ? ' :warning: not resolved' : '';
+    lines.push(`:bar_chart: CSAT *${survey.csat ?? '—'}/5*${survey.nps !== null ? ` · NPS ${survey.nps}` : ''}${low}`);
+  } else if (survey) {
+    lines.push(`Satisfaction survey: ${survey.status}`);
+  }
   if (row.order_ref) lines.push(`Order ${escapeMrkdwn(row.order_ref)}`);
   if (row.severity_reasons.length > 0) lines.push(`Severity because: ${escapeMrkdwn(row.severity_reasons.join(', '))}`);
   if (row.escalation) lines.push(`:rotating_light: Escalated: *${row.escalation}*${row.escalated_by ? ` by <@${row.escalated_by}>` : ''}`);
@@ -110,9 +126,12 @@ function contextLines(row: CaseRow, options: { catalog: PromptCatalog; currency:
   return lines.slice(0, 10);
 }
 
-function buttons(row: CaseRow): Block[] {
+function buttons(row: CaseRow, survey: CardSurvey | undefined): Block[] {
   const id = row.id;
-  if (!isOpen(row.status)) return [button('Reopen', ACTIONS.reopen, id), button('Escalate…', ACTIONS.escalate, id)];
+  if (!isOpen(row.status)) {
+    const skip = survey?.status === 'scheduled' ? [button('No survey', ACTIONS.skipSurvey, id)] : [];
+    return [button('Reopen', ACTIONS.reopen, id), button('Escalate…', ACTIONS.escalate, id), ...skip];
+  }
   if (row.remedy_approval === 'pending') {
     return [
       button('Approve remedy', ACTIONS.approve, id, 'primary'),
@@ -156,7 +175,7 @@ export function renderSupervisorNotice(row: CaseRow, notice: SupervisorNotice, o
     const text = `:red_circle: Case *${row.number}* (${row.severity})${where} missed its *${which}* deadline (owner ${row.owner ? `<@${row.owner}>` : 'nobody'}). It can be reassigned from the card.`;
     return { text, blocks: [{ type: 'section', text: mrkdwn(text) }] };
   }
-  const text = `:rotating_light: Case *${row.number}* (${row.severity})${where} was escalated to *${row.escalation}* by <@${row.escalated_by}>.`;
+  const text = `:rotating_light: Case *${row.number}* (${row.severity})${where} was escalated to *${row.escalation}* ${row.escalated_by ? `by <@${row.escalated_by}>` : 'at the customer\'s request'}.`;
   return { text, blocks: [{ type: 'section', text: mrkdwn(text) }, { type: 'section', text: mrkdwn(`*Reason*\n${escapeMrkdwn(truncate(row.escalation_reason ?? '', 1500))}`) }] };
 }
 

@@ -25,6 +25,8 @@ const USAGE = [
   `• \`${COMMAND} show C-2026-000123\` — one case`,
   `• \`${COMMAND} stats [7d|30d]\` — figures`,
   `• \`${COMMAND} export [7d|30d]\` — CSV download link (15 minutes)`,
+  `• \`${COMMAND} campaign start <name>\` — anonymous satisfaction survey to customers who consented (supervisors)`,
+  `• \`${COMMAND} campaign results <id>\` — its totals`,
 ].join('\n');
 
 /** `/complaints …`: staff only; answered ephemerally in the command's response. */
@@ -88,9 +90,38 @@ async function answer(ctx: SlackContext, actor: StaffActor, sub: string, args: s
       const url = `${options.publicUrl.replace(/\/$/, '')}${EXPORT_PATH}?token=${exportToken(options.exportKey, actor.userId, days, now)}`;
       return `CSV of cases opened in the last ${days} days (link valid 15 minutes, no contact details): <${url}|download>`;
     }
+    case 'campaign':
+      return campaign(ctx, actor, args);
     default:
       return USAGE;
   }
+}
+
+async function campaign(ctx: SlackContext, actor: StaffActor, args: string[]): Promise<string> {
+  const campaigns = ctx.deps.campaigns;
+  if (!campaigns) return 'Survey campaigns are not available.';
+  const [action = '', ...rest] = args;
+  if (action.toLowerCase() === 'start') {
+    if (actor.role !== 'supervisor') return refusalText({ reason: 'not_supervisor' });
+    const started = await campaigns.start({ name: rest.join(' '), startedBy: actor.userId });
+    if (!started.ok) return `Give the campaign a name: \`${COMMAND} campaign start Q4 2026\``;
+    return `Campaign *#${started.id}* started: the anonymous survey goes to ${started.recipients} customer(s) who consented. Totals: \`${COMMAND} campaign results ${started.id}\``;
+  }
+  if (action.toLowerCase() === 'results') {
+    const id = Number(rest[0]);
+    const results = Number.isInteger(id) && id > 0 ? await campaigns.results(id) : undefined;
+    if (!results?.ok) return `No campaign ${escapeMrkdwn(rest[0] ?? '(no id given)')}. Example: \`${COMMAND} campaign results 1\``;
+    const f = results.figures;
+    const nps = f.npsCount > 0 ? Math.round(((f.promoters - f.detractors) / f.npsCount) * 100) : null;
+    const byScore = [1, 2, 3, 4, 5].map((n) => `${n}: ${f.csatByScore[n] ?? 0}`).join(' · ');
+    return [
+      `*Campaign #${id}: ${escapeMrkdwn(results.name)}* (started ${slackDate(results.startedAt)}, ${results.recipients} invited; answers are anonymous)`,
+      `CSAT: ${f.csatCount} answer(s), average ${f.csatAverage === null ? '—' : f.csatAverage.toFixed(2)} (${byScore})`,
+      `NPS: ${nps === null ? '—' : nps} from ${f.npsCount} answer(s) (${f.promoters} promoters, ${f.detractors} detractors)`,
+      `Comments: ${f.comments}`,
+    ].join('\n');
+  }
+  return USAGE;
 }
 
 function parseDays(arg: string | undefined): number | undefined {

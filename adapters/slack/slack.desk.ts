@@ -84,7 +84,11 @@ export class SlackDesk implements StaffDesk {
           ),
         ];
       case 'escalated':
-        return [thread(`:rotating_light: Escalated to *${event.level}* by <@${event.by}>.`), ...this.supervisors(caseId, 'escalated')];
+        return [thread(`:rotating_light: Escalated to *${event.level}* ${event.by ? `by <@${event.by}>` : 'at the customer\'s request'}.`), ...this.supervisors(caseId, 'escalated')];
+      case 'survey-answered':
+        return surveyPosts(event).map(thread);
+      case 'survey-skipped':
+        return [thread(`:no_bell: <@${event.by}> chose to send no satisfaction survey for this case.`)];
       case 'emergency':
         return [thread(':rotating_light: *Major case*: emergency handling starts now. Supervisors have been notified.'), ...this.supervisors(caseId, 'emergency')];
       case 'deadline-reminder': {
@@ -105,4 +109,22 @@ export class SlackDesk implements StaffDesk {
   private supervisors(caseId: number, notice: SupervisorNotice): SlackPayload[] {
     return this.options.supervisorsChannel ? [{ kind: 'supervisors', caseId, notice }] : [];
   }
+}
+
+/** The survey result in the thread; a dissatisfied answer is a separate alert. */
+function surveyPosts(event: Extract<DeskEvent, { type: 'survey-answered' }>): string[] {
+  const yesNo = (v: boolean | null) => (v === null ? '—' : v ? 'yes' : 'no');
+  const parts = [`resolved *${yesNo(event.resolved)}*`, `CSAT *${event.csat ?? '—'}/5*`];
+  if (event.nps !== null) parts.push(`NPS *${event.nps}*`);
+  const credited = event.owner ? ` · credited to <@${event.owner}>` : '';
+  const comment = event.comment ? `\n> ${escapeMrkdwn(event.comment).replace(/\n/g, '\n> ')}` : '';
+  const posts = [`:bar_chart: *Satisfaction survey answered*: ${parts.join(' · ')}${credited}${comment}`];
+  if (event.low) {
+    const then =
+      event.action === 'reopened' ? 'The case was *reopened* with a new resolution window.'
+      : event.action === 'mediation_offered' ? 'The customer was offered mediation.'
+      : 'Please follow up.';
+    posts.push(`:warning: *Dissatisfied customer*${event.owner ? ` (owner <@${event.owner}>)` : ''}. ${then}`);
+  }
+  return posts;
 }

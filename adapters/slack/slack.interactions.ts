@@ -6,6 +6,7 @@ import { decideRemedy } from '../../src/staff/decide-remedy.ts';
 import { escalateCase } from '../../src/staff/escalate-case.ts';
 import { reopenCase } from '../../src/staff/reopen-case.ts';
 import { requestInfo } from '../../src/staff/request-info.ts';
+import { skipSurvey } from '../../src/staff/skip-survey.ts';
 import { resolveCase, type Resolution } from '../../src/staff/resolve-case.ts';
 import type { StaffActor } from '../../src/staff/staff-actor.ts';
 import type { StaffResult } from '../../src/staff/staff-action.ts';
@@ -48,6 +49,9 @@ export function registerInteractions(app: App, ctx: SlackContext): void {
         break;
       case ACTIONS.reopen:
         result = await reopenCase(ctx.deps, { caseId, actor });
+        break;
+      case ACTIONS.skipSurvey:
+        result = await skipSurvey(ctx.deps, { caseId, actor });
         break;
       case ACTIONS.approve:
       case ACTIONS.reject:

@@ -138,5 +138,7 @@ export function refusalText(refusal: { reason: Refusal; owner?: string | null; f
       return refusal.field === 'amount' ? 'Enter an amount such as 120 or 120.50, and only with a remedy.' : 'Please check this field.';
     case 'duplicate':
       return 'Already handled.';
+    case 'survey_already_sent':
+      return 'The satisfaction survey for this case has already been sent (or the case is not resolved yet).';
   }
 }

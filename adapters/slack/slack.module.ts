@@ -65,7 +65,10 @@ export async function createSlackModule(ctx: AppContext): Promise<ChannelModule 
     outboxWritten: ctx.outboxWritten,
     attribution: config.SLACK_REPLY_ATTRIBUTION,
     deadlines: ctx.deadlines,
+    surveys: ctx.surveys,
+    campaigns: ctx.campaigns,
   };
+  ctx.desk.attach(desk);
   const sender = new SlackSender({
     db: ctx.db,
     client,

@@ -7,6 +7,7 @@ import { renderCard, renderSupervisorNotice } from './slack.card.ts';
 import { classifySlackError, isSlackError, type SlackClient, type SlackHealth } from './slack.client.ts';
 import type { SlackPayload } from './slack.desk.ts';
 import { ChannelPacer } from './slack.pacer.ts';
+import { latestSurveyOfCase } from '../../src/surveys/survey.repository.ts';
 import { loadCase, readAttachment, saveCardMessage, SLACK_OUTBOX_CHANNEL } from './slack.repository.ts';
 
 export interface SlackSenderDeps {
@@ -112,7 +113,7 @@ export class SlackSender implements OutboxSender<SlackPayload> {
     if (row.slack_channel && row.slack_ts) {
       const card = { channel: row.slack_channel, ts: row.slack_ts };
       if (!refresh) return card;
-      const view = this.render(row);
+      const view = await this.render(row);
       try {
         await this.call(card.channel, () => this.deps.client.chat.update({ channel: card.channel, ts: card.ts, text: view.text, blocks: view.blocks as never }));
         return card;
@@ -122,7 +123,7 @@ export class SlackSender implements OutboxSender<SlackPayload> {
       }
     }
     const channel = row.slack_channel ?? this.deps.defaultChannel;
-    const view = this.render(row);
+    const view = await this.render(row);
     await this.pacer.take(channel);
     const posted = await this.call(channel, () => this.deps.client.chat.postMessage({ channel, text: view.text, blocks: view.blocks as never, unfurl_links: false }));
     const ts = String(posted.ts);
@@ -150,8 +151,9 @@ export class SlackSender implements OutboxSender<SlackPayload> {
     );
   }
 
-  private render(row: CaseRow) {
-    return renderCard(row, { catalog: this.deps.catalog, currency: this.deps.currency, now: this.deps.clock() });
+  private async render(row: CaseRow) {
+    const survey = await latestSurveyOfCase(this.deps.db, row.id);
+    return renderCard(row, { catalog: this.deps.catalog, currency: this.deps.currency, now: this.deps.clock(), ...(survey ? { survey } : {}) });
   }
 
   /** Runs one Web API call against `scope` (a channel id): success clears that scope's problem. */

@@ -10,6 +10,9 @@ import type { Logger } from '../logger.ts';
 import type { DeliveryListener } from '../outbox/delivery-listener.ts';
 import type { Policy } from '../policy.ts';
 import type { PrivacyService } from '../privacy/privacy.service.ts';
+import type { DeskRelay } from '../staff/desk-relay.ts';
+import type { CampaignService } from '../surveys/campaign.service.ts';
+import type { SurveyService } from '../surveys/survey.service.ts';
 import type { OutboxSender } from './contract.ts';
 
 /** What a channel module gets from the app. */
@@ -27,6 +30,11 @@ export interface AppContext {
   privacy: PrivacyService;
   logger: Logger;
   clock: () => Date;
+  /** Satisfaction surveys (scheduled on resolution, skipped by staff) and anonymous campaigns. */
+  surveys: SurveyService;
+  campaigns: CampaignService;
+  /** A desk adapter attaches its StaffDesk here to hear about survey answers. */
+  desk: DeskRelay;
   /** Wake the outbox worker after committing outbox rows outside the conversation service. */
   outboxWritten: () => void;
 }

@@ -1,5 +1,12 @@
 import type { InboundAttachment, InboundMessage, OutboundMessage } from '../channels/contract.ts';
+import type { SurveyField } from './survey.flow.ts';
 import type { Draft } from './state.ts';
+
+/** Which survey: one sent after a resolution (surveys.id) or a campaign (survey_campaigns.id). */
+export type SurveyRef = { kind: 'case'; id: number } | { kind: 'campaign'; id: number };
+
+/** What happened once a survey's last question was answered (decided by src/surveys). */
+export type SurveyOutcome = 'thanks' | 'reopened' | 'offer-mediation';
 
 /** What the pure step asks the world to do. Executed by src/inbound after it commits. */
 export type Effect =
@@ -9,7 +16,11 @@ export type Effect =
   | { type: 'load-status' }
   | { type: 'schedule-idle-check'; intakeId: string; at: string }
   /** The customer asked to have their data deleted: a case for staff, who verify identity and erase. */
-  | { type: 'open-data-request'; request: 'erasure' };
+  | { type: 'open-data-request'; request: 'erasure' }
+  /** One survey answer, stored at once; null = skipped. */
+  | { type: 'survey-answer'; survey: SurveyRef; field: SurveyField; value: boolean | number | string | null }
+  /** The last question was answered: the outcome comes back as `survey-closed`. */
+  | { type: 'survey-finished'; survey: SurveyRef };
 
 export interface CaseSummaryForStatus {
   number: string;
@@ -23,4 +34,9 @@ export type ConversationEvent =
   | { type: 'case-opened'; caseId: number; caseNumber: string; firstResponseDueAt: string; responseHours: number; openedVia: 'intake' | 'person' }
   | { type: 'status-report'; cases: CaseSummaryForStatus[] }
   | { type: 'idle-check'; intakeId: string }
-  | { type: 'data-request-opened'; caseId: number; caseNumber: string; existing: boolean; firstResponseDueAt: string };
+  | { type: 'data-request-opened'; caseId: number; caseNumber: string; existing: boolean; firstResponseDueAt: string }
+  /** Timer: the survey of a resolved case (caseId set) or a campaign's questions are due. */
+  | { type: 'survey-start'; survey: SurveyRef; caseId?: number; caseNumber?: string }
+  | { type: 'survey-reminder'; survey: SurveyRef }
+  | { type: 'survey-expired'; survey: SurveyRef }
+  | { type: 'survey-closed'; survey: SurveyRef; outcome: SurveyOutcome };

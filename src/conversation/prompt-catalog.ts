@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { Policy } from '../policy.ts';
 import { flowSchema, type Flow } from './intake.flow.ts';
+import { surveyFlowSchema, type SurveyFlow } from './survey.flow.ts';
 
 export const LOCALES = ['en', 'zh-CN'] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -21,6 +22,8 @@ const messagesSchema = z.object({
   steps: z.record(z.string(), z.record(z.string(), z.string().min(1))),
   summary: z.record(z.string(), z.string().min(1)),
   messages: z.record(z.string(), z.string().min(1)),
+  /** Survey texts (nested: survey.questions.<id>.prompt); required keys are checked below. */
+  survey: z.record(z.string(), z.unknown()),
 });
 type LocaleMessages = z.infer<typeof messagesSchema>;
 
@@ -34,6 +37,8 @@ const REQUIRED_TEXTS = [
   'messages.statusNone', 'messages.statusLine', 'messages.personWhileCase', 'messages.idleReminder', 'messages.expired',
   'messages.tooLong', 'messages.empty', 'messages.slowDown', 'messages.deadlineMissedResponse', 'messages.deadlineMissedResolution', 'messages.deadlineReason',
   'messages.dataRequestOpened', 'messages.dataRequestExisting', 'messages.dataRequestDraftDropped',
+  'survey.intro', 'survey.campaignIntro', 'survey.reminder', 'survey.notPending', 'survey.thanks', 'survey.reopened',
+  'survey.mediationRequested', 'survey.mediationDeclined', 'survey.buttons.yes', 'survey.buttons.no', 'survey.buttons.skip',
 ];
 
 export class PromptError extends Error {
@@ -42,6 +47,7 @@ export class PromptError extends Error {
 
 export interface PromptCatalog {
   readonly flow: Flow;
+  readonly surveyFlow: SurveyFlow;
   readonly locales: readonly Locale[];
   /** Renders a text; `{name}` placeholders are replaced from vars. */
   t(locale: Locale, key: string, vars?: Record<string, string | number>): string;
@@ -58,13 +64,15 @@ export function normaliseKeyword(text: string): string {
 }
 
 /**
- * Loads prompts/<locale>/messages.json and prompts/intake.flow.json and checks
+ * Loads prompts/<locale>/messages.json, prompts/intake.flow.json and
+ * prompts/survey.flow.json and checks
  * that every text the flow and the engine need exists in every locale. A
  * broken file stops the start with the file and field named.
  */
 export function loadPromptCatalog(dir: string, policy: Policy): PromptCatalog {
   const flowPath = join(dir, 'intake.flow.json');
   const flow = parseFile(flowPath, flowSchema);
+  const surveyFlow = parseFile(join(dir, 'survey.flow.json'), surveyFlowSchema);
   const texts = new Map<Locale, LocaleMessages>();
   for (const locale of LOCALES) {
     const path = join(dir, locale, 'messages.json');
@@ -83,6 +91,7 @@ export function loadPromptCatalog(dir: string, policy: Policy): PromptCatalog {
       for (const value of optionValues(step.options, policy)) required.push(`options.${step.field}.${value}`);
     }
   }
+  for (const question of surveyFlow.questions) required.push(`survey.questions.${question.id}.prompt`, `survey.questions.${question.id}.invalid`);
   for (const level of policy.severity.levels) required.push(`options.severity.${level}`);
   for (const [locale, messages] of texts) {
     const path = join(dir, locale, 'messages.json');
@@ -105,6 +114,7 @@ export function loadPromptCatalog(dir: string, policy: Policy): PromptCatalog {
 
   return {
     flow,
+    surveyFlow,
     locales: LOCALES,
     t(locale, key, vars) {
       const template = lookup(texts.get(locale)!, key) ?? lookup(texts.get('en')!, key);

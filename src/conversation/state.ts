@@ -33,10 +33,20 @@ export interface IntakeState {
   reminded: boolean;
 }
 
+/**
+ * The survey question waiting for an answer. Answers are stored as they come
+ * (src/surveys), never here; for a campaign only the campaign id and the
+ * pending question are kept, nothing that links answers to this person.
+ */
+export type SurveyState =
+  | { kind: 'case'; id: number; caseId: number; caseNumber: string; question: string }
+  | { kind: 'campaign'; id: number; question: string };
+
 export interface ConversationState {
   v: 1;
   locale: Locale;
   intake?: IntakeState;
+  survey?: SurveyState;
   activeCase?: { id: number; number: string };
   lastCaseAckAt?: string;
 }
@@ -70,6 +80,12 @@ const stateSchema = z.object({
       lastActivityAt: z.string(),
       reminded: z.boolean(),
     })
+    .optional(),
+  survey: z
+    .discriminatedUnion('kind', [
+      z.object({ kind: z.literal('case'), id: z.number(), caseId: z.number(), caseNumber: z.string(), question: z.string() }),
+      z.object({ kind: z.literal('campaign'), id: z.number(), question: z.string() }),
+    ])
     .optional(),
   activeCase: z.object({ id: z.number(), number: z.string() }).optional(),
   lastCaseAckAt: z.string().optional(),

@@ -5,6 +5,7 @@ import type { FlowStep } from './intake.flow.ts';
 import { prefillFromText } from './prefill.ts';
 import { normaliseKeyword, optionValues, type KeywordKind, type Locale, type PromptCatalog } from './prompt-catalog.ts';
 import { Renderer } from './render.ts';
+import { SurveySteps } from './survey-step.ts';
 import type { ConversationState, Draft, IntakeState } from './state.ts';
 import { cleanText, normaliseEmail, normalisePhone, matchOrderRef, validateName } from './validators.ts';
 
@@ -38,11 +39,13 @@ type Input = { text: string; choice?: string; command?: Command; language?: Loca
 class Turn {
   private readonly effects: Effect[] = [];
   private readonly render: Renderer;
+  private readonly surveys: SurveySteps;
   private state: ConversationState;
 
   constructor(state: ConversationState, private readonly ctx: StepContext) {
     this.state = structuredClone(state);
     this.render = new Renderer(ctx.catalog, ctx.policy);
+    this.surveys = new SurveySteps(this.state, ctx, this.effects);
   }
 
   run(event: ConversationEvent): StepResult {
@@ -61,6 +64,18 @@ class Turn {
         break;
       case 'data-request-opened':
         this.dataRequestOpened(event);
+        break;
+      case 'survey-start':
+        this.surveys.start(event);
+        break;
+      case 'survey-reminder':
+        this.surveys.reminder(event.survey);
+        break;
+      case 'survey-expired':
+        this.surveys.expired(event.survey);
+        break;
+      case 'survey-closed':
+        this.surveys.closed(event);
         break;
     }
     return { state: this.state, effects: this.effects };
@@ -108,6 +123,7 @@ class Turn {
       this.effects.push({ type: 'open-data-request', request: 'erasure' });
       return;
     }
+    if (this.surveys.input(input, this.state.intake !== undefined)) return;
     if (this.state.intake) {
       this.state.intake.lastActivityAt = this.ctx.now.toISOString();
       this.intakeInput(this.state.intake, input, message.profile?.name);

@@ -14,6 +14,7 @@ import type { Logger } from '../logger.ts';
 import { release, saveStateAndEnqueue, type NewOutboxMessage } from '../outbox/outbox.repository.ts';
 import type { Policy } from '../policy.ts';
 import { openDataRequest } from '../privacy/data-request.ts';
+import type { SurveyAnswers } from '../surveys/survey-answers.ts';
 import { claimDeliveryAndLockCustomer, lockCustomer } from './customer.repository.ts';
 import { FloodGuard } from './flood-guard.ts';
 
@@ -49,6 +50,8 @@ export interface ConversationDeps {
   caseListeners: CaseListener[];
   /** Counts inbound messages (metrics); called after the commit. */
   inboundHandled?: (channel: string, outcome: 'new' | 'duplicate' | 'rate_limited') => void;
+  /** Stores survey answers and decides what a finished survey leads to. */
+  surveyAnswers?: Pick<SurveyAnswers, 'answer' | 'finish'>;
 }
 
 /**
@@ -137,6 +140,18 @@ export class ConversationService {
       turn = await this.runTurn(trx, customer, parseState(customer.state, customer.locale as Locale), event);
     });
     if (turn) this.afterCommit(turn);
+  }
+
+  /**
+   * An event for the customer's conversation inside the caller's transaction
+   * (survey timers). The caller wakes the outbox after commit, so the turn's
+   * replies are not leased for direct delivery but left due for the worker.
+   */
+  async handleEventIn(trx: Db, customerId: number, event: ConversationEvent): Promise<void> {
+    const customer = await lockCustomer(trx, customerId);
+    if (!customer) return;
+    const turn = await this.runTurn(trx, customer, parseState(customer.state, customer.locale as Locale), event);
+    await release(trx, turn.rows.map((r) => r.id));
   }
 
   /**
@@ -231,6 +246,16 @@ export class ConversationService {
             }
             this.deps.logger.info({ caseId: request.id, caseNumber: request.number, existing: request.existing, channel: customer.channel }, 'data request case opened');
             events.push({ type: 'data-request-opened', caseId: request.id, caseNumber: request.number, existing: request.existing, firstResponseDueAt: request.firstResponseDueAt.toISOString() });
+            break;
+          }
+          case 'survey-answer':
+            otherWrites = true;
+            await this.deps.surveyAnswers?.answer(trx, effect.survey, effect.field, effect.value, now);
+            break;
+          case 'survey-finished': {
+            otherWrites = true;
+            const outcome = (await this.deps.surveyAnswers?.finish(trx, effect.survey, now)) ?? 'thanks';
+            events.push({ type: 'survey-closed', survey: effect.survey, outcome });
             break;
           }
           case 'schedule-idle-check':

@@ -102,6 +102,14 @@ export async function anonymiseCaseRecords(db: Db, caseIds: number[], now: Date)
     await db.updateTable('case_messages').set({ body: '', attachments: withoutFileNames('attachments') }).where('case_id', 'in', caseIds).returning('case_id').execute(),
   );
   tally(result.outbox, await db.deleteFrom('outbox').where('case_id', 'in', caseIds).returning('case_id').execute());
+  // Survey scores stay for the reports; the customer's own words go, and a pending survey question with them.
+  await db.updateTable('surveys').set({ comment: null }).where('case_id', 'in', caseIds).where('comment', 'is not', null).execute();
+  await db.updateTable('surveys').set({ status: 'expired' }).where('case_id', 'in', caseIds).where('status', 'in', ['scheduled', 'sent']).execute();
+  await db
+    .updateTable('customers')
+    .set({ state: sql`state - 'survey'` })
+    .where(sql<boolean>`(state -> 'survey' ->> 'caseId')::bigint = ANY(${caseIds})`)
+    .execute();
   // A later message from the customer starts a new conversation instead of landing on the anonymised case.
   await db
     .updateTable('customers')

@@ -24,6 +24,7 @@ export async function decideRemedy(deps: StaffDeps, input: { caseId: number; act
       });
       await appendStaffMessage(trx, { caseId: row.id, author: actorRef(input.actor), body: updated.resolution_summary ?? '', internal: false });
       await tellCustomer(trx, updated, resultText(deps, updated), 'result');
+    await deps.surveys?.caseResolved(trx, updated, now);
     } else {
       updated = await changeCase(trx, deps, row, input.actor, now, { ...decided, remedy_approval: 'rejected', status: 'in_progress' }, {
         action: 'remedy_rejected',

@@ -65,6 +65,7 @@ export async function resolveCase(deps: StaffDeps, input: { caseId: number; acto
     });
     await appendStaffMessage(trx, { caseId: row.id, author: actorRef(input.actor), body: updated.resolution_summary ?? '', internal: false });
     await tellCustomer(trx, updated, resultText(deps, updated), 'result');
+    await deps.surveys?.caseResolved(trx, updated, now);
     return { ok: true, caseRow: updated, changed: true };
   });
 }

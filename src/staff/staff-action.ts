@@ -5,6 +5,8 @@ import type { Db } from '../db/database.ts';
 import type { CaseRow, CasesTable } from '../db/schema.ts';
 import type { Policy } from '../policy.ts';
 import type { DeadlineService } from '../sla/deadline.service.ts';
+import type { CampaignService } from '../surveys/campaign.service.ts';
+import type { SurveyService } from '../surveys/survey.service.ts';
 import type { Routing } from './routing.ts';
 import { actorRef, type StaffActor } from './staff-actor.ts';
 import type { StaffDesk } from './staff-desk.ts';
@@ -23,6 +25,10 @@ export interface StaffDeps {
   attribution: 'agent' | 'company';
   /** The deadline clock: paused while waiting on the customer, recomputed on severity change and reopen. */
   deadlines: DeadlineClock;
+  /** Satisfaction surveys: scheduled in the resolution's transaction; staff may skip one. Off when absent. */
+  surveys?: Pick<SurveyService, 'caseResolved' | 'skip'>;
+  /** The periodic anonymous survey, started by a supervisor. */
+  campaigns?: CampaignService;
 }
 
 export type DeadlineClock = Pick<DeadlineService, 'pause' | 'resume' | 'severityChanged' | 'reopened'>;
@@ -39,7 +45,8 @@ export type Refusal =
   | 'no_pending_remedy'
   | 'assignee_not_staff'
   | 'invalid_input'
-  | 'duplicate';
+  | 'duplicate'
+  | 'survey_already_sent';
 
 export type StaffResult = { ok: true; caseRow: CaseRow; changed: boolean } | { ok: false; reason: Refusal; owner?: string | null; field?: string };
 

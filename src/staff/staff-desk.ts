@@ -12,7 +12,11 @@ export type DeskEvent =
   | { type: 'assigned'; to: string; by: string | null }
   | { type: 'approval-needed'; by: string }
   | { type: 'remedy-decided'; approved: boolean; by: string; owner: string | null }
-  | { type: 'escalated'; level: string; by: string }
+  /** `by` null: the customer asked (mediation offered after a low survey score). */
+  | { type: 'escalated'; level: string; by: string | null }
+  /** The customer answered the satisfaction survey; `low` = not resolved or CSAT at or below the threshold. */
+  | { type: 'survey-answered'; resolved: boolean | null; csat: number | null; nps: number | null; comment: string | null; owner: string | null; low: boolean; action: 'none' | 'reopened' | 'mediation_offered' }
+  | { type: 'survey-skipped'; by: string }
   /** A major case was opened: emergency handling starts at once. */
   | { type: 'emergency' }
   | { type: 'deadline-reminder'; deadline: 'first_response' | 'resolution'; dueAt: Date; owner: string | null }
