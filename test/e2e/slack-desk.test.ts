@@ -151,7 +151,8 @@ describe('staff work a case in its Slack thread, end to end', () => {
     expect(row).toMatchObject({ status: 'resolved', remedy_approval: 'approved', remedy_decided_by: SUPERVISOR });
     await fake.waitFor('chat.postMessage', (p) => p.thread_ts === cardTs && String(p.text).includes('The written result reached the customer'));
     const finalCard = await fake.waitFor('chat.update', (p) => p.ts === cardTs && blockText(p.blocks).includes('*Status*\nResolved'));
-    expect(buttonIds(finalCard.blocks)).toEqual(['case_reopen', 'case_escalate']);
+    // The satisfaction survey is scheduled: staff may still skip it for this case.
+    expect(buttonIds(finalCard.blocks)).toEqual(['case_reopen', 'case_escalate', 'case_skip_survey']);
 
     // The whole story is in the append-only audit log, with the Slack users.
     const events = await caseEvents(row.id);
