@@ -102,7 +102,7 @@ export class BotFrameworkChannel implements ChannelModule {
       return;
     }
     try {
-      await this.adapter.process(req, res, (context) => this.onTurn(context));
+      await this.adapter.process(req, guardedResponse(res), (context) => this.onTurn(context));
     } catch (error) {
       this.ctx.logger.warn({ channel: 'botframework', err: { name: (error as Error).name } }, 'bot framework request refused');
       if (!res.headersSent) res.status(400).json({ error: { code: 'invalid_activity', message: 'The activity could not be processed.' } });
@@ -190,4 +190,39 @@ function sameOrigin(a: string, b: string | undefined): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * The response CloudAdapter writes to. The SDK puts error messages in its
+ * 4xx/5xx bodies (e.g. "request to https://login.botframework.com/… failed"
+ * when it cannot fetch signing keys): callers get a plain answer instead.
+ */
+function guardedResponse(res: Response) {
+  let statusCode = 200;
+  const plain = (code: number) =>
+    code === 401 || code === 403
+      ? { error: { code: 'unauthenticated', message: 'The request could not be authenticated.' } }
+      : { error: { code: code >= 500 ? 'internal_error' : 'bad_request', message: code >= 500 ? 'Something went wrong on our side.' : 'The request could not be processed.' } };
+  const shim = {
+    status(code: number) {
+      statusCode = code;
+      return shim;
+    },
+    header(name: string, value: unknown) {
+      res.setHeader(name, String(value));
+      return shim;
+    },
+    send(body?: unknown) {
+      if (res.headersSent) return shim;
+      if (statusCode >= 400) res.status(statusCode).json(plain(statusCode));
+      else if (body === undefined) res.status(statusCode).end();
+      else res.status(statusCode).send(body);
+      return shim;
+    },
+    end() {
+      if (!res.headersSent) res.status(statusCode).end();
+      return shim;
+    },
+  };
+  return shim as unknown as Response;
 }

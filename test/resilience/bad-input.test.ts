@@ -93,6 +93,10 @@ describe('forged credentials on every entry point', () => {
     const forged = `${b64({ alg: 'RS256', typ: 'JWT', kid: 'forged' })}.${b64({ iss: 'https://api.botframework.com', aud: APP_ID, exp: Math.floor(Date.now() / 1000) + 3600, serviceurl: 'https://smba.trafficmanager.net/emea/' })}.${Buffer.from('signature').toString('base64url')}`;
     const res = await post('/api/messages', JSON.stringify(activity()), { authorization: `Bearer ${forged}` });
     expect(res.status).toBeGreaterThanOrEqual(400);
+    // Whatever the SDK failed on (here: fetching signing keys offline), no internals reach the caller.
+    const body = await res.text();
+    expect(body).not.toMatch(/botframework\.com|ENOTFOUND|Error:|at /);
+    expect(JSON.parse(body)).toMatchObject({ error: { code: expect.any(String) } });
     const customers = await app.database.db.selectFrom('customers').select('id').where('channel', '=', 'botframework').execute();
     expect(customers).toEqual([]);
   });
