@@ -1,3 +1,4 @@
+import { redactSecrets } from './redact.ts';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type Router } from 'express';
 import { sql } from 'kysely';
@@ -65,9 +66,3 @@ function bearerMatches(header: string | undefined, token: string): boolean {
 }
 
 /** Platform errors can carry credentials (Telegram puts the bot token in its URLs). */
-export function redactSecrets(text: string): string {
-  return text
-    .replace(/\d{5,}:[A-Za-z0-9_-]{30,}/g, '[redacted]')
-    .replace(/\b(xox[a-z]|xapp)-[A-Za-z0-9-]+/g, '[redacted]')
-    .replace(/(bearer\s+)[^\s"']+/gi, '$1[redacted]');
-}

@@ -6,6 +6,7 @@ import type { Logger } from '../logger.ts';
 import type { DeliveryListener, DeliveryOutcome } from './delivery-listener.ts';
 import { claimDue, markFailed, markRetry, markSent, postpone, release } from './outbox.repository.ts';
 import { RateLimiter } from './rate-limiter.ts';
+import { redactSecrets } from '../ops/redact.ts';
 
 /** Rate-limit waits up to this long are slept inline; longer ones postpone the conversation's rows. */
 const INLINE_RATE_WAIT_MS = 250;
@@ -179,6 +180,8 @@ export class OutboxWorker {
         sent.push(row);
         continue;
       }
+      // Platform error texts can carry credentials (a Bot API URL holds the bot token).
+      result.error = redactSecrets(result.error);
       await this.recordSent(sent);
       await release(this.db, rows.slice(index + 1).map((r) => r.id));
       const maxAttempts = this.options.maxAttempts ?? 12;

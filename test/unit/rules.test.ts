@@ -141,3 +141,14 @@ describe('locale detection and backoff', () => {
     expect(backoffMs(40, () => 1)).toBe(600_000);
   });
 });
+
+describe('secrets in platform errors', () => {
+  it('are removed before an error is logged or stored', async () => {
+    const { redactSecrets } = await import('../../src/ops/redact.ts');
+    expect(redactSecrets('request to https://api.telegram.org/bot123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsawXyz/sendMessage failed')).toBe(
+      'request to https://api.telegram.org/bot[redacted]/sendMessage failed',
+    );
+    expect(redactSecrets('invalid_auth for xoxb-1234-5678-abcdef')).toBe('invalid_auth for [redacted]');
+    expect(redactSecrets('Authorization: Bearer eyJhbGciOi.x.y')).toBe('Authorization: Bearer [redacted]');
+  });
+});
