@@ -1,5 +1,5 @@
 import type { InboundMessage, OutboundMessage } from '../channels/contract.ts';
-import type { CaseListener } from '../cases/case-listener.ts';
+import type { CaseListener, CaseOpenedEvent } from '../cases/case-listener.ts';
 import { appendCaseMessage, listCasesOfCustomer } from '../cases/case.repository.ts';
 import { openCase } from '../cases/open-case.ts';
 import type { ConversationEvent } from '../conversation/effects.ts';
@@ -188,16 +188,7 @@ export class ConversationService {
           case 'open-case': {
             otherWrites = true;
             const opened = await openCase(trx, { customer: { ...customer, locale: state.locale }, draft: effect.draft, openedVia: effect.openedVia, now, policy });
-            for (const listener of this.deps.caseListeners) {
-              await listener.caseOpened?.(trx, {
-                caseId: opened.id,
-                number: opened.number,
-                severity: opened.severity,
-                at: now,
-                firstResponseDueAt: opened.firstResponseDueAt,
-                resolutionDueAt: opened.resolutionDueAt,
-              });
-            }
+            await this.caseOpened(trx, { caseId: opened.id, number: opened.number, severity: opened.severity, at: now, firstResponseDueAt: opened.firstResponseDueAt, resolutionDueAt: opened.resolutionDueAt });
             this.deps.logger.info({ caseId: opened.id, caseNumber: opened.number, severity: opened.severity, channel: customer.channel }, 'case opened');
             events.push({
               type: 'case-opened',
@@ -233,16 +224,7 @@ export class ConversationService {
             otherWrites = true;
             const request = await openDataRequest(trx, { customer, locale: state.locale, now, policy });
             if (!request.existing) {
-              for (const listener of this.deps.caseListeners) {
-                await listener.caseOpened?.(trx, {
-                  caseId: request.id,
-                  number: request.number,
-                  severity: request.severity,
-                  at: now,
-                  firstResponseDueAt: request.firstResponseDueAt,
-                  resolutionDueAt: request.resolutionDueAt,
-                });
-              }
+              await this.caseOpened(trx, { caseId: request.id, number: request.number, severity: request.severity, at: now, firstResponseDueAt: request.firstResponseDueAt, resolutionDueAt: request.resolutionDueAt });
             }
             this.deps.logger.info({ caseId: request.id, caseNumber: request.number, existing: request.existing, channel: customer.channel }, 'data request case opened');
             events.push({ type: 'data-request-opened', caseId: request.id, caseNumber: request.number, existing: request.existing, firstResponseDueAt: request.firstResponseDueAt.toISOString() });
@@ -266,6 +248,10 @@ export class ConversationService {
     }
     const saved = await saveStateAndEnqueue(trx, { id: customer.id, state, locale: state.locale }, outbound, DIRECT_DELIVERY_LEASE_SECONDS);
     return { ...saved, otherWrites };
+  }
+
+  private async caseOpened(trx: Db, event: CaseOpenedEvent): Promise<void> {
+    for (const listener of this.deps.caseListeners) await listener.caseOpened?.(trx, event);
   }
 
   private toOutbox(customer: CustomerRow, state: ConversationState, message: OutboundMessage): NewOutboxMessage {

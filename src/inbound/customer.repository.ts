@@ -62,10 +62,6 @@ export async function lockCustomer(db: Db, customerId: number): Promise<Customer
   return db.selectFrom('customers').selectAll().where('id', '=', customerId).forUpdate().executeTakeFirst();
 }
 
-export async function saveCustomerState(db: Db, customerId: number, state: object, locale: string): Promise<void> {
-  await db.updateTable('customers').set({ state: JSON.stringify(state), locale }).where('id', '=', customerId).execute();
-}
-
 /** Records an inbound delivery id; false when it was seen before (a redelivery). */
 export async function claimDelivery(db: Db, channel: string, deliveryId: string): Promise<boolean> {
   const inserted = await db
