@@ -55,7 +55,7 @@ export const policySchema = z
         missesBeforeOffer: z.number().int().min(1).default(3),
         reminderAfterSeconds: z.number().int().positive().default(7_200),
         /** Per-customer flood limit: a burst of messages, then this many per second. */
-        floodBurst: z.number().int().min(1).default(10),
+        floodBurst: z.number().int().min(1).default(30),
         floodPerSecond: z.number().positive().default(1),
         expireAfterSeconds: z.number().int().positive().default(259_200),
       })

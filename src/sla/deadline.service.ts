@@ -60,6 +60,8 @@ export class DeadlineService {
       const row = await lockCase(trx, timer.caseId);
       if (!row || this.dueOf(row, timer.deadline).toISOString() !== timer.dueAt) return false;
       if (this.isMet(row, timer.deadline) || row.sla_paused_at) return false;
+      // A reminder that comes due only after its deadline (the app was down) would just precede the breach notice.
+      if (timer.stage === 'reminder' && now.getTime() >= new Date(timer.dueAt).getTime()) return false;
       if (!(await markDeadlineStage(trx, { caseId: row.id, deadline: timer.deadline, stage: timer.stage, dueAt: new Date(timer.dueAt) }))) return false;
       const event: DeadlineEvent = { caseId: row.id, number: row.number, severity: row.severity, deadline: timer.deadline, dueAt: new Date(timer.dueAt), at: now };
       if (timer.stage === 'reminder') {

@@ -4,11 +4,11 @@ import { policyFile } from '../support/policy-file.ts';
 import { AGENT, blockText, CASES, startSlackRig, SUPERVISORS, type SlackTestRig } from '../support/slack-app.ts';
 import { WebchatClient } from '../support/webchat-client.ts';
 
-/** First response due after 3 s (reminder at 1.5 s); resolution after 6 s (reminder at 3 s). */
+/** First response due after 3 s (reminder at 1.5 s); resolution after 8 s (reminder at 4 s): no two stages due at once. */
 const SHORT = policyFile({
   deadlines: {
-    general: { firstResponseSeconds: 3, resolutionSeconds: 6, reminderAt: 0.5, extensionSeconds: 3600 },
-    major: { firstResponseSeconds: 3, resolutionSeconds: 6, reminderAt: 0.5, extensionSeconds: 3600 },
+    general: { firstResponseSeconds: 3, resolutionSeconds: 8, reminderAt: 0.5, extensionSeconds: 3600 },
+    major: { firstResponseSeconds: 3, resolutionSeconds: 8, reminderAt: 0.5, extensionSeconds: 3600 },
   },
 });
 
