@@ -76,3 +76,69 @@ describe('Slack desk: contact reveal', () => {
     expect(rig.fake.calls.filter((c) => JSON.stringify(c.params).includes(email) && c.params.user !== AGENT && c.params.user !== SUPERVISOR)).toEqual([]);
   });
 });
+
+async function command(user: string, text: string): Promise<string> {
+  const res = await rig.slack.command({ user, text });
+  expect(res.status).toBe(200);
+  const body = (await res.json()) as { response_type: string; text: string };
+  expect(body.response_type).toBe('ephemeral');
+  return body.text;
+}
+
+describe('Slack desk: data subject requests', () => {
+  it('erase-customer: refused for an agent, done for a supervisor, then the card is redacted', async () => {
+    const { number, email } = await openCase();
+    const row = await cardOf(number);
+
+    const refused = await command(AGENT, `erase-customer case ${number}`);
+    expect(refused).toContain('Only supervisors');
+    expect(await caseRow(number)).toMatchObject({ description: expect.any(String), contact_email: email, anonymised_at: null });
+
+    const answer = await command(SUPERVISOR, `erase-customer case ${number}`);
+    expect(answer).toContain(`Erased the personal data of the customer of *${number}*`);
+    expect(answer).toContain(number);
+    expect(answer).not.toContain(email);
+    const erased = await caseRow(number);
+    expect(erased).toMatchObject({ description: null, contact_name: null, contact_phone: null, contact_email: null });
+    expect(erased.anonymised_at).not.toBeNull();
+    expect((await events(row.id)).filter((e) => e.action === 'data_erased').map((e) => e.actor)).toEqual([`slack:${SUPERVISOR}`]);
+
+    // The case-anonymised job redacts the card in place and notes it in the thread.
+    const updated = await rig.fake.waitFor('chat.update', (p) => p.ts === row.slack_ts && blockText(p.blocks).includes('personal data removed'));
+    const card = blockText(updated.blocks);
+    expect(card).not.toContain('d***@example.com');
+    expect(card).not.toContain('ignored me');
+    expect(card).not.toContain('Reveal contact');
+    await rig.fake.waitFor('chat.postMessage', (p) => p.thread_ts === row.slack_ts && String(p.text).includes("personal data was removed from this case at the customer's request"));
+
+    expect(await command(SUPERVISOR, `erase-customer case ${number}`)).toContain('already erased');
+    expect(await command(SUPERVISOR, 'erase-customer case C-1999-000001')).toContain('No case C-1999-000001');
+  });
+
+  it('export-customer: a supervisor gets a token link to the JSON export; an agent is refused', async () => {
+    const { number, email } = await openCase();
+    const row = await cardOf(number);
+
+    expect(await command(AGENT, `export-customer case ${number}`)).toContain('Only supervisors');
+    const answer = await command(SUPERVISOR, `export-customer case ${number}`);
+    const url = /<(http:\/\/hearken\.test\/slack\/customer-export\.json\?token=[^|>]+)\|download>/.exec(answer)?.[1];
+    expect(url, answer).toBeDefined();
+    const local = url!.replace('http://hearken.test', rig.app.url);
+
+    expect((await fetch(local.replace(/token=.*/, ''))).status).toBe(403);
+    expect((await fetch(`${local}x`)).status).toBe(403);
+    // A CSV export link's token is not accepted here.
+    const csvUrl = /<(http:\/\/hearken\.test\/slack\/export\.csv\?token=[^|>]+)\|/.exec(await command(AGENT, 'export 7d'))?.[1];
+    const csvToken = new URL(csvUrl!).searchParams.get('token')!;
+    expect((await fetch(`${rig.app.url}/slack/customer-export.json?token=${encodeURIComponent(csvToken)}`)).status).toBe(403);
+
+    const res = await fetch(local);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    const data = (await res.json()) as { format: string; cases: Array<{ number: string; contactEmail?: string }> };
+    expect(data.format).toBe('hearken-customer-export/1');
+    expect(data.cases.map((c) => c.number)).toContain(number);
+    expect(JSON.stringify(data)).toContain(email);
+    expect((await events(row.id)).filter((e) => e.action === 'data_exported').map((e) => e.actor)).toEqual([`slack:${SUPERVISOR}`]);
+  });
+});
