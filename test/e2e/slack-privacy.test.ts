@@ -141,4 +141,16 @@ describe('Slack desk: data subject requests', () => {
     expect(JSON.stringify(data)).toContain(email);
     expect((await events(row.id)).filter((e) => e.action === 'data_exported').map((e) => e.actor)).toEqual([`slack:${SUPERVISOR}`]);
   });
+
+  it("retention: an expired case's card is redacted in place and the thread says why", async () => {
+    const { number, email } = await openCase();
+    const row = await cardOf(number);
+    // Closed long ago: past closedCaseDays.
+    await db().updateTable('cases').set({ status: 'closed', resolved_at: new Date('2020-01-01T00:00:00Z'), closed_at: new Date('2020-01-02T00:00:00Z') }).where('id', '=', row.id).execute();
+    await rig.app.privacy.runRetention();
+    expect(await caseRow(number)).toMatchObject({ description: null, contact_email: null });
+    const updated = await rig.fake.waitFor('chat.update', (p) => p.ts === row.slack_ts && blockText(p.blocks).includes('personal data removed'));
+    expect(blockText(updated.blocks)).not.toContain(email.slice(1));
+    await rig.fake.waitFor('chat.postMessage', (p) => p.thread_ts === row.slack_ts && String(p.text).includes('because its retention period ended'));
+  });
 });
