@@ -18,6 +18,7 @@ export const ACTIONS = {
   approve: 'case_approve',
   reject: 'case_reject',
   skipSurvey: 'case_skip_survey',
+  revealContact: 'case_reveal_contact',
 } as const;
 
 /** The case's newest satisfaction survey, as the card shows it. */
@@ -75,12 +76,15 @@ export function caseLine(row: CaseRow, catalog: PromptCatalog): string {
 export function renderCard(row: CaseRow, options: { catalog: PromptCatalog; currency: string; now: Date; survey?: CardSurvey }): { text: string; blocks: Block[] } {
   const { catalog } = options;
   const status = STATUS_LABELS[row.status] ?? row.status;
-  const summary = row.description ? truncate(row.description, 600) : '(no description: the customer asked for a person)';
+  const anonymised = row.anonymised_at !== null;
+  const summary = anonymised
+    ? `(personal data removed ${slackDate(row.anonymised_at)}: description and contact are no longer held)`
+    : row.description ? escapeMrkdwn(truncate(row.description, 600)) : '(no description: the customer asked for a person)';
   const responded = row.first_responded_at ? `\n:white_check_mark: answered ${slackDate(row.first_responded_at)}` : '';
   const late = (due: Date | string) => (isOpen(row.status) && new Date(due).getTime() < options.now.getTime() ? ' :red_circle: *late*' : '');
   const blocks: Block[] = [
     { type: 'header', text: plain(`${row.number} · ${row.severity.toUpperCase()}`) },
-    { type: 'section', text: mrkdwn(`*Summary*\n${escapeMrkdwn(summary)}`) },
+    { type: 'section', text: mrkdwn(`*Summary*\n${summary}`) },
     {
       type: 'section',
       fields: [
@@ -90,7 +94,7 @@ export function renderCard(row: CaseRow, options: { catalog: PromptCatalog; curr
         mrkdwn(`*Owner*\n${row.owner ? `<@${row.owner}>` : '_unassigned_'}`),
         mrkdwn(`*Team*\n${row.team ?? '—'}`),
         mrkdwn(`*Customer channel*\n${row.channel}`),
-        mrkdwn(`*Contact*\n${maskContact({ phone: row.contact_phone, email: row.contact_email }) ?? '—'}`),
+        mrkdwn(`*Contact*\n${anonymised ? '_removed_' : (maskContact({ phone: row.contact_phone, email: row.contact_email }) ?? (row.contact_name ? 'name only' : '—'))}`),
         mrkdwn(`*Customer wants*\n${row.desired_resolution ? escapeMrkdwn(catalog.optionLabel('en', 'desiredResolution', row.desired_resolution)) : '—'}`),
         mrkdwn(`*First response due*\n${slackDate(row.first_response_due_at)}${row.first_responded_at ? responded : late(row.first_response_due_at)}`),
         mrkdwn(`*Resolution due*\n${slackDate(row.resolution_due_at)}${row.resolved_at ? '' : late(row.resolution_due_at)}`),
@@ -100,8 +104,23 @@ export function renderCard(row: CaseRow, options: { catalog: PromptCatalog; curr
   const context = contextLines(row, options);
   if (context.length > 0) blocks.push({ type: 'context', elements: context.map((line) => mrkdwn(line)) });
   blocks.push({ type: 'actions', block_id: 'case_actions', elements: buttons(row, options.survey) });
+  // Its own block, so the case's workflow buttons stay one list. The unmasked contact is only ever shown ephemerally.
+  if (hasContact(row)) blocks.push({ type: 'actions', block_id: 'case_contact', elements: [button('Reveal contact', ACTIONS.revealContact, row.id)] });
   const text = `Case ${row.number} (${row.severity}, ${status})${row.owner ? ` owned by <@${row.owner}>` : ''}`;
   return { text, blocks };
+}
+
+export function hasContact(row: Pick<CaseRow, 'contact_name' | 'contact_phone' | 'contact_email'>): boolean {
+  return Boolean(row.contact_name || row.contact_phone || row.contact_email);
+}
+
+/** The unmasked contact, for the one staff member who pressed Reveal contact (ephemeral, never on the card). */
+export function renderContact(row: CaseRow): string {
+  const lines = [`:lock: Contact for *${row.number}* (only you see this; your request is recorded on the case)`];
+  if (row.contact_name) lines.push(`Name: ${escapeMrkdwn(row.contact_name)}`);
+  if (row.contact_phone) lines.push(`Phone: ${escapeMrkdwn(row.contact_phone)}`);
+  if (row.contact_email) lines.push(`E-mail: ${escapeMrkdwn(row.contact_email)}`);
+  return lines.join('\n');
 }
 
 function contextLines(row: CaseRow, options: { catalog: PromptCatalog; currency: string; survey?: CardSurvey }): string[] {

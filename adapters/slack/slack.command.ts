@@ -7,7 +7,8 @@ import { listOpenCases } from '../../src/staff/staff.repository.ts';
 import type { StaffActor } from '../../src/staff/staff-actor.ts';
 import { caseLine, categoryLabel, remedyLabel, slackDate, STATUS_LABELS } from './slack.card.ts';
 import { lookupActor, LOOKUP_FAILED, type SlackContext } from './slack.context.ts';
-import { EXPORT_PATH, exportToken } from './slack.export.ts';
+import { CUSTOMER_EXPORT_PATH, customerExportToken, EXPORT_PATH, exportToken } from './slack.export.ts';
+import type { PrivacyService } from '../../src/privacy/privacy.service.ts';
 import { refusalText } from './slack.modals.ts';
 import { renderReport } from './slack.report.ts';
 import { escapeMrkdwn } from './slack.reply-rule.ts';
@@ -27,10 +28,18 @@ const USAGE = [
   `• \`${COMMAND} export [7d|30d]\` — CSV download link (15 minutes)`,
   `• \`${COMMAND} campaign start <name>\` — anonymous satisfaction survey to customers who consented (supervisors)`,
   `• \`${COMMAND} campaign results <id>\` — its totals`,
+  `• \`${COMMAND} export-customer case C-2026-000123\` — JSON of everything held about that case's customer, download link (15 minutes, supervisors)`,
+  `• \`${COMMAND} erase-customer case C-2026-000123\` — erase that customer's personal data (supervisors; verify who asks first)`,
 ].join('\n');
 
+export interface CommandOptions {
+  exportKey: Buffer;
+  publicUrl?: string;
+  privacy: Pick<PrivacyService, 'eraseCustomer'>;
+}
+
 /** `/complaints …`: staff only; answered ephemerally in the command's response. */
-export function registerCommand(app: App, ctx: SlackContext, options: { exportKey: Buffer; publicUrl?: string }): void {
+export function registerCommand(app: App, ctx: SlackContext, options: CommandOptions): void {
   app.command(COMMAND, async ({ command, ack }) => {
     const reply = (answer: string | { text: string; blocks: Array<Record<string, unknown>> }) =>
       ack(typeof answer === 'string' ? { response_type: 'ephemeral', text: answer } : { response_type: 'ephemeral', text: answer.text, blocks: answer.blocks as never });
@@ -52,7 +61,7 @@ export function registerCommand(app: App, ctx: SlackContext, options: { exportKe
   });
 }
 
-async function answer(ctx: SlackContext, actor: StaffActor, sub: string, args: string[], options: { exportKey: Buffer; publicUrl?: string }): Promise<string | ReturnType<typeof renderReport>> {
+async function answer(ctx: SlackContext, actor: StaffActor, sub: string, args: string[], options: CommandOptions): Promise<string | ReturnType<typeof renderReport>> {
   const { db, catalog, clock } = ctx.deps;
   const now = clock();
   const list = (title: string, rows: Awaited<ReturnType<typeof listOpenCases>>) =>
@@ -92,6 +101,9 @@ async function answer(ctx: SlackContext, actor: StaffActor, sub: string, args: s
     }
     case 'campaign':
       return campaign(ctx, actor, args);
+    case 'export-customer':
+    case 'erase-customer':
+      return dataRequest(ctx, actor, sub, args, options);
     default:
       return USAGE;
   }
@@ -122,6 +134,32 @@ async function campaign(ctx: SlackContext, actor: StaffActor, args: string[]): P
     ].join('\n');
   }
   return USAGE;
+}
+
+const NOT_SUPERVISOR = "Only supervisors can export or erase a customer's data. Nothing was done.";
+
+/** `export-customer case <number>` / `erase-customer case <number>`: supervisors only; the actor in the audit is `slack:<user>`. */
+async function dataRequest(ctx: SlackContext, actor: StaffActor, sub: string, args: string[], options: CommandOptions): Promise<string> {
+  if (actor.role !== 'supervisor') {
+    ctx.logger.warn({ component: 'slack', command: sub, user: actor.userId, role: actor.role }, 'data request refused');
+    return NOT_SUPERVISOR;
+  }
+  const number = args[0]?.toLowerCase() === 'case' ? (args[1] ?? '').toUpperCase() : '';
+  if (!/^C-\d{4}-\d{6,}$/.test(number)) return `Name the case: \`${COMMAND} ${sub} case C-2026-000123\``;
+  if (sub === 'export-customer') {
+    if (!options.publicUrl) return 'Export links need PUBLIC_URL (the address Slack users reach this app at). Ask the operator to set it.';
+    if (!(await findCaseByNumber(ctx.deps.db, number))) return `No case ${number}.`;
+    const url = `${options.publicUrl.replace(/\/$/, '')}${CUSTOMER_EXPORT_PATH}?token=${customerExportToken(options.exportKey, actor.userId, number, ctx.deps.clock())}`;
+    return `Everything held about the customer of *${number}*, as JSON (link valid 15 minutes; the download is recorded on their cases): <${url}|download>`;
+  }
+  const outcome = await options.privacy.eraseCustomer({ caseNumber: number }, `slack:${actor.userId}`);
+  if (!outcome.ok) return outcome.reason === 'not_found' ? `No case ${number}: nothing was erased.` : `The customer of *${number}* was already erased. Nothing more to do.`;
+  const s = outcome.summary;
+  return [
+    `:wastebasket: Erased the personal data of the customer of *${number}*.`,
+    `Cases anonymised: ${s.cases.length > 0 ? s.cases.join(', ') : 'none'} · messages blanked ${s.caseMessagesBlanked} · files deleted ${s.attachmentsDeleted} · outbound messages deleted ${s.outboxRowsDeleted} · transcript lines deleted ${s.transcriptLinesDeleted}.`,
+    'Their cards are being redacted; earlier thread messages in Slack are not changed.',
+  ].join('\n');
 }
 
 function parseDays(arg: string | undefined): number | undefined {

@@ -2,7 +2,7 @@ import type { Db } from '../../src/db/database.ts';
 import { enqueueOutbound } from '../../src/outbox/outbox.repository.ts';
 import type { DeskEvent, StaffDesk } from '../../src/staff/staff-desk.ts';
 import { escapeMrkdwn } from './slack.reply-rule.ts';
-import { caseConversationKey, hasQueuedCardRefresh, SLACK_OUTBOX_CHANNEL } from './slack.repository.ts';
+import { caseConversationKey, hasCard, hasQueuedCardRefresh, SLACK_OUTBOX_CHANNEL } from './slack.repository.ts';
 
 /** Outbox payloads of the `slack` channel, delivered by SlackSender. */
 export type SlackPayload =
@@ -32,7 +32,25 @@ export class SlackDesk implements StaffDesk {
   constructor(private readonly options: { supervisorsChannel?: string }) {}
 
   async publish(trx: Db, caseId: number, event: DeskEvent): Promise<void> {
-    const payloads = await this.payloads(trx, caseId, event);
+    await this.enqueue(trx, caseId, await this.payloads(trx, caseId, event));
+  }
+
+  /**
+   * The case's personal fields were removed: the card is re-rendered from
+   * the anonymised case and the thread says so. Earlier thread messages are
+   * not edited (see docs/slack.md, limits). A case whose card was never
+   * posted gets nothing.
+   */
+  async caseAnonymised(trx: Db, caseId: number, reason: 'retention' | 'erasure'): Promise<void> {
+    if (!(await hasCard(trx, caseId))) return;
+    const why = reason === 'erasure' ? 'at the customer\'s request (erasure)' : 'because its retention period ended';
+    await this.enqueue(trx, caseId, [
+      { kind: 'card', caseId },
+      { kind: 'thread', caseId, text: `:lock: The customer's personal data was removed from this case ${why}. The card no longer shows it; earlier messages in this thread were not changed.` },
+    ]);
+  }
+
+  private async enqueue(trx: Db, caseId: number, payloads: SlackPayload[]): Promise<void> {
     await enqueueOutbound(
       trx,
       payloads.map((payload) => ({

@@ -2,6 +2,7 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import express, { type Router } from 'express';
 import type { Db } from '../../src/db/database.ts';
 import type { Logger } from '../../src/logger.ts';
+import type { PrivacyService } from '../../src/privacy/privacy.service.ts';
 import { casesCsv } from '../../src/reports/case-export.ts';
 import { rollingDays } from '../../src/reports/report-range.ts';
 
@@ -63,6 +64,70 @@ export function exportRouter(deps: { db: Db; key: Buffer; clock: () => Date; log
       .set('content-disposition', `attachment; filename="cases-${now.toISOString().slice(0, 10)}-${claims.d}d.csv"`)
       .type('text/csv; charset=utf-8')
       .send(csv);
+  });
+  return router;
+}
+
+/**
+ * `/complaints export-customer case <number>` (supervisors) answers with a
+ * link to GET /slack/customer-export.json: the same kind of 15-minute signed
+ * token, with a key of its own (a CSV link cannot be turned into a customer
+ * export). The export itself runs when the link is followed, through
+ * PrivacyService: audited there (`privacy_requests` row, `data_exported` on
+ * each case) with the supervisor as actor.
+ */
+export const CUSTOMER_EXPORT_PATH = '/slack/customer-export.json';
+
+interface CustomerExportClaims {
+  /** Slack user (a supervisor) who asked. */
+  u: string;
+  /** Case number whose customer is exported. */
+  c: string;
+  /** Expiry, epoch ms. */
+  e: number;
+}
+
+const customerKey = (key: Buffer) => createHmac('sha256', key).update('hearken-customer-export').digest();
+
+export function customerExportToken(key: Buffer, userId: string, caseNumber: string, now: Date): string {
+  const body = Buffer.from(JSON.stringify({ u: userId, c: caseNumber, e: now.getTime() + EXPORT_TTL_MS } satisfies CustomerExportClaims)).toString('base64url');
+  return `${body}.${createHmac('sha256', customerKey(key)).update(body).digest('base64url')}`;
+}
+
+export function verifyCustomerExportToken(key: Buffer, token: string, now: Date): CustomerExportClaims | undefined {
+  const [body, signature] = token.split('.');
+  if (!body || !signature) return undefined;
+  const expected = createHmac('sha256', customerKey(key)).update(body).digest();
+  const given = Buffer.from(signature, 'base64url');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+  try {
+    const claims = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as CustomerExportClaims;
+    if (typeof claims.u !== 'string' || typeof claims.c !== 'string' || !(claims.e > now.getTime())) return undefined;
+    return claims;
+  } catch {
+    return undefined;
+  }
+}
+
+export function customerExportRouter(deps: { privacy: Pick<PrivacyService, 'exportCustomer'>; key: Buffer; clock: () => Date; logger: Logger }): Router {
+  const router = express.Router();
+  router.get(CUSTOMER_EXPORT_PATH, async (req, res) => {
+    const claims = verifyCustomerExportToken(deps.key, String(req.query.token ?? ''), deps.clock());
+    if (!claims) {
+      res.status(403).json({ error: { code: 'invalid_token', message: 'This export link is invalid or has expired. Run /complaints export-customer again.' } });
+      return;
+    }
+    const outcome = await deps.privacy.exportCustomer({ caseNumber: claims.c }, `slack:${claims.u}`);
+    if (!outcome.ok) {
+      res.status(404).json({ error: { code: outcome.reason, message: 'No customer for that case any more.' } });
+      return;
+    }
+    deps.logger.info({ component: 'slack', user: claims.u, cases: outcome.data.cases.length }, 'customer export downloaded');
+    res
+      .set('cache-control', 'no-store')
+      .set('content-disposition', `attachment; filename="customer-${claims.c}.json"`)
+      .type('application/json; charset=utf-8')
+      .send(JSON.stringify(outcome.data, null, 2));
   });
   return router;
 }

@@ -6,11 +6,12 @@ import { decideRemedy } from '../../src/staff/decide-remedy.ts';
 import { escalateCase } from '../../src/staff/escalate-case.ts';
 import { reopenCase } from '../../src/staff/reopen-case.ts';
 import { requestInfo } from '../../src/staff/request-info.ts';
+import { revealContact } from '../../src/staff/reveal-contact.ts';
 import { skipSurvey } from '../../src/staff/skip-survey.ts';
 import { resolveCase, type Resolution } from '../../src/staff/resolve-case.ts';
 import type { StaffActor } from '../../src/staff/staff-actor.ts';
 import type { StaffResult } from '../../src/staff/staff-action.ts';
-import { ACTIONS } from './slack.card.ts';
+import { ACTIONS, renderContact } from './slack.card.ts';
 import { ephemeral, lookupActor, LOOKUP_FAILED, type SlackContext } from './slack.context.ts';
 import { assignView, escalateView, FIELD_BLOCKS, parseMeta, readValues, refusalText, requestInfoView, resolveView, severityView, VIEWS, type ViewMeta } from './slack.modals.ts';
 import { loadCase } from './slack.repository.ts';
@@ -53,6 +54,12 @@ export function registerInteractions(app: App, ctx: SlackContext): void {
       case ACTIONS.skipSurvey:
         result = await skipSurvey(ctx.deps, { caseId, actor });
         break;
+      case ACTIONS.revealContact: {
+        const revealed = await revealContact(ctx.deps, { caseId, actor, via: 'slack' });
+        // The contact goes to this user only; the log line carries ids and the outcome, never the contact.
+        ctx.logger.info({ ...log, ok: revealed.ok, reason: revealed.ok ? undefined : revealed.reason }, 'staff action');
+        return ephemeral(ctx, target, revealed.ok ? renderContact(revealed.caseRow) : refusalText(revealed));
+      }
       case ACTIONS.approve:
       case ACTIONS.reject:
         result = await decideRemedy(ctx.deps, { caseId, actor, approve: button.action_id === ACTIONS.approve });

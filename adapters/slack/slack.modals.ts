@@ -140,5 +140,7 @@ export function refusalText(refusal: { reason: Refusal; owner?: string | null; f
       return 'Already handled.';
     case 'survey_already_sent':
       return 'The satisfaction survey for this case has already been sent (or the case is not resolved yet).';
+    case 'no_contact':
+      return 'This case holds no contact details (none were given, or they were removed).';
   }
 }

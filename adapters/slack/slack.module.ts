@@ -14,7 +14,7 @@ import type { SlackContext } from './slack.context.ts';
 import { SlackDesk } from './slack.desk.ts';
 import { queueDigest, REPORT_DIGEST_QUEUE } from './slack.digest.ts';
 import { SlackDirectory } from './slack.directory.ts';
-import { exportKey, exportRouter } from './slack.export.ts';
+import { customerExportRouter, exportKey, exportRouter } from './slack.export.ts';
 import { registerInteractions } from './slack.interactions.ts';
 import { SlackSender } from './slack.sender.ts';
 import { registerThreadEvents } from './slack.thread-events.ts';
@@ -107,7 +107,7 @@ export async function createSlackModule(ctx: AppContext): Promise<ChannelModule 
   registerInteractions(bolt, slack);
   registerThreadEvents(bolt, slack);
   const key = exportKey(config.SLACK_SIGNING_SECRET ?? token);
-  registerCommand(bolt, slack, { exportKey: key, publicUrl: config.PUBLIC_URL });
+  registerCommand(bolt, slack, { exportKey: key, publicUrl: config.PUBLIC_URL, privacy: ctx.privacy });
 
   return {
     name: 'slack',
@@ -125,11 +125,13 @@ export async function createSlackModule(ctx: AppContext): Promise<ChannelModule 
         const owner = await caseOwner(trx, event.caseId);
         await desk.publish(trx, event.caseId, { type: 'deadline-breached', deadline: event.deadline, dueAt: event.dueAt, owner, newExpectation: event.newExpectation });
       },
+      caseAnonymised: (trx, event) => desk.caseAnonymised(trx, event.caseId, event.reason),
     },
     deliveryListener: staffDeliveryListener(desk),
     mount(app) {
       if (router) app.use(router);
       app.use(exportRouter({ db: ctx.db, key, clock: ctx.clock, logger }));
+      app.use(customerExportRouter({ privacy: ctx.privacy, key, clock: ctx.clock, logger }));
     },
     async start() {
       const digestChannel = config.REPORT_DIGEST_CHANNEL;

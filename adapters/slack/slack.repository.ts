@@ -15,6 +15,12 @@ export async function loadCase(db: Db, caseId: number): Promise<CaseRow | undefi
   return db.selectFrom('cases').selectAll().where('id', '=', caseId).executeTakeFirst();
 }
 
+/** Whether the case's card was posted (there is something in Slack to redact). */
+export async function hasCard(db: Db, caseId: number): Promise<boolean> {
+  const row = await db.selectFrom('cases').select('id').where('id', '=', caseId).where('slack_ts', 'is not', null).executeTakeFirst();
+  return row !== undefined;
+}
+
 export async function saveCardMessage(db: Db, caseId: number, channel: string, ts: string): Promise<void> {
   await db.updateTable('cases').set({ slack_channel: channel, slack_ts: ts }).where('id', '=', caseId).execute();
 }

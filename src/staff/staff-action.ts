@@ -46,7 +46,8 @@ export type Refusal =
   | 'assignee_not_staff'
   | 'invalid_input'
   | 'duplicate'
-  | 'survey_already_sent';
+  | 'survey_already_sent'
+  | 'no_contact';
 
 export type StaffResult = { ok: true; caseRow: CaseRow; changed: boolean } | { ok: false; reason: Refusal; owner?: string | null; field?: string };
 

@@ -1,0 +1,156 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { complainOnWebchat, until } from '../support/complaints.ts';
+import { AGENT, blockText, CASES, OUTSIDER, startSlackRig, SUPERVISOR, type SlackTestRig } from '../support/slack-app.ts';
+import { WebchatClient } from '../support/webchat-client.ts';
+
+let rig: SlackTestRig;
+beforeAll(async () => {
+  rig = await startSlackRig({ teams: { care: { assignment: 'claim' } }, defaultTeam: 'care', rules: [] });
+});
+afterAll(async () => {
+  await rig?.stop();
+});
+
+const db = () => rig.app.database.db;
+const caseRow = (number: string) => db().selectFrom('cases').selectAll().where('number', '=', number).executeTakeFirstOrThrow();
+const cardOf = async (number: string) => until(async () => ((await caseRow(number)).slack_ts ? caseRow(number) : undefined), `card of ${number}`);
+const events = (caseId: number) => db().selectFrom('case_events').selectAll().where('case_id', '=', caseId).orderBy('id').execute();
+
+let serial = 0;
+async function openCase(): Promise<{ number: string; name: string; email: string }> {
+  serial += 1;
+  const name = `Dana Privacy${serial}`;
+  const email = `dana.privacy${serial}@example.com`;
+  const number = await complainOnWebchat(await WebchatClient.open(rig.app.url), {
+    category: 'service_attitude',
+    description: `The clerk ignored me at counter ${serial} for twenty minutes.`,
+    desired: 'apology',
+    name,
+    contact: email,
+  });
+  return { number, name, email };
+}
+
+async function press(user: string, actionId: string, row: { id: number; slack_channel: string | null; slack_ts: string | null }) {
+  const res = await rig.slack.press({ user, actionId, value: String(row.id), channel: row.slack_channel!, messageTs: row.slack_ts! });
+  expect(res.status).toBe(200);
+}
+
+describe('Slack desk: contact reveal', () => {
+  it('shows the unmasked contact only to the staff member who asked, and audits it', async () => {
+    const { number, name, email } = await openCase();
+    const row = await cardOf(number);
+    const posted = await rig.fake.waitFor('chat.postMessage', (p) => p.channel === CASES && blockText(p.blocks).includes(number));
+    const card = blockText(posted.blocks);
+    expect(card).toContain('d***@example.com');
+    expect(card).not.toContain(email);
+    const contactBlock = (posted.blocks as Array<{ block_id?: string; elements?: Array<{ action_id: string }> }>).find((b) => b.block_id === 'case_contact');
+    expect(contactBlock?.elements?.map((e) => e.action_id)).toEqual(['case_reveal_contact']);
+
+    const before = Date.now();
+    await press(AGENT, 'case_reveal_contact', row);
+    const shown = await rig.fake.waitFor('chat.postEphemeral', (p) => p.user === AGENT && String(p.text).includes(number));
+    expect(shown.channel).toBe(CASES);
+    expect(shown.text).toContain(email);
+    expect(shown.text).toContain(name);
+
+    const revealed = (await events(row.id)).filter((e) => e.action === 'contact_revealed');
+    expect(revealed).toHaveLength(1);
+    expect(revealed[0]).toMatchObject({ actor: `slack:${AGENT}`, details: { via: 'slack' } });
+    expect(new Date(revealed[0]!.at).getTime()).toBeGreaterThanOrEqual(before - 1000);
+    expect(JSON.stringify(revealed[0]!.details)).not.toContain(email);
+
+    // Nothing but the ephemeral message carries the contact: no card update, no thread message.
+    const leaked = rig.fake.calls.filter((c) => c.method !== 'chat.postEphemeral' && JSON.stringify(c.params).includes(email));
+    expect(leaked).toEqual([]);
+    expect((await caseRow(number)).updated_at).toEqual(row.updated_at);
+  });
+
+  it('refuses non-staff and records nothing', async () => {
+    const { number, email } = await openCase();
+    const row = await cardOf(number);
+    await press(OUTSIDER, 'case_reveal_contact', row);
+    const refused = await rig.fake.waitFor('chat.postEphemeral', (p) => p.user === OUTSIDER && String(p.text).includes('Only members of the staff'));
+    expect(refused.text).not.toContain(email);
+    expect((await events(row.id)).filter((e) => e.action === 'contact_revealed')).toEqual([]);
+    expect(rig.fake.calls.filter((c) => JSON.stringify(c.params).includes(email) && c.params.user !== AGENT && c.params.user !== SUPERVISOR)).toEqual([]);
+  });
+});
+
+async function command(user: string, text: string): Promise<string> {
+  const res = await rig.slack.command({ user, text });
+  expect(res.status).toBe(200);
+  const body = (await res.json()) as { response_type: string; text: string };
+  expect(body.response_type).toBe('ephemeral');
+  return body.text;
+}
+
+describe('Slack desk: data subject requests', () => {
+  it('erase-customer: refused for an agent, done for a supervisor, then the card is redacted', async () => {
+    const { number, email } = await openCase();
+    const row = await cardOf(number);
+
+    const refused = await command(AGENT, `erase-customer case ${number}`);
+    expect(refused).toContain('Only supervisors');
+    expect(await caseRow(number)).toMatchObject({ description: expect.any(String), contact_email: email, anonymised_at: null });
+
+    const answer = await command(SUPERVISOR, `erase-customer case ${number}`);
+    expect(answer).toContain(`Erased the personal data of the customer of *${number}*`);
+    expect(answer).toContain(number);
+    expect(answer).not.toContain(email);
+    const erased = await caseRow(number);
+    expect(erased).toMatchObject({ description: null, contact_name: null, contact_phone: null, contact_email: null });
+    expect(erased.anonymised_at).not.toBeNull();
+    expect((await events(row.id)).filter((e) => e.action === 'data_erased').map((e) => e.actor)).toEqual([`slack:${SUPERVISOR}`]);
+
+    // The case-anonymised job redacts the card in place and notes it in the thread.
+    const updated = await rig.fake.waitFor('chat.update', (p) => p.ts === row.slack_ts && blockText(p.blocks).includes('personal data removed'));
+    const card = blockText(updated.blocks);
+    expect(card).not.toContain('d***@example.com');
+    expect(card).not.toContain('ignored me');
+    expect(card).not.toContain('Reveal contact');
+    await rig.fake.waitFor('chat.postMessage', (p) => p.thread_ts === row.slack_ts && String(p.text).includes("personal data was removed from this case at the customer's request"));
+
+    expect(await command(SUPERVISOR, `erase-customer case ${number}`)).toContain('already erased');
+    expect(await command(SUPERVISOR, 'erase-customer case C-1999-000001')).toContain('No case C-1999-000001');
+  });
+
+  it('export-customer: a supervisor gets a token link to the JSON export; an agent is refused', async () => {
+    const { number, email } = await openCase();
+    const row = await cardOf(number);
+
+    expect(await command(AGENT, `export-customer case ${number}`)).toContain('Only supervisors');
+    const answer = await command(SUPERVISOR, `export-customer case ${number}`);
+    const url = /<(http:\/\/hearken\.test\/slack\/customer-export\.json\?token=[^|>]+)\|download>/.exec(answer)?.[1];
+    expect(url, answer).toBeDefined();
+    const local = url!.replace('http://hearken.test', rig.app.url);
+
+    expect((await fetch(local.replace(/token=.*/, ''))).status).toBe(403);
+    expect((await fetch(`${local}x`)).status).toBe(403);
+    // A CSV export link's token is not accepted here.
+    const csvUrl = /<(http:\/\/hearken\.test\/slack\/export\.csv\?token=[^|>]+)\|/.exec(await command(AGENT, 'export 7d'))?.[1];
+    const csvToken = new URL(csvUrl!).searchParams.get('token')!;
+    expect((await fetch(`${rig.app.url}/slack/customer-export.json?token=${encodeURIComponent(csvToken)}`)).status).toBe(403);
+
+    const res = await fetch(local);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    const data = (await res.json()) as { format: string; cases: Array<{ number: string; contactEmail?: string }> };
+    expect(data.format).toBe('hearken-customer-export/1');
+    expect(data.cases.map((c) => c.number)).toContain(number);
+    expect(JSON.stringify(data)).toContain(email);
+    expect((await events(row.id)).filter((e) => e.action === 'data_exported').map((e) => e.actor)).toEqual([`slack:${SUPERVISOR}`]);
+  });
+
+  it("retention: an expired case's card is redacted in place and the thread says why", async () => {
+    const { number, email } = await openCase();
+    const row = await cardOf(number);
+    // Closed long ago: past closedCaseDays.
+    await db().updateTable('cases').set({ status: 'closed', resolved_at: new Date('2020-01-01T00:00:00Z'), closed_at: new Date('2020-01-02T00:00:00Z') }).where('id', '=', row.id).execute();
+    await rig.app.privacy.runRetention();
+    expect(await caseRow(number)).toMatchObject({ description: null, contact_email: null });
+    const updated = await rig.fake.waitFor('chat.update', (p) => p.ts === row.slack_ts && blockText(p.blocks).includes('personal data removed'));
+    expect(blockText(updated.blocks)).not.toContain(email.slice(1));
+    await rig.fake.waitFor('chat.postMessage', (p) => p.thread_ts === row.slack_ts && String(p.text).includes('because its retention period ended'));
+  });
+});
