@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 
 export type DeadlineKind = 'first_response' | 'resolution';
@@ -40,10 +39,4 @@ export async function updateClock(
     })
     .where('id', '=', caseId)
     .execute();
-}
-
-/** Number of deadlines breached, for metrics and reports. */
-export async function countBreaches(db: Db): Promise<number> {
-  const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM case_deadline_marks WHERE stage = 'breach'`.execute(db);
-  return rows[0]?.n ?? 0;
 }
