@@ -84,7 +84,22 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const deadlines = new DeadlineService({ db, timers, policy, catalog, logger, clock, outboxWritten, listeners: caseListeners });
   const desk = new DeskRelay();
   const surveyAnswers = new SurveyAnswers({ policy, desk, deadlines, logger });
-  const conversations = new ConversationService({ db, catalog, policy, timers, logger, clock, outboxWritten, deliverNow, caseListeners, inboundHandled, surveyAnswers });
+  const conversations = new ConversationService({
+    db,
+    catalog,
+    policy,
+    timers,
+    logger,
+    clock,
+    outboxWritten,
+    deliverNow,
+    caseListeners,
+    inboundHandled,
+    batchCommitted: (size) => metrics.inboundBatchCommitted(size),
+    surveyAnswers,
+    // The embedded database has one connection: a second batch would only wait for it.
+    concurrentBatches: database.kind === 'pglite' ? 1 : config.INBOUND_BATCHES,
+  });
   caseListeners.push(deadlines.listener);
   const surveys = new SurveyService({ db, timers, policy, logger, clock, outboxWritten, conversations });
   const campaigns = new CampaignService({ db, timers, logger, clock });

@@ -23,6 +23,8 @@ const envSchema = z.object({
 
   DATABASE_URL: optionalString,
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  /** Inbound transactions in flight at once; messages arriving meanwhile are committed together (group commit). */
+  INBOUND_BATCHES: z.coerce.number().int().min(1).max(50).default(1),
   /** Directory of the embedded database; `memory://` keeps it in memory (tests). */
   DATA_DIR: z.string().default('./data'),
 

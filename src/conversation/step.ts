@@ -541,19 +541,25 @@ export function withoutUnconsentedContact(draft: Draft): Draft {
   return { ...rest, consent: false };
 }
 
+/** Building an Intl.DateTimeFormat costs about a millisecond: one per locale, zone and style, kept. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(locale: Locale, timeZone: string, style: 'date' | 'dateTime'): Intl.DateTimeFormat {
+  const key = `${locale}|${timeZone}|${style}`;
+  let format = formatters.get(key);
+  if (!format) {
+    format =
+      style === 'date'
+        ? new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone })
+        : new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone, timeZoneName: 'short' });
+    formatters.set(key, format);
+  }
+  return format;
+}
+
 export function formatDateTime(date: Date, locale: Locale, timeZone: string): string {
-  return new Intl.DateTimeFormat(locale, {
-    year: 'numeric',
-    month: 'short',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-    timeZone,
-    timeZoneName: 'short',
-  }).format(date);
+  return formatter(locale, timeZone, 'dateTime').format(date);
 }
 
 function formatDate(date: Date, locale: Locale, timeZone: string): string {
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone }).format(date);
+  return formatter(locale, timeZone, 'date').format(date);
 }

@@ -260,4 +260,12 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '2026-11-22T0500_repeat_lookup': {
+    // The repeat-complaint check at case opening looks cases up by contact
+    // e-mail and phone: without these it read the whole table every time.
+    async up(db) {
+      await db.schema.createIndex('cases_contact_email_idx').on('cases').columns(['contact_email', 'created_at']).execute();
+      await db.schema.createIndex('cases_contact_phone_idx').on('cases').columns(['contact_phone', 'created_at']).execute();
+    },
+  },
 };

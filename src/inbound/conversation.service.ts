@@ -11,11 +11,11 @@ import type { Db } from '../db/database.ts';
 import type { CustomerRow, OutboxRow } from '../db/schema.ts';
 import type { Timers } from '../jobs/timers.ts';
 import type { Logger } from '../logger.ts';
-import { release, saveStateAndEnqueue, type NewOutboxMessage } from '../outbox/outbox.repository.ts';
+import { release, saveStatesAndEnqueue, type NewOutboxMessage, type TurnToSave } from '../outbox/outbox.repository.ts';
 import type { Policy } from '../policy.ts';
 import { openDataRequest } from '../privacy/data-request.ts';
 import type { SurveyAnswers } from '../surveys/survey-answers.ts';
-import { claimDeliveryAndLockCustomer, lockCustomer } from './customer.repository.ts';
+import { claimDeliveriesAndLockCustomers, customerKey, lockCustomer, type InboundIdentity } from './customer.repository.ts';
 import { FloodGuard } from './flood-guard.ts';
 
 export const IDLE_CHECK_QUEUE = 'conversation-idle-check';
@@ -28,7 +28,23 @@ interface TurnResult {
   /** Listeners or effects may have queued outbox rows of their own. */
   otherWrites: boolean;
 }
+/** A turn computed inside a transaction, before its state and replies are saved. */
+interface ComputedTurn {
+  save: TurnToSave;
+  otherWrites: boolean;
+}
 const MAX_EVENTS_PER_TURN = 8;
+/** Most inbound messages committed in one transaction (group commit). */
+const MAX_BATCH = 64;
+
+/** An inbound message waiting for its batch. */
+interface Pending {
+  message: InboundMessage;
+  key: string;
+  alsoInTransaction?: (trx: Db, customerId: number) => Promise<void>;
+  resolve: (outcome: InboundOutcome) => void;
+  reject: (error: unknown) => void;
+}
 
 export type InboundOutcome =
   | { ok: true; customerId: number }
@@ -48,10 +64,17 @@ export interface ConversationDeps {
   /** Delivers rows just committed and leased to this process (the hot path). */
   deliverNow: (rows: OutboxRow[]) => void;
   caseListeners: CaseListener[];
+  /** Told the number of messages of each committed inbound batch (metrics). */
+  batchCommitted?: (size: number) => void;
   /** Counts inbound messages (metrics); called after the commit. */
   inboundHandled?: (channel: string, outcome: 'new' | 'duplicate' | 'rate_limited') => void;
   /** Stores survey answers and decides what a finished survey leads to. */
   surveyAnswers?: Pick<SurveyAnswers, 'answer' | 'finish'>;
+  /**
+   * Inbound batches committing at once (default 1). Messages that arrive
+   * while that many are in flight are committed together in the next one.
+   */
+  concurrentBatches?: number;
 }
 
 /**
@@ -80,16 +103,13 @@ export class ConversationService {
     if (options.rejectWhenLimited) return outcome;
     const notice = await this.deps.db.transaction().execute(async (trx) => {
       const locale = detectLocale(message);
-      const customer = await claimDeliveryAndLockCustomer(trx, message.deliveryId, {
-        channel: message.channel,
-        externalId: message.externalUserId,
-        address: message.address,
-        locale,
-      });
+      const identity = { ...identityOf(message, locale), displayName: undefined };
+      const customer = (await claimDeliveriesAndLockCustomers(trx, [{ deliveryId: message.deliveryId, identity }])).get(customerKey(message.channel, message.externalUserId));
       if (!customer || !tell) return [];
       const state = parseState(customer.state, locale);
       const text = this.deps.catalog.t(state.locale, 'messages.slowDown');
-      return (await saveStateAndEnqueue(trx, { id: customer.id, state, locale: state.locale }, [this.toOutbox(customer, state, { text })], DIRECT_DELIVERY_LEASE_SECONDS)).rows;
+      const [saved] = await saveStatesAndEnqueue(trx, [{ customer: { id: customer.id, state, locale: state.locale }, messages: [this.toOutbox(customer, state, { text })] }], DIRECT_DELIVERY_LEASE_SECONDS);
+      return saved!.rows;
     });
     this.deps.deliverNow(notice);
     this.deps.logger.warn({ channel: message.channel, retryAfterMs: waitMs }, 'customer over the flood limit');
@@ -100,6 +120,15 @@ export class ConversationService {
    * `alsoInTransaction` lets an adapter commit its own bookkeeping (the web
    * chat transcript) atomically with the message; it runs only for a new
    * delivery.
+   *
+   * Messages are committed in batches (group commit): while
+   * `concurrentBatches` transactions are in flight, arriving messages queue
+   * and go together into the next one — one round trip claims all their
+   * deliveries and locks their customers, one saves all their states and
+   * replies. A quiet system commits each message alone, at once. A batch
+   * holds at most one message per customer, and a customer's next message
+   * waits until the batch holding the previous one has committed, so each
+   * conversation is handled in arrival order.
    */
   async handleInbound(
     message: InboundMessage,
@@ -108,27 +137,106 @@ export class ConversationService {
   ): Promise<InboundOutcome> {
     const limited = await this.limited(message, options);
     if (limited) return limited;
-    let turn: TurnResult | undefined;
-    const outcome = await this.deps.db.transaction().execute(async (trx): Promise<InboundOutcome> => {
-      const locale = detectLocale(message);
-      const customer = await claimDeliveryAndLockCustomer(trx, message.deliveryId, {
-        channel: message.channel,
-        externalId: message.externalUserId,
-        address: message.address,
-        displayName: message.profile?.name,
-        locale,
-      });
-      if (!customer) return { ok: false, reason: 'duplicate' };
-      await alsoInTransaction?.(trx, customer.id);
-      const state = Object.keys(customer.state).length === 0 ? initialState(locale) : parseState(customer.state, locale);
-      turn = await this.runTurn(trx, customer, state, { type: 'inbound', message });
-      return { ok: true, customerId: customer.id };
+    return new Promise<InboundOutcome>((resolve, reject) => {
+      this.queue.push({ message, key: customerKey(message.channel, message.externalUserId), alsoInTransaction, resolve, reject });
+      this.pump();
     });
-    this.deps.inboundHandled?.(message.channel, outcome.ok ? 'new' : 'duplicate');
-    if (turn) this.afterCommit(turn);
-    // Not the delivery id: channels may build it from the person's identity (web chat: visitor id).
-    else this.deps.logger.info({ channel: message.channel }, 'duplicate inbound delivery ignored');
-    return outcome;
+  }
+
+  private readonly queue: Pending[] = [];
+  /** Customers with a message in a batch in flight. */
+  private readonly busy = new Set<string>();
+  private batchesInFlight = 0;
+
+  private pump(): void {
+    const limit = this.deps.concurrentBatches ?? 1;
+    while (this.batchesInFlight < limit && this.queue.length > 0) {
+      const batch = this.takeBatch();
+      if (batch.length === 0) return;
+      this.batchesInFlight += 1;
+      void this.runBatch(batch).finally(() => {
+        this.batchesInFlight -= 1;
+        for (const item of batch) this.busy.delete(item.key);
+        this.pump();
+      });
+    }
+  }
+
+  /** The oldest queued messages, at most one per customer and none of a customer already in flight. */
+  private takeBatch(): Pending[] {
+    const batch: Pending[] = [];
+    for (let i = 0; i < this.queue.length && batch.length < MAX_BATCH; ) {
+      const item = this.queue[i]!;
+      if (this.busy.has(item.key)) {
+        i += 1;
+        continue;
+      }
+      this.busy.add(item.key);
+      batch.push(item);
+      this.queue.splice(i, 1);
+    }
+    return batch;
+  }
+
+  /**
+   * Commits a batch and settles each message's promise. If the batch fails,
+   * its messages are retried one at a time (nothing of the batch was
+   * committed), so a message that cannot be handled fails alone.
+   */
+  private async runBatch(batch: Pending[]): Promise<void> {
+    let committed: Array<{ outcome: InboundOutcome; turn?: TurnResult }>;
+    try {
+      committed = await this.commitBatch(batch);
+    } catch (error) {
+      if (batch.length === 1) {
+        batch[0]!.reject(error);
+        return;
+      }
+      this.deps.logger.warn({ messages: batch.length, err: { message: (error as Error).message, code: (error as { code?: string }).code } }, 'inbound batch failed; retrying its messages one by one');
+      for (const item of batch) await this.runBatch([item]);
+      return;
+    }
+    this.deps.batchCommitted?.(batch.length);
+    batch.forEach((item, i) => {
+      const { outcome, turn } = committed[i]!;
+      this.deps.inboundHandled?.(item.message.channel, outcome.ok ? 'new' : 'duplicate');
+      if (turn) this.afterCommit(turn);
+      // Not the delivery id: channels may build it from the person's identity (web chat: visitor id).
+      else this.deps.logger.info({ channel: item.message.channel }, 'duplicate inbound delivery ignored');
+      item.resolve(outcome);
+    });
+  }
+
+  private async commitBatch(batch: Pending[]): Promise<Array<{ outcome: InboundOutcome; turn?: TurnResult }>> {
+    return this.deps.db.transaction().execute(async (trx) => {
+      this.deps.timers.holdIn(trx);
+      const locales = batch.map((item) => detectLocale(item.message));
+      const customers = await claimDeliveriesAndLockCustomers(
+        trx,
+        batch.map((item, i) => ({ deliveryId: item.message.deliveryId, identity: identityOf(item.message, locales[i]!) })),
+      );
+      const computed: Array<ComputedTurn | undefined> = [];
+      for (const [i, item] of batch.entries()) {
+        const customer = customers.get(item.key);
+        if (!customer) {
+          computed.push(undefined);
+          continue;
+        }
+        await item.alsoInTransaction?.(trx, customer.id);
+        const locale = locales[i]!;
+        const state = Object.keys(customer.state).length === 0 ? initialState(locale) : parseState(customer.state, locale);
+        computed.push(await this.computeTurn(trx, customer, state, { type: 'inbound', message: item.message }));
+      }
+      await this.deps.timers.flush(trx);
+      const turns = computed.filter((c): c is ComputedTurn => c !== undefined);
+      const saved = await saveStatesAndEnqueue(trx, turns.map((t) => t.save), DIRECT_DELIVERY_LEASE_SECONDS);
+      let next = 0;
+      return computed.map((turn) => {
+        if (!turn) return { outcome: { ok: false, reason: 'duplicate' } as const };
+        const result = saved[next++]!;
+        return { outcome: { ok: true, customerId: turn.save.customer.id } as const, turn: { ...result, otherWrites: turn.otherWrites } };
+      });
+    });
   }
 
   /** Timer events (idle intake checks) go through the same step. */
@@ -169,7 +277,19 @@ export class ConversationService {
     if (turn.otherWrites) this.deps.outboxWritten();
   }
 
+  /** Computes a turn and saves it (timer and survey events: one customer at a time). */
   private async runTurn(trx: Db, customer: CustomerRow, initial: ConversationState, first: ConversationEvent): Promise<TurnResult> {
+    const turn = await this.computeTurn(trx, customer, initial, first);
+    const [saved] = await saveStatesAndEnqueue(trx, [turn.save], DIRECT_DELIVERY_LEASE_SECONDS);
+    return { ...saved!, otherWrites: turn.otherWrites };
+  }
+
+  /**
+   * Steps the conversation and carries out the effects that touch the
+   * database (cases, timers, surveys) in `trx`; the state and the replies are
+   * returned, to be saved by the caller (together with other turns).
+   */
+  private async computeTurn(trx: Db, customer: CustomerRow, initial: ConversationState, first: ConversationEvent): Promise<ComputedTurn> {
     let otherWrites = false;
     const { catalog, policy } = this.deps;
     const now = this.deps.clock();
@@ -246,8 +366,7 @@ export class ConversationService {
         }
       }
     }
-    const saved = await saveStateAndEnqueue(trx, { id: customer.id, state, locale: state.locale }, outbound, DIRECT_DELIVERY_LEASE_SECONDS);
-    return { ...saved, otherWrites };
+    return { save: { customer: { id: customer.id, state, locale: state.locale }, messages: outbound }, otherWrites };
   }
 
   private async caseOpened(trx: Db, event: CaseOpenedEvent): Promise<void> {
@@ -264,6 +383,10 @@ export class ConversationService {
       payload: message as unknown as Record<string, unknown>,
     };
   }
+}
+
+function identityOf(message: InboundMessage, locale: Locale): InboundIdentity {
+  return { channel: message.channel, externalId: message.externalUserId, address: message.address, displayName: message.profile?.name, locale };
 }
 
 /** The customer's language: the text's script first, then the channel's locale. */

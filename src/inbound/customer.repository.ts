@@ -33,30 +33,50 @@ export async function upsertAndLockCustomer(
     .executeTakeFirstOrThrow();
 }
 
+export interface InboundIdentity {
+  channel: string;
+  externalId: string;
+  address: Record<string, unknown>;
+  displayName?: string;
+  locale: string;
+}
+
 /**
- * The hot path's first statement: records the delivery id and, only if it is
- * new, creates or refreshes and locks the customer. Undefined means the
- * delivery was seen before (a redelivery). One round trip instead of two.
+ * The hot path's first statement, for a batch of inbound messages (at most one
+ * per customer): records each delivery id and, only for the new ones,
+ * creates or refreshes and locks the customer. A delivery seen before (a
+ * redelivery) has no row in the result. Rows are locked in key order, so two
+ * instances locking overlapping batches wait for each other instead of
+ * deadlocking. One round trip for the whole batch.
  */
-export async function claimDeliveryAndLockCustomer(
+export async function claimDeliveriesAndLockCustomers(
   db: Db,
-  deliveryId: string,
-  identity: { channel: string; externalId: string; address: Record<string, unknown>; displayName?: string; locale: string },
-): Promise<CustomerRow | undefined> {
+  items: ReadonlyArray<{ deliveryId: string; identity: InboundIdentity }>,
+): Promise<Map<string, CustomerRow>> {
+  const column = <T>(pick: (item: (typeof items)[number]) => T) => items.map(pick);
   const { rows } = await sql<CustomerRow>`
-    WITH delivery AS (
-      INSERT INTO inbound_deliveries (channel, delivery_id) VALUES (${identity.channel}, ${deliveryId})
-      ON CONFLICT DO NOTHING RETURNING 1)
+    WITH input AS (
+      SELECT * FROM unnest(
+        ${column((i) => i.identity.channel)}::text[], ${column((i) => i.deliveryId)}::text[], ${column((i) => i.identity.externalId)}::text[],
+        ${column((i) => JSON.stringify(i.identity.address))}::text[], ${column((i) => i.identity.displayName ?? null)}::text[], ${column((i) => i.identity.locale)}::text[]
+      ) AS t(channel, delivery_id, external_id, address, display_name, locale)),
+    delivery AS (
+      INSERT INTO inbound_deliveries (channel, delivery_id) SELECT channel, delivery_id FROM input
+      ON CONFLICT DO NOTHING RETURNING channel, delivery_id)
     INSERT INTO customers (channel, external_id, address, display_name, locale, state, updated_at)
-    SELECT ${identity.channel}, ${identity.externalId}, ${JSON.stringify(identity.address)}::jsonb, ${identity.displayName ?? null}, ${identity.locale}, '{}'::jsonb, now()
-    WHERE EXISTS (SELECT 1 FROM delivery)
+    SELECT i.channel, i.external_id, i.address::jsonb, i.display_name, i.locale, '{}'::jsonb, now()
+    FROM input i JOIN delivery d ON d.channel = i.channel AND d.delivery_id = i.delivery_id
+    ORDER BY i.channel, i.external_id
     ON CONFLICT (channel, external_id) DO UPDATE SET
       address = excluded.address,
       display_name = coalesce(excluded.display_name, customers.display_name),
       updated_at = now()
     RETURNING *`.execute(db);
-  return rows[0];
+  return new Map(rows.map((row) => [customerKey(row.channel, row.external_id), row]));
 }
+
+/** The key under which inbound messages of one customer are serialised. */
+export const customerKey = (channel: string, externalId: string): string => `${channel}:${externalId}`;
 
 export async function lockCustomer(db: Db, customerId: number): Promise<CustomerRow | undefined> {
   return db.selectFrom('customers').selectAll().where('id', '=', customerId).forUpdate().executeTakeFirst();

@@ -14,6 +14,8 @@ const WORK_BATCH_SIZE = 20;
 
 export class Timers {
   private readonly queues = new Set<string>();
+  /** Timers held per transaction until `flush` (see `holdIn`). */
+  private readonly held = new WeakMap<Db, Map<string, Array<{ data: object; startAfter: Date }>>>();
 
   private constructor(
     private readonly boss: PgBoss,
@@ -41,7 +43,31 @@ export class Timers {
 
   /** Schedules `data` on `queue` at `at`, inside the transaction `trx`. */
   async schedule(trx: Db, queue: string, data: object, at: Date, singletonKey?: string): Promise<void> {
+    const held = this.held.get(trx);
+    if (held && !singletonKey) {
+      const jobs = held.get(queue) ?? [];
+      jobs.push({ data, startAfter: at });
+      held.set(queue, jobs);
+      return;
+    }
     await this.boss.send(queue, data, { startAfter: at, db: fromKysely(trx), ...(singletonKey ? { singletonKey } : {}) });
+  }
+
+  /**
+   * From now on, timers scheduled in `trx` are held in memory and written by
+   * `flush(trx)` in one statement per queue (the inbound batch schedules many
+   * at once). The caller must flush before it commits.
+   */
+  holdIn(trx: Db): void {
+    this.held.set(trx, new Map());
+  }
+
+  /** Writes the timers held for `trx` (see `holdIn`), still inside it. */
+  async flush(trx: Db): Promise<void> {
+    const held = this.held.get(trx);
+    this.held.delete(trx);
+    if (!held) return;
+    for (const [queue, jobs] of held) await this.boss.insert(queue, jobs, { db: fromKysely(trx) });
   }
 
   /**

@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Db } from '../db/database.ts';
 import type { Logger } from '../logger.ts';
 import type { DeliveryObserver } from '../outbox/outbox-worker.ts';
@@ -15,6 +15,12 @@ export class Metrics implements DeliveryObserver {
   private readonly inbound = this.counter('hearken_inbound_messages_total', 'Customer messages handled (new deliveries), by channel.', ['channel']);
   private readonly duplicates = this.counter('hearken_inbound_duplicates_total', 'Redelivered inbound messages that were ignored, by channel.', ['channel']);
   private readonly flooded = this.counter('hearken_inbound_rate_limited_total', 'Inbound messages refused by the per-customer flood limit, by channel.', ['channel']);
+  private readonly batches = new Histogram({
+    name: 'hearken_inbound_batch_size',
+    help: 'Customer messages committed per inbound transaction (group commit; 1 when the system is quiet).',
+    buckets: [1, 2, 4, 8, 16, 32, 64],
+    registers: [this.registry],
+  });
   private readonly outbound = this.counter('hearken_outbound_messages_total', 'Outbound messages delivered, by channel.', ['channel']);
   private readonly failures = this.counter('hearken_delivery_failures_total', 'Failed delivery attempts by channel; kind=retry (will be retried) or permanent (given up).', ['channel', 'kind']);
   private readonly databaseUp = this.gauge('hearken_database_up', '1 when the last scrape could read the database.', []);
@@ -33,6 +39,10 @@ export class Metrics implements DeliveryObserver {
 
   inboundHandled(channel: string, outcome: 'new' | 'duplicate' | 'rate_limited'): void {
     (outcome === 'new' ? this.inbound : outcome === 'duplicate' ? this.duplicates : this.flooded).inc({ channel });
+  }
+
+  inboundBatchCommitted(size: number): void {
+    this.batches.observe(size);
   }
 
   delivered(channel: string, count: number): void {

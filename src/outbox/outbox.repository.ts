@@ -31,39 +31,55 @@ export async function enqueueOutbound(db: Db, messages: NewOutboxMessage[]): Pro
     .execute();
 }
 
+export interface TurnToSave {
+  customer: { id: number; state: object; locale: string };
+  messages: NewOutboxMessage[];
+}
+
 /**
- * The hot path's last statement: saves the conversation state and queues the
- * turn's replies in one round trip. The replies are leased to this process
- * at once (`leaseSeconds`), so it can deliver them right after commit without
- * a claim; if it dies first, they fall due when the lease ends. `blocked`
- * says an earlier message of the conversation is still pending: then these
- * must wait their turn (release them) instead of overtaking it.
+ * The hot path's last statement, for a batch of turns: saves each
+ * conversation state and queues the turns' replies in one round trip. The
+ * replies are leased to this process at once (`leaseSeconds`), so it can
+ * deliver them right after commit without a claim; if it dies first, they
+ * fall due when the lease ends. A turn is `blocked` when an earlier message
+ * of its conversation is still pending: its replies must then wait their
+ * turn (release them) instead of overtaking it. Results are in `turns` order.
  */
-export async function saveStateAndEnqueue(
+export async function saveStatesAndEnqueue(
   db: Db,
-  customer: { id: number; state: object; locale: string },
-  messages: NewOutboxMessage[],
+  turns: readonly TurnToSave[],
   leaseSeconds: number,
-): Promise<{ rows: OutboxRow[]; blocked: boolean }> {
-  const state = JSON.stringify(customer.state);
+): Promise<Array<{ rows: OutboxRow[]; blocked: boolean }>> {
+  const messages = turns.flatMap((t) => t.messages);
+  const states = sql`UPDATE customers SET state = s.state::jsonb, locale = s.locale
+    FROM unnest(${turns.map((t) => t.customer.id)}::bigint[], ${turns.map((t) => JSON.stringify(t.customer.state))}::text[], ${turns.map((t) => t.customer.locale)}::text[]) AS s(id, state, locale)
+    WHERE customers.id = s.id`;
   if (messages.length === 0) {
-    await sql`UPDATE customers SET state = ${state}::jsonb, locale = ${customer.locale} WHERE id = ${customer.id}`.execute(db);
-    return { rows: [], blocked: false };
+    await states.execute(db);
+    return turns.map(() => ({ rows: [], blocked: false }));
   }
-  const keys = [...new Set(messages.map((m) => m.conversationKey))];
-  const values = sql.join(
-    messages.map(
-      (m) =>
-        sql`(${m.customerId}::bigint, ${m.caseId}::bigint, ${m.channel}, ${m.conversationKey}, ${JSON.stringify(m.address)}::jsonb, ${JSON.stringify(m.payload)}::jsonb, ${m.report ? JSON.stringify(m.report) : null}::jsonb, 1, now() + make_interval(secs => ${leaseSeconds}))`,
-    ),
-  );
+  const column = <T>(pick: (m: NewOutboxMessage) => T) => messages.map(pick);
   const { rows } = await sql<OutboxRow & { blocked: boolean }>`
-    WITH saved AS (UPDATE customers SET state = ${state}::jsonb, locale = ${customer.locale} WHERE id = ${customer.id}),
-         earlier AS (SELECT EXISTS (SELECT 1 FROM outbox WHERE status = 'pending' AND conversation_key = ANY(${keys}::text[])) AS blocked)
+    WITH saved AS (${states}),
+         earlier AS (SELECT DISTINCT conversation_key FROM outbox WHERE status = 'pending' AND conversation_key = ANY(${[...new Set(column((m) => m.conversationKey))]}::text[]))
     INSERT INTO outbox (customer_id, case_id, channel, conversation_key, address, payload, report, attempts, next_attempt_at)
-    VALUES ${values}
-    RETURNING outbox.*, (SELECT blocked FROM earlier) AS blocked`.execute(db);
-  return { rows: rows.map(({ blocked: _b, ...row }) => row as OutboxRow).sort((a, b) => a.id - b.id), blocked: rows[0]?.blocked ?? false };
+    SELECT m.customer_id, m.case_id, m.channel, m.conversation_key, m.address::jsonb, m.payload::jsonb, m.report::jsonb, 1, now() + make_interval(secs => ${leaseSeconds})
+    FROM unnest(
+      ${column((m) => m.customerId)}::bigint[], ${column((m) => m.caseId)}::bigint[], ${column((m) => m.channel)}::text[], ${column((m) => m.conversationKey)}::text[],
+      ${column((m) => JSON.stringify(m.address))}::text[], ${column((m) => JSON.stringify(m.payload))}::text[], ${column((m) => (m.report ? JSON.stringify(m.report) : null))}::text[]
+    ) WITH ORDINALITY AS m(customer_id, case_id, channel, conversation_key, address, payload, report, ord)
+    ORDER BY m.ord
+    RETURNING outbox.*, outbox.conversation_key IN (SELECT conversation_key FROM earlier) AS blocked`.execute(db);
+  const byKey = new Map<string, { rows: OutboxRow[]; blocked: boolean }>();
+  for (const { blocked, ...row } of rows.sort((a, b) => a.id - b.id)) {
+    const entry = byKey.get(row.conversation_key) ?? { rows: [], blocked };
+    entry.rows.push(row as OutboxRow);
+    byKey.set(row.conversation_key, entry);
+  }
+  return turns.map((t) => {
+    const key = t.messages[0]?.conversationKey;
+    return key === undefined ? { rows: [], blocked: false } : byKey.get(key)!;
+  });
 }
 
 /**

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import { openDatabase, type DatabaseHandle } from '../../src/db/database.ts';
 import { Timers } from '../../src/jobs/timers.ts';
 import { createLogger } from '../../src/logger.ts';
@@ -31,4 +32,35 @@ it('drains a backlog of due timers without waiting the polling interval after ea
   expect(handled.length).toBe(59);
   expect(new Set(handled).size).toBe(59);
   expect(handled).not.toContain(7);
+});
+
+it('holds timers scheduled in a transaction until flushed there, then fires each once; a rolled-back transaction leaves none', async () => {
+  await timers.defineQueue('test-held');
+  // Counted through the transaction itself inside it (the embedded database has one connection).
+  const jobsIn = async (queue: string, db = handle.db) =>
+    Number((await sql<{ n: number }>`SELECT count(*)::int AS n FROM pgboss.job WHERE name = ${queue}`.execute(db)).rows[0]!.n);
+  const due = new Date(Date.now() - 1000);
+  await handle.db.transaction().execute(async (trx) => {
+    timers.holdIn(trx);
+    for (let n = 0; n < 5; n += 1) await timers.schedule(trx, 'test-held', { n }, due);
+    expect(await jobsIn('test-held', trx)).toBe(0);
+    await timers.flush(trx);
+    expect(await jobsIn('test-held', trx)).toBe(5);
+  });
+  expect(await jobsIn('test-held')).toBe(5);
+  await handle.db
+    .transaction()
+    .execute(async (trx) => {
+      timers.holdIn(trx);
+      await timers.schedule(trx, 'test-held', { n: 99 }, due);
+      await timers.flush(trx);
+      throw new Error('roll back');
+    })
+    .catch(() => undefined);
+  expect(await jobsIn('test-held')).toBe(5);
+  const fired: number[] = [];
+  await timers.work<{ n: number }>('test-held', async ({ n }) => void fired.push(n));
+  const started = Date.now();
+  while (fired.length < 5 && Date.now() - started < 10_000) await new Promise((r) => setTimeout(r, 50));
+  expect(fired.sort()).toEqual([0, 1, 2, 3, 4]);
 });
