@@ -4,13 +4,32 @@ import type { CaseRow, NewCaseRow } from '../db/schema.ts';
 
 /** Queries on cases, their audit events and messages. `db` may be a transaction. */
 
-export async function nextCaseNumber(db: Db, year: number): Promise<string> {
-  const { rows } = await sql<{ n: number }>`SELECT nextval('case_number_seq')::int AS n`.execute(db);
-  return `C-${year}-${String(rows[0]!.n).padStart(6, '0')}`;
-}
-
-export async function insertCase(db: Db, row: NewCaseRow): Promise<CaseRow> {
-  return db.insertInto('cases').values(row).returningAll().executeTakeFirstOrThrow();
+/**
+ * Inserts a case with the next number of the year (C-YYYY-NNNNNN, from
+ * case_number_seq) and its `created` audit event, in one statement.
+ */
+export async function createCase(
+  db: Db,
+  row: Omit<NewCaseRow, 'number'> & { created_at: Date },
+  created: { actor: string; details: Record<string, unknown> },
+): Promise<CaseRow> {
+  const year = String(row.created_at.getUTCFullYear());
+  const number = sql<string>`(SELECT 'C-' || ${year} || '-' || lpad(n::text, greatest(6, length(n::text)), '0') FROM nextval('case_number_seq') AS n)`;
+  return db
+    .with('c', (qb) => qb.insertInto('cases').values({ ...row, number }).returningAll())
+    .with('e', (qb) =>
+      qb
+        .insertInto('case_events')
+        .columns(['case_id', 'at', 'actor', 'action', 'to_value', 'details'])
+        .expression((eb) =>
+          eb
+            .selectFrom('c')
+            .select(['c.id', sql`${row.created_at}::timestamptz`.as('at'), sql`${created.actor}::text`.as('actor'), sql`'created'::text`.as('action'), 'c.status', sql`${JSON.stringify(created.details)}::jsonb`.as('details')]),
+        ),
+    )
+    .selectFrom('c')
+    .selectAll()
+    .executeTakeFirstOrThrow() as Promise<CaseRow>;
 }
 
 export async function findCaseById(db: Db, id: number): Promise<CaseRow | undefined> {

@@ -2,7 +2,7 @@ import type { Db } from '../db/database.ts';
 import type { CustomerRow } from '../db/schema.ts';
 import type { Policy } from '../policy.ts';
 import type { Draft } from '../conversation/state.ts';
-import { appendCaseEvent, attachEvidenceToCase, countRecentCases, insertCase, nextCaseNumber } from './case.repository.ts';
+import { attachEvidenceToCase, countRecentCases, createCase } from './case.repository.ts';
 import { computeDeadlines } from './deadlines.ts';
 import { assessSeverity } from './severity.ts';
 
@@ -37,9 +37,7 @@ export async function openCase(
     policy,
   );
   const deadlines = computeDeadlines(now, assessment.severity, policy);
-  const number = await nextCaseNumber(trx, now.getUTCFullYear());
-  const row = await insertCase(trx, {
-    number,
+  const row = await createCase(trx, {
     customer_id: customer.id,
     channel: customer.channel,
     locale: customer.locale,
@@ -64,19 +62,14 @@ export async function openCase(
     resolution_window_started_at: now,
     created_at: now,
     updated_at: now,
-  });
-  await attachEvidenceToCase(trx, row.id, draft.evidence.map((a) => a.id));
-  await appendCaseEvent(trx, {
-    caseId: row.id,
-    at: now,
+  }, {
     actor: `customer:${customer.id}`,
-    action: 'created',
-    to: 'new',
     details: { severity: assessment.severity, severityReasons: assessment.reasons, openedVia: input.openedVia, channel: customer.channel },
   });
+  await attachEvidenceToCase(trx, row.id, draft.evidence.map((a) => a.id));
   return {
     id: row.id,
-    number,
+    number: row.number,
     severity: assessment.severity,
     firstResponseDueAt: deadlines.firstResponseDueAt,
     resolutionDueAt: deadlines.resolutionDueAt,

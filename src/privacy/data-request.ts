@@ -1,4 +1,4 @@
-import { appendCaseEvent, insertCase, nextCaseNumber } from '../cases/case.repository.ts';
+import { createCase } from '../cases/case.repository.ts';
 import { computeDeadlines } from '../cases/deadlines.ts';
 import type { Db } from '../db/database.ts';
 import type { CustomerRow } from '../db/schema.ts';
@@ -31,9 +31,7 @@ export async function openDataRequest(trx: Db, input: { customer: CustomerRow; l
   const severity = policy.severity.initial;
   if (open) return { id: open.id, number: open.number, existing: true, firstResponseDueAt: new Date(open.first_response_due_at), resolutionDueAt: new Date(open.resolution_due_at), severity };
   const deadlines = computeDeadlines(now, severity, policy);
-  const number = await nextCaseNumber(trx, now.getUTCFullYear());
-  const row = await insertCase(trx, {
-    number,
+  const row = await createCase(trx, {
     customer_id: customer.id,
     channel: customer.channel,
     locale: input.locale,
@@ -49,14 +47,9 @@ export async function openDataRequest(trx: Db, input: { customer: CustomerRow; l
     resolution_window_started_at: now,
     created_at: now,
     updated_at: now,
-  });
-  await appendCaseEvent(trx, {
-    caseId: row.id,
-    at: now,
+  }, {
     actor: `customer:${customer.id}`,
-    action: 'created',
-    to: 'new',
     details: { severity, severityReasons: [], openedVia: 'data_request', channel: customer.channel, request: 'erasure' },
   });
-  return { id: row.id, number, existing: false, firstResponseDueAt: deadlines.firstResponseDueAt, resolutionDueAt: deadlines.resolutionDueAt, severity };
+  return { id: row.id, number: row.number, existing: false, firstResponseDueAt: deadlines.firstResponseDueAt, resolutionDueAt: deadlines.resolutionDueAt, severity };
 }
