@@ -16,7 +16,7 @@ afterAll(async () => {
 async function open(at: Date) {
   const customer = await handle.db
     .insertInto('customers')
-    .values({ channel: 'webchat', external_id: `v-${at.getTime()}-${Math.random()}`, address: '{}', locale: 'en', state: '{}' })
+    .values({ channel: 'webchat', external_id: `v-${at.getTime()}`, address: '{}', display_name: null, locale: 'en', state: '{}', updated_at: at })
     .returning('id')
     .executeTakeFirstOrThrow();
   return createCase(
