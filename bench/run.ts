@@ -16,7 +16,7 @@ import { BOTFRAMEWORK_INTAKE, ROOT, startBotbuilderBaseline, startHearken, start
 import { runTimerScale, type TimerScaleResult } from './timers.ts';
 
 /**
- * `npm run bench [-- --quick] [-- --cpu-prof]`: hearken driven through its
+ * `npm run bench [-- --quick] [-- --cpu-prof] [-- --statements]`: hearken driven through its
  * Telegram webhook by simulated customers doing whole intakes, against the
  * same run's baselines (botbuilder-dialogs samples' way, the HTTP floor, the
  * database floor), plus timer scale. Human-readable lines first; the last
@@ -38,6 +38,7 @@ const settings = {
   timerLimitSeconds: quick ? 15 : 300,
   asShipped: !quick && !flag('no-as-shipped'),
   cpuProfile: flag('cpu-prof'),
+  statements: flag('statements'),
   logLevel: option('log-level') ?? 'info',
 };
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -118,6 +119,38 @@ async function checkHearken(databaseUrl: string, fake: FakeTelegram, acknowledge
   }
 }
 
+/** Top-level statements (round trips) the database ran during a hearken phase, per acknowledged message. */
+interface StatementFigures {
+  perMessage: number;
+  top: Array<{ statement: string; perMessage: number; meanMs: number }>;
+}
+
+async function statementStats(databaseUrl: string, action: 'reset' | 'read', messages = 1): Promise<StatementFigures | undefined> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    if (action === 'reset') {
+      await client.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+      await client.query('SELECT pg_stat_statements_reset()');
+      return undefined;
+    }
+    const { rows } = await client.query<{ calls: string; mean: number; query: string }>(
+      `SELECT calls, mean_exec_time AS mean, left(regexp_replace(query, '\\s+', ' ', 'g'), 90) AS query
+       FROM pg_stat_statements
+       -- Foreign-key checks run inside the server (not round trips), whatever pg_stat_statements.track says.
+       WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND query NOT LIKE 'SELECT % FROM ONLY %'
+       ORDER BY calls DESC`,
+    );
+    const total = rows.reduce((sum, r) => sum + Number(r.calls), 0);
+    return {
+      perMessage: round(total / messages, 2),
+      top: rows.slice(0, 10).map((r) => ({ statement: r.query, perMessage: round(Number(r.calls) / messages, 3), meanMs: round(r.mean, 3) })),
+    };
+  } finally {
+    await client.end();
+  }
+}
+
 const ratio = (a: number, b: number) => (b > 0 ? round(a / b, 2) : null);
 
 async function main(): Promise<void> {
@@ -127,7 +160,7 @@ async function main(): Promise<void> {
   let server: PostgresServer | undefined;
   let adminUrl = process.env.DATABASE_URL;
   if (!adminUrl) {
-    server = await startPostgres();
+    server = await startPostgres(settings.statements ? { settings: { shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track': 'top' } } : {});
     adminUrl = server.url;
     log(`PostgreSQL 15 started on 127.0.0.1:${server.port} (${server.dataDir})`);
   } else {
@@ -153,12 +186,15 @@ async function main(): Promise<void> {
     started.push(hearken, botbuilder, httpFloor);
     log(`servers up after ${round((performance.now() - startedAt) / 1000)} s`);
 
-    const results: Record<string, { hearken: Figures; botbuilder: Figures; httpFloor: Figures; dbFloor: DbFloorResult; integrity: Awaited<ReturnType<typeof checkHearken>> }> = {};
+    const results: Record<string, { hearken: Figures; botbuilder: Figures; httpFloor: Figures; dbFloor: DbFloorResult; integrity: Awaited<ReturnType<typeof checkHearken>>; statements?: StatementFigures }> = {};
     let acknowledged = 0;
     for (const c of settings.concurrency) {
       const firstPersonId = c * 1_000_000;
       // Interleaved per concurrency, so that load from elsewhere on the machine hits every target alike.
+      if (settings.statements) await statementStats(hkUrl, 'reset');
       const hk = await phase(hearken, fake.hub, c, TELEGRAM_INTAKE, true, postmasterPid, firstPersonId);
+      const statements = settings.statements ? await statementStats(hkUrl, 'read', hk.load.acknowledged) : undefined;
+      if (statements) log(`statements   c=${String(c).padStart(3)}  ${statements.perMessage} round trips per message: ${statements.top.slice(0, 6).map((t) => `${t.perMessage}× ${t.statement.slice(0, 40)}`).join(' | ')}`);
       acknowledged += hk.load.acknowledged;
       const integrity = await checkHearken(hkUrl, fake, acknowledged);
       log(describe('hearken', c, hk.figures));
@@ -168,7 +204,7 @@ async function main(): Promise<void> {
       log(describe('http floor', c, floor.figures));
       const db = await runDbFloor(floorUrl, { clients: c, warmupMs: settings.warmupMs, durationMs: settings.durationMs });
       log(`${'db floor'.padEnd(12)} c=${String(c).padStart(3)}  ${Math.round(db.insertsPerSecond)} INSERTs/s  p50/p99 ${db.latency.p50}/${db.latency.p99} ms`);
-      results[String(c)] = { hearken: hk.figures, botbuilder: bb.figures, httpFloor: floor.figures, dbFloor: db, integrity };
+      results[String(c)] = { hearken: hk.figures, botbuilder: bb.figures, httpFloor: floor.figures, dbFloor: db, integrity, ...(statements ? { statements } : {}) };
     }
     await Promise.all(started.splice(0).map((s) => s.process.stop()));
 
