@@ -37,6 +37,8 @@ export class TelegramChannel implements ChannelModule {
   private error: string | undefined;
   private stopped = false;
   private polling: Promise<void> | undefined;
+  /** Per webhook request: a callback query to answer in its response (see answerButton). */
+  private readonly webhookAnswers = new WeakMap<object, { callbackQueryId?: string }>();
   private retryTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -98,8 +100,23 @@ export class TelegramChannel implements ChannelModule {
       res.status(400).json({ error: { code: 'invalid_update', message: 'Not a Telegram update.' } });
       return;
     }
+    const answer: { callbackQueryId?: string } = {};
+    this.webhookAnswers.set(update, answer);
     await this.bot.handleUpdate(update as Parameters<Telegraf['handleUpdate']>[0]);
-    res.status(200).end();
+    // Telegram runs one Bot API method given in the webhook response: the button's answer rides along.
+    if (answer.callbackQueryId) res.status(200).json({ method: 'answerCallbackQuery', callback_query_id: answer.callbackQueryId });
+    else res.status(200).end();
+  }
+
+  /**
+   * Stops the button's spinner in the customer's app. In webhook mode the
+   * answer goes in the webhook response (a Bot API call fewer per button
+   * press; its result is not needed); with long polling it is a call.
+   */
+  private answerButton(context: Context, callbackQueryId: string): void {
+    const answer = this.webhookAnswers.get(context.update);
+    if (answer) answer.callbackQueryId = callbackQueryId;
+    else void this.answerCallback(callbackQueryId);
   }
 
   private secretMatches(given: string | undefined): boolean {
@@ -114,7 +131,7 @@ export class TelegramChannel implements ChannelModule {
     const mapped = mapUpdate(context.update, { botId: this.botId, limits: policy.attachments });
     if (mapped.kind === 'ignored') {
       logger.info({ channel: 'telegram', updateId: context.update.update_id, reason: mapped.reason }, 'telegram update ignored');
-      if (mapped.callbackQueryId) await this.answerCallback(mapped.callbackQueryId);
+      if (mapped.callbackQueryId) this.answerButton(context, mapped.callbackQueryId);
       return;
     }
     const message: InboundMessage = mapped.message;
@@ -130,8 +147,7 @@ export class TelegramChannel implements ChannelModule {
       if (evidence.length > 0) message.attachments = evidence.map((e) => e.attachment);
     }
     const outcome = await conversations.handleInbound(message, (trx, customerId) => insertAttachments(trx, customerId, 'telegram', evidence));
-    // Not awaited: the webhook is answered once the message is committed, not after another Bot API round trip.
-    if (mapped.callbackQueryId) void this.answerCallback(mapped.callbackQueryId);
+    if (mapped.callbackQueryId) this.answerButton(context, mapped.callbackQueryId);
     logger.info(
       { channel: 'telegram', updateId: context.update.update_id, customerId: outcome.ok ? outcome.customerId : undefined, duplicate: !outcome.ok, files: evidence.length },
       'telegram update handled',

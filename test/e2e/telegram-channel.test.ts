@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enqueueOutbound } from '../../src/outbox/outbox.repository.ts';
 import { FakeTelegramApi } from '../support/fake-telegram-api.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
-import { createMessageUpdate, createUser, postUpdate, TelegramCustomer } from '../support/telegram-customer.ts';
+import { createCallbackUpdate, createMessageUpdate, createUser, postUpdate, TelegramCustomer } from '../support/telegram-customer.ts';
 
 const SECRET = 'test-secret_0123456789';
 const fake = new FakeTelegramApi();
@@ -57,15 +57,18 @@ describe('Telegram webhook', () => {
     expect(res.status).toBe(400);
   });
 
-  it('answers /start with the welcome and an inline keyboard, and a pressed button with answerCallbackQuery', async () => {
+  it('answers /start with the welcome and an inline keyboard, and a pressed button with answerCallbackQuery in the webhook response', async () => {
     const c = customer();
     let replies = await c.say('/start');
     expect(replies.at(-1)!.text).toContain('Do you agree?');
     expect(replies.at(-1)!.choices.map((x) => x.value)).toEqual(['consent:yes', 'consent:no']);
+    expect(c.lastWebhookAnswer).toBeUndefined();
     const before = fake.callsOf('answerCallbackQuery').length;
     replies = await c.press('consent:yes');
     expect(replies.at(-1)!.text).toContain('What is your complaint about?');
-    expect(fake.callsOf('answerCallbackQuery')).toHaveLength(before + 1);
+    // Telegram runs the method named in the webhook response: no Bot API call of our own.
+    expect(c.lastWebhookAnswer).toEqual({ method: 'answerCallbackQuery', callback_query_id: expect.stringMatching(/^cb\d+$/) });
+    expect(fake.callsOf('answerCallbackQuery')).toHaveLength(before);
     // /start again mid-intake resumes; /cancel@bot is the cancel command.
     replies = await c.say('/start');
     expect(replies.at(-1)!.text).toContain('What is your complaint about?');
@@ -204,6 +207,9 @@ describe('Telegram without PUBLIC_URL', () => {
       polling.pushUpdate(createMessageUpdate(user, { text: '/start' }));
       await polling.waitFor(() => polling.sentTo(user.id).length > 0);
       expect(String(polling.sentTo(user.id)[0]!.params.text)).toContain('您是否同意');
+      // No webhook response to carry it: a pressed button is answered with a Bot API call.
+      polling.pushUpdate(createCallbackUpdate(user, 'consent:yes', Number(polling.sentTo(user.id)[0]!.result?.message_id ?? 0)));
+      await polling.waitFor(() => polling.callsOf('answerCallbackQuery').length === 1);
     } finally {
       await pollingApp.stop();
     }

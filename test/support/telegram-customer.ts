@@ -50,6 +50,8 @@ export class TelegramCustomer implements ChatCustomer {
   readonly profileName: string;
   private cursor = 0;
   private last: Record<string, unknown> | undefined;
+  /** The Bot API method hearken put in the last webhook response, if any. */
+  lastWebhookAnswer: Record<string, unknown> | undefined;
 
   constructor(
     private readonly fake: FakeTelegramApi,
@@ -84,7 +86,9 @@ export class TelegramCustomer implements ChatCustomer {
   async send(update: Record<string, unknown>): Promise<BotReply[]> {
     this.last = update;
     const res = await postUpdate(this.app().url, this.secret, update);
-    if (res.status !== 200) throw new Error(`POST /telegram/webhook → ${res.status} ${await res.text()}`);
+    const body = await res.text();
+    if (res.status !== 200) throw new Error(`POST /telegram/webhook → ${res.status} ${body}`);
+    this.lastWebhookAnswer = body ? (JSON.parse(body) as Record<string, unknown>) : undefined;
     return this.replies();
   }
 
