@@ -84,6 +84,11 @@ export interface ConversationDeps {
  */
 export class ConversationService {
   private readonly flood: FloodGuard;
+  /** Inbound messages waiting for a batch (group commit), oldest first. */
+  private readonly queue: Pending[] = [];
+  /** Customers with a message in a batch in flight. */
+  private readonly busy = new Set<string>();
+  private batchesInFlight = 0;
 
   constructor(private readonly deps: ConversationDeps) {
     this.flood = new FloodGuard({ burst: deps.policy.intake.floodBurst, perSecond: deps.policy.intake.floodPerSecond });
@@ -143,11 +148,6 @@ export class ConversationService {
     });
   }
 
-  private readonly queue: Pending[] = [];
-  /** Customers with a message in a batch in flight. */
-  private readonly busy = new Set<string>();
-  private batchesInFlight = 0;
-
   private pump(): void {
     const limit = this.deps.concurrentBatches ?? 1;
     while (this.batchesInFlight < limit && this.queue.length > 0) {
@@ -199,10 +199,15 @@ export class ConversationService {
     this.deps.batchCommitted?.(batch.length);
     batch.forEach((item, i) => {
       const { outcome, turn } = committed[i]!;
-      this.deps.inboundHandled?.(item.message.channel, outcome.ok ? 'new' : 'duplicate');
-      if (turn) this.afterCommit(turn);
-      // Not the delivery id: channels may build it from the person's identity (web chat: visitor id).
-      else this.deps.logger.info({ channel: item.message.channel }, 'duplicate inbound delivery ignored');
+      // Committed: the message is answered as handled whatever happens after.
+      try {
+        if (turn) this.afterCommit(turn);
+        // Not the delivery id: channels may build it from the person's identity (web chat: visitor id).
+        else this.deps.logger.info({ channel: item.message.channel }, 'duplicate inbound delivery ignored');
+        this.deps.inboundHandled?.(item.message.channel, outcome.ok ? 'new' : 'duplicate');
+      } catch (error) {
+        this.deps.logger.error({ channel: item.message.channel, err: { message: (error as Error).message } }, 'after-commit step failed; the message stays handled');
+      }
       item.resolve(outcome);
     });
   }

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { InboundMessage } from '../../src/channels/contract.ts';
 import type { Db } from '../../src/db/database.ts';
 import type { InboundOutcome } from '../../src/inbound/conversation.service.ts';
@@ -101,5 +101,24 @@ describe('group commit of inbound messages', () => {
     // Nothing of the failed message was kept: sent again, it is handled.
     const retried = await submit(message('visitor-5', 'd-5', 'Hello'));
     expect(retried.ok).toBe(true);
+  });
+
+  it('answers committed messages as handled even when a step after the commit fails', async () => {
+    app = await startTestApp();
+    const { submit } = recorder();
+    // The inbound counter breaks: the messages are committed all the same, and must not hang.
+    const counter = (app.metrics as unknown as { inbound: { inc: () => void } }).inbound;
+    vi.spyOn(counter, 'inc').mockImplementation(() => {
+      throw new Error('metrics broke');
+    });
+    const outcomes = await Promise.all(Array.from({ length: 4 }, (_, i) => submit(message(`visitor-${i}`, `after-${i}`, 'Hello'))));
+    expect(outcomes.every((o) => o.ok)).toBe(true);
+    expect(app.logs.filter((l) => l.msg === 'after-commit step failed; the message stays handled')).toHaveLength(4);
+    const delivered = await app.database.db.selectFrom('inbound_deliveries').select('delivery_id').where('delivery_id', 'like', 'after-%').execute();
+    expect(delivered).toHaveLength(4);
+    // Delivery comes before the bookkeeping that failed: the replies went out at once.
+    const statuses = async () => (await app!.database.db.selectFrom('outbox').select('status').where('channel', '=', 'webchat').execute()).map((r) => r.status);
+    expect((await statuses()).length).toBeGreaterThanOrEqual(4);
+    await expect.poll(async () => (await statuses()).every((status) => status === 'sent'), { timeout: 5_000 }).toBe(true);
   });
 });
