@@ -94,6 +94,19 @@ export class ConfigError extends Error {
  * Reads configuration from `env` (default: process.env, plus `.env` in the
  * working directory when present; real environment variables win).
  */
+/** For entry points: the configuration, or the problem on stderr and exit code 78 (EX_CONFIG). */
+export function loadConfigOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78);
+    }
+    throw error;
+  }
+}
+
 export function loadConfig(env: Record<string, string | undefined> = readProcessEnv()): Config {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {

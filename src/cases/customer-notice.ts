@@ -1,6 +1,6 @@
 import type { OutboundMessage } from '../channels/contract.ts';
 import type { Db } from '../db/database.ts';
-import { enqueueOutbound } from '../outbox/outbox.repository.ts';
+import { conversationKey, enqueueOutbound } from '../outbox/outbox.repository.ts';
 
 /** The case's customer, with what is needed to message them on their own channel. */
 export async function findCaseCustomer(db: Db, caseId: number) {
@@ -24,7 +24,7 @@ export async function enqueueCustomerMessage(db: Db, caseId: number, message: Ou
       customerId: customer.customerId,
       caseId,
       channel: customer.channel,
-      conversationKey: `${customer.channel}:${customer.external_id}`,
+      conversationKey: conversationKey(customer.channel, customer.external_id),
       address: customer.address,
       payload: message as unknown as Record<string, unknown>,
     },

@@ -11,11 +11,11 @@ import type { Db } from '../db/database.ts';
 import type { CustomerRow, OutboxRow } from '../db/schema.ts';
 import type { Timers } from '../jobs/timers.ts';
 import type { Logger } from '../logger.ts';
-import { release, saveStatesAndEnqueue, type NewOutboxMessage, type TurnToSave } from '../outbox/outbox.repository.ts';
+import { conversationKey, release, saveStatesAndEnqueue, type NewOutboxMessage, type TurnToSave } from '../outbox/outbox.repository.ts';
 import type { Policy } from '../policy.ts';
 import { openDataRequest } from '../privacy/data-request.ts';
 import type { SurveyAnswers } from '../surveys/survey-answers.ts';
-import { claimDeliveriesAndLockCustomers, customerKey, lockCustomer, type InboundIdentity } from './customer.repository.ts';
+import { claimDeliveriesAndLockCustomers, lockCustomer, type InboundIdentity } from './customer.repository.ts';
 import { FloodGuard } from './flood-guard.ts';
 
 export const IDLE_CHECK_QUEUE = 'conversation-idle-check';
@@ -109,7 +109,7 @@ export class ConversationService {
     const notice = await this.deps.db.transaction().execute(async (trx) => {
       const locale = detectLocale(message);
       const identity = { ...identityOf(message, locale), displayName: undefined };
-      const customer = (await claimDeliveriesAndLockCustomers(trx, [{ deliveryId: message.deliveryId, identity }])).get(customerKey(message.channel, message.externalUserId));
+      const customer = (await claimDeliveriesAndLockCustomers(trx, [{ deliveryId: message.deliveryId, identity }])).get(conversationKey(message.channel, message.externalUserId));
       if (!customer || !tell) return [];
       const state = parseState(customer.state, locale);
       const text = this.deps.catalog.t(state.locale, 'messages.slowDown');
@@ -143,7 +143,7 @@ export class ConversationService {
     const limited = await this.limited(message, options);
     if (limited) return limited;
     return new Promise<InboundOutcome>((resolve, reject) => {
-      this.queue.push({ message, key: customerKey(message.channel, message.externalUserId), alsoInTransaction, resolve, reject });
+      this.queue.push({ message, key: conversationKey(message.channel, message.externalUserId), alsoInTransaction, resolve, reject });
       this.pump();
     });
   }
@@ -383,7 +383,7 @@ export class ConversationService {
       customerId: customer.id,
       caseId: state.activeCase?.id ?? null,
       channel: customer.channel,
-      conversationKey: `${customer.channel}:${customer.external_id}`,
+      conversationKey: conversationKey(customer.channel, customer.external_id),
       address: customer.address,
       payload: message as unknown as Record<string, unknown>,
     };

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { CustomerRow } from '../db/schema.ts';
+import { conversationKey } from '../outbox/outbox.repository.ts';
 
 /**
  * Creates the customer on first contact, or refreshes its address, and locks
@@ -72,11 +73,8 @@ export async function claimDeliveriesAndLockCustomers(
       display_name = coalesce(excluded.display_name, customers.display_name),
       updated_at = now()
     RETURNING *`.execute(db);
-  return new Map(rows.map((row) => [customerKey(row.channel, row.external_id), row]));
+  return new Map(rows.map((row) => [conversationKey(row.channel, row.external_id), row]));
 }
-
-/** The key under which inbound messages of one customer are serialised. */
-export const customerKey = (channel: string, externalId: string): string => `${channel}:${externalId}`;
 
 export async function lockCustomer(db: Db, customerId: number): Promise<CustomerRow | undefined> {
   return db.selectFrom('customers').selectAll().where('id', '=', customerId).forUpdate().executeTakeFirst();

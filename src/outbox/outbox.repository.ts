@@ -2,6 +2,12 @@ import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { OutboxRow } from '../db/schema.ts';
 
+/**
+ * A customer's conversation: outbox rows with the same key are delivered in
+ * order, and inbound messages with it are handled one at a time.
+ */
+export const conversationKey = (channel: string, externalId: string): string => `${channel}:${externalId}`;
+
 export interface NewOutboxMessage {
   customerId: number | null;
   caseId: number | null;
@@ -43,7 +49,8 @@ export interface TurnToSave {
  * deliver them right after commit without a claim; if it dies first, they
  * fall due when the lease ends. A turn is `blocked` when an earlier message
  * of its conversation is still pending: its replies must then wait their
- * turn (release them) instead of overtaking it. Results are in `turns` order.
+ * turn (release them) instead of overtaking it. Results are in `turns` order;
+ * each turn's messages are for one conversation and no two turns share one.
  */
 export async function saveStatesAndEnqueue(
   db: Db,

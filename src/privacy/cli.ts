@@ -1,7 +1,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, loadConfig, type Config } from '../config.ts';
+import { loadConfigOrExit, type Config } from '../config.ts';
 import { migrateToLatest, openDatabase } from '../db/database.ts';
 import { Timers } from '../jobs/timers.ts';
 import { createLogger } from '../logger.ts';
@@ -111,17 +111,7 @@ function notFound(reason: string): number {
 }
 
 async function main(): Promise<void> {
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(78);
-    }
-    throw error;
-  }
-  process.exitCode = await runCli(process.argv.slice(2), config);
+  process.exitCode = await runCli(process.argv.slice(2), loadConfigOrExit());
 }
 
 void main();

@@ -1,7 +1,7 @@
 import type { Locale } from '../conversation/prompt-catalog.ts';
 import type { Db } from '../db/database.ts';
 import type { CaseRow } from '../db/schema.ts';
-import { enqueueOutbound } from '../outbox/outbox.repository.ts';
+import { conversationKey, enqueueOutbound } from '../outbox/outbox.repository.ts';
 import type { StaffDeps } from './staff-action.ts';
 import { findCaseCustomer } from './staff.repository.ts';
 
@@ -22,7 +22,7 @@ export async function tellCustomer(trx: Db, row: CaseRow, text: string, kind: No
       customerId: customer.id,
       caseId: row.id,
       channel: customer.channel,
-      conversationKey: `${customer.channel}:${customer.external_id}`,
+      conversationKey: conversationKey(customer.channel, customer.external_id),
       address: customer.address,
       payload: { text },
       report: { to: STAFF_REPORT, kind, caseId: row.id, ...(ref ? { ref } : {}) },
