@@ -99,6 +99,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     surveyAnswers,
     // The embedded database has one connection: a second batch would only wait for it.
     concurrentBatches: database.kind === 'pglite' ? 1 : config.INBOUND_BATCHES,
+    queueLimit: config.INBOUND_QUEUE_LIMIT,
   });
   caseListeners.push(deadlines.listener);
   const surveys = new SurveyService({ db, timers, policy, logger, clock, outboxWritten, conversations });

@@ -25,6 +25,8 @@ const envSchema = z.object({
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   /** Inbound transactions in flight at once; messages arriving meanwhile are committed together (group commit). */
   INBOUND_BATCHES: z.coerce.number().int().min(1).max(50).default(1),
+  /** Customer messages that may wait for a transaction; past it new ones are refused with 503 + Retry-After. */
+  INBOUND_QUEUE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(1000),
   /** Directory of the embedded database; `memory://` keeps it in memory (tests). */
   DATA_DIR: z.string().default('./data'),
 

@@ -2,7 +2,9 @@ import express, { type Express, type Request, type Response } from 'express';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext } from 'botbuilder';
 import type { AppContext, ChannelModule } from '../../src/channels/channel-module.ts';
 import { downloadLimited, newEvidence, type EvidenceFile } from '../../src/channels/evidence.ts';
+import { answerOverloaded } from '../../src/http/server.ts';
 import { insertAttachments } from '../../src/inbound/attachment.repository.ts';
+import { InboundOverloaded } from '../../src/inbound/conversation.service.ts';
 import { isDeliveryClaimed } from '../../src/inbound/customer.repository.ts';
 import { mapActivity, type BotFrameworkFileRef } from './botframework.mapper.ts';
 import { BotFrameworkSender } from './botframework.sender.ts';
@@ -101,8 +103,16 @@ export class BotFrameworkChannel implements ChannelModule {
       res.status(401).json({ error: { code: 'unauthenticated', message: 'A Bot Framework token is required.' } });
       return;
     }
+    let overloaded: InboundOverloaded | undefined;
     try {
-      await this.adapter.process(req, guardedResponse(res), (context) => this.onTurn(context));
+      await this.adapter.process(req, guardedResponse(res, () => overloaded), async (context) => {
+        try {
+          await this.onTurn(context);
+        } catch (error) {
+          if (error instanceof InboundOverloaded) overloaded = error;
+          throw error;
+        }
+      });
     } catch (error) {
       this.ctx.logger.warn({ channel: 'botframework', err: { name: (error as Error).name } }, 'bot framework request refused');
       if (!res.headersSent) res.status(400).json({ error: { code: 'invalid_activity', message: 'The activity could not be processed.' } });
@@ -115,6 +125,8 @@ export class BotFrameworkChannel implements ChannelModule {
     try {
       await this.handle(context);
     } catch (error) {
+      // Refused under load: counted and logged by the conversation service; answered 503 with Retry-After.
+      if (error instanceof InboundOverloaded) throw error;
       logger.error({ channel: 'botframework', activityId: activity.id, err: { name: (error as Error).name, code: (error as { code?: string }).code } }, 'bot framework activity failed');
       // CloudAdapter answers 500 with the error's message: keep internals out of it.
       throw new Error('internal error');
@@ -197,7 +209,7 @@ function sameOrigin(a: string, b: string | undefined): boolean {
  * 4xx/5xx bodies (e.g. "request to https://login.botframework.com/… failed"
  * when it cannot fetch signing keys): callers get a plain answer instead.
  */
-function guardedResponse(res: Response) {
+function guardedResponse(res: Response, overloaded: () => InboundOverloaded | undefined) {
   let statusCode = 200;
   const plain = (code: number) =>
     code === 401 || code === 403
@@ -214,7 +226,9 @@ function guardedResponse(res: Response) {
     },
     send(body?: unknown) {
       if (res.headersSent) return shim;
-      if (statusCode >= 400) res.status(statusCode).json(plain(statusCode));
+      const refused = statusCode >= 500 ? overloaded() : undefined;
+      if (refused) answerOverloaded(res, refused);
+      else if (statusCode >= 400) res.status(statusCode).json(plain(statusCode));
       else if (body === undefined) res.status(statusCode).end();
       else res.status(statusCode).send(body);
       return shim;

@@ -7,6 +7,7 @@ import type { AppContext, ChannelModule } from '../../src/channels/channel-modul
 import type { InboundMessage } from '../../src/channels/contract.ts';
 import { downloadLimited, newEvidence, type EvidenceFile } from '../../src/channels/evidence.ts';
 import { insertAttachments } from '../../src/inbound/attachment.repository.ts';
+import { InboundOverloaded } from '../../src/inbound/conversation.service.ts';
 import { isDeliveryClaimed } from '../../src/inbound/customer.repository.ts';
 import { mapUpdate, TELEGRAM_DOWNLOAD_LIMIT, type TelegramFileRef } from './telegram.mapper.ts';
 import { TelegramSender } from './telegram.sender.ts';
@@ -50,6 +51,8 @@ export class TelegramChannel implements ChannelModule {
     this.bot = new Telegraf(options.token, { telegram: { webhookReply: false, ...(options.apiRoot ? { apiRoot: options.apiRoot } : {}) } });
     this.bot.use((context) => this.onUpdate(context));
     this.bot.catch((error, context) => {
+      // Refused under load: counted and logged by the conversation service; Telegram redelivers after the 503.
+      if (error instanceof InboundOverloaded && this.mode === 'webhook') throw error;
       this.ctx.logger.error({ channel: 'telegram', updateId: context.update.update_id, err: safeError(error) }, 'telegram update failed');
       // Webhook: a 500 makes Telegram deliver the update again (it is idempotent). Polling: keep polling.
       if (this.mode === 'webhook') throw error;

@@ -1,4 +1,4 @@
-import express, { type ErrorRequestHandler, type Express } from 'express';
+import express, { type ErrorRequestHandler, type Express, type Response } from 'express';
 import type { Logger } from '../logger.ts';
 
 /** The one HTTP app every channel mounts on. */
@@ -13,6 +13,12 @@ export function createHttpApp(): Express {
   return app;
 }
 
+/** 503 with Retry-After for a message refused under load (InboundOverloaded). */
+export function answerOverloaded(res: Response, error: { retryAfterSeconds: number }): void {
+  res.set('retry-after', String(error.retryAfterSeconds));
+  res.status(503).json({ error: { code: 'overloaded', message: 'We are receiving a lot of messages right now. Please send yours again in a moment.' } });
+}
+
 /** Last handlers: JSON 404, and errors mapped to clear 4xx/5xx answers without internals. */
 export function finishHttpApp(app: Express, logger: Logger): void {
   app.use((_req, res) => {
@@ -20,13 +26,17 @@ export function finishHttpApp(app: Express, logger: Logger): void {
   });
   const onError: ErrorRequestHandler = (error, req, res, _next) => {
     const status = typeof error?.status === 'number' && error.status >= 400 && error.status < 600 ? error.status : 500;
+    // Load shedding (InboundOverloaded): counted and logged where it happens; the sender retries.
+    const overloaded = status === 503 && typeof error?.retryAfterSeconds === 'number';
     const code =
       error?.type === 'entity.too.large' ? 'too_large'
       : error?.type === 'entity.parse.failed' ? 'malformed_json'
+      : overloaded ? 'overloaded'
       : status >= 500 ? 'internal_error'
       : 'bad_request';
-    if (status >= 500) logger.error({ path: req.path, method: req.method, err: { message: error?.message, code: error?.code } }, 'request failed');
+    if (status >= 500 && !overloaded) logger.error({ path: req.path, method: req.method, err: { message: error?.message, code: error?.code } }, 'request failed');
     if (res.headersSent) return;
+    if (overloaded) return answerOverloaded(res, error);
     const message =
       code === 'too_large' ? 'The request is too large.'
       : code === 'malformed_json' ? 'The request body is not valid JSON.'

@@ -36,6 +36,27 @@ interface ComputedTurn {
 const MAX_EVENTS_PER_TURN = 8;
 /** Most inbound messages committed in one transaction (group commit). */
 const MAX_BATCH = 64;
+/** Inbound messages that may wait for a batch when no limit is configured. */
+const DEFAULT_QUEUE_LIMIT = 1000;
+/** What an overloaded process asks senders to wait before resending. */
+const OVERLOAD_RETRY_SECONDS = 2;
+/** At most one overload warning per this many ms (with the count refused meanwhile). */
+const OVERLOAD_LOG_EVERY_MS = 10_000;
+
+/**
+ * Refused because too many inbound messages are already waiting for a batch
+ * (load shedding): nothing was recorded, the sender resends. Channels answer
+ * 503 with Retry-After (Telegram and Bot Framework redeliver; the web chat
+ * page retries).
+ */
+export class InboundOverloaded extends Error {
+  readonly status = 503;
+  readonly code = 'overloaded';
+  constructor(readonly retryAfterSeconds: number) {
+    super('too many inbound messages waiting');
+    this.name = 'InboundOverloaded';
+  }
+}
 
 /** An inbound message waiting for its batch. */
 interface Pending {
@@ -67,7 +88,7 @@ export interface ConversationDeps {
   /** Told the number of messages of each committed inbound batch (metrics). */
   batchCommitted?: (size: number) => void;
   /** Counts inbound messages (metrics); called after the commit. */
-  inboundHandled?: (channel: string, outcome: 'new' | 'duplicate' | 'rate_limited') => void;
+  inboundHandled?: (channel: string, outcome: 'new' | 'duplicate' | 'rate_limited' | 'overloaded') => void;
   /** Stores survey answers and decides what a finished survey leads to. */
   surveyAnswers?: Pick<SurveyAnswers, 'answer' | 'finish'>;
   /**
@@ -75,6 +96,12 @@ export interface ConversationDeps {
    * while that many are in flight are committed together in the next one.
    */
   concurrentBatches?: number;
+  /**
+   * Most inbound messages waiting for a batch (default 1000); past it new
+   * messages are refused with InboundOverloaded instead of waiting longer
+   * than the platforms' time-outs.
+   */
+  queueLimit?: number;
 }
 
 /**
@@ -89,6 +116,7 @@ export class ConversationService {
   /** Customers with a message in a batch in flight. */
   private readonly busy = new Set<string>();
   private batchesInFlight = 0;
+  private readonly overload = { refused: 0, loggedAt: Number.NEGATIVE_INFINITY };
 
   constructor(private readonly deps: ConversationDeps) {
     this.flood = new FloodGuard({ burst: deps.policy.intake.floodBurst, perSecond: deps.policy.intake.floodPerSecond });
@@ -140,12 +168,26 @@ export class ConversationService {
     alsoInTransaction?: (trx: Db, customerId: number) => Promise<void>,
     options: { rejectWhenLimited?: boolean } = {},
   ): Promise<InboundOutcome> {
+    if (this.queue.length >= (this.deps.queueLimit ?? DEFAULT_QUEUE_LIMIT)) throw this.shed(message);
     const limited = await this.limited(message, options);
     if (limited) return limited;
     return new Promise<InboundOutcome>((resolve, reject) => {
       this.queue.push({ message, key: conversationKey(message.channel, message.externalUserId), alsoInTransaction, resolve, reject });
       this.pump();
     });
+  }
+
+  /** Counts a message refused under overload; warns at most every OVERLOAD_LOG_EVERY_MS. */
+  private shed(message: InboundMessage): InboundOverloaded {
+    this.deps.inboundHandled?.(message.channel, 'overloaded');
+    this.overload.refused += 1;
+    const now = Date.now();
+    if (now - this.overload.loggedAt >= OVERLOAD_LOG_EVERY_MS) {
+      this.deps.logger.warn({ refused: this.overload.refused, waiting: this.queue.length, inFlight: this.batchesInFlight }, 'inbound queue full; refusing messages (senders retry)');
+      this.overload.refused = 0;
+      this.overload.loggedAt = now;
+    }
+    return new InboundOverloaded(OVERLOAD_RETRY_SECONDS);
   }
 
   private pump(): void {

@@ -15,6 +15,7 @@ export class Metrics implements DeliveryObserver {
   private readonly inbound = this.counter('hearken_inbound_messages_total', 'Customer messages handled (new deliveries), by channel.', ['channel']);
   private readonly duplicates = this.counter('hearken_inbound_duplicates_total', 'Redelivered inbound messages that were ignored, by channel.', ['channel']);
   private readonly flooded = this.counter('hearken_inbound_rate_limited_total', 'Inbound messages refused by the per-customer flood limit, by channel.', ['channel']);
+  private readonly overloaded = this.counter('hearken_inbound_overloaded_total', 'Inbound messages refused because the inbound queue was full (503, the sender retries), by channel.', ['channel']);
   private readonly batches = new Histogram({
     name: 'hearken_inbound_batch_size',
     help: 'Customer messages committed per inbound transaction (group commit; 1 when the system is quiet).',
@@ -37,8 +38,8 @@ export class Metrics implements DeliveryObserver {
     collectDefaultMetrics({ register: this.registry, prefix: 'hearken_' });
   }
 
-  inboundHandled(channel: string, outcome: 'new' | 'duplicate' | 'rate_limited'): void {
-    (outcome === 'new' ? this.inbound : outcome === 'duplicate' ? this.duplicates : this.flooded).inc({ channel });
+  inboundHandled(channel: string, outcome: 'new' | 'duplicate' | 'rate_limited' | 'overloaded'): void {
+    ({ new: this.inbound, duplicate: this.duplicates, rate_limited: this.flooded, overloaded: this.overloaded })[outcome].inc({ channel });
   }
 
   inboundBatchCommitted(size: number): void {

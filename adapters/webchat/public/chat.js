@@ -121,7 +121,7 @@
     return api('POST', '/webchat/messages', message).then(function () {
       setStatus('');
     }).catch(function (err) {
-      if (err.status === 429 && (attempt || 0) < 10) {
+      if ((err.status === 429 || err.status === 503) && (attempt || 0) < 10) {
         setStatus(err.message);
         return new Promise(function (r) { setTimeout(r, 2000); }).then(function () { return send(message, (attempt || 0) + 1); });
       }
