@@ -59,12 +59,16 @@ export async function startHearken(options: {
   return { target: telegramTarget(url, WEBHOOK_SECRET), process };
 }
 
-/** The HTTP floor: a webhook handler that answers and sends one reply, no database. */
-export async function startHttpFloor(fake: FakeTelegram, nodeArgs: string[] = []): Promise<RunningTarget> {
+/**
+ * The HTTP floor: a webhook handler that answers and sends one reply, no
+ * database. With `databaseUrl`, the store-and-ack floor: one INSERT of the
+ * update id committed before the answer.
+ */
+export async function startHttpFloor(fake: FakeTelegram, options: { databaseUrl?: string; nodeArgs?: string[] } = {}): Promise<RunningTarget> {
   const process = spawnServer('bench/baselines/http-floor.ts', {
     cwd: ROOT,
-    nodeArgs,
-    env: { TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.url, TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET },
+    nodeArgs: options.nodeArgs ?? [],
+    env: { TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.url, TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET, ...(options.databaseUrl ? { FLOOR_DATABASE_URL: options.databaseUrl } : {}) },
   });
   const ready = await process.waitForLog((l) => l.msg === 'ready');
   return { target: telegramTarget(`http://127.0.0.1:${String(ready.port)}`, WEBHOOK_SECRET), process };
