@@ -19,7 +19,8 @@ import { runTimerScale, type TimerScaleResult } from './timers.ts';
  * `npm run bench [-- --quick] [-- --cpu-prof] [-- --statements]`: hearken driven through its
  * Telegram webhook by simulated customers doing whole intakes, against the
  * same run's baselines (botbuilder-dialogs samples' way, the HTTP floor, the
- * store-and-ack floor (HTTP floor + one committed INSERT before the answer), the
+ * store-and-ack floor (HTTP floor + one committed INSERT before the answer),
+ * the stack floor (the same through express, Kysely and telegraf), the
  * database floor), plus timer scale. Human-readable lines first; the last
  * line is one JSON object with every figure and the ratios.
  */
@@ -180,16 +181,18 @@ async function main(): Promise<void> {
     const bbUrl = await createDatabase(adminUrl, 'bench_botbuilder');
     const floorUrl = await createDatabase(adminUrl, 'bench_floor');
     const storeFloorUrl = await createDatabase(adminUrl, 'bench_store_floor');
-    const [hearken, botbuilder, httpFloor, storeFloor] = await Promise.all([
+    const stackFloorUrl = await createDatabase(adminUrl, 'bench_stack_floor');
+    const [hearken, botbuilder, httpFloor, storeFloor, stackFloor] = await Promise.all([
       startHearken({ databaseUrl: hkUrl, fake, platformLimits: false, logLevel: settings.logLevel }),
       startBotbuilderBaseline({ databaseUrl: bbUrl, connectorUrl: connector.url }),
       startHttpFloor(floorFake),
       startHttpFloor(floorFake, { databaseUrl: storeFloorUrl }),
+      startHttpFloor(floorFake, { databaseUrl: stackFloorUrl, stack: true }),
     ]);
-    started.push(hearken, botbuilder, httpFloor, storeFloor);
+    started.push(hearken, botbuilder, httpFloor, storeFloor, stackFloor);
     log(`servers up after ${round((performance.now() - startedAt) / 1000)} s`);
 
-    const results: Record<string, { hearken: Figures; botbuilder: Figures; httpFloor: Figures; storeFloor: Figures; dbFloor: DbFloorResult; integrity: Awaited<ReturnType<typeof checkHearken>>; statements?: StatementFigures }> = {};
+    const results: Record<string, { hearken: Figures; botbuilder: Figures; httpFloor: Figures; storeFloor: Figures; stackFloor: Figures; dbFloor: DbFloorResult; integrity: Awaited<ReturnType<typeof checkHearken>>; statements?: StatementFigures }> = {};
     let acknowledged = 0;
     for (const c of settings.concurrency) {
       const firstPersonId = c * 1_000_000;
@@ -207,9 +210,11 @@ async function main(): Promise<void> {
       log(describe('http floor', c, floor.figures));
       const store = await phase(storeFloor, floorFake.hub, c, TELEGRAM_INTAKE, false, postmasterPid, firstPersonId + 700_000);
       log(describe('store floor', c, store.figures));
+      const stack = await phase(stackFloor, floorFake.hub, c, TELEGRAM_INTAKE, false, postmasterPid, firstPersonId + 800_000);
+      log(describe('stack floor', c, stack.figures));
       const db = await runDbFloor(floorUrl, { clients: c, warmupMs: settings.warmupMs, durationMs: settings.durationMs });
       log(`${'db floor'.padEnd(12)} c=${String(c).padStart(3)}  ${Math.round(db.insertsPerSecond)} INSERTs/s  p50/p99 ${db.latency.p50}/${db.latency.p99} ms`);
-      results[String(c)] = { hearken: hk.figures, botbuilder: bb.figures, httpFloor: floor.figures, storeFloor: store.figures, dbFloor: db, integrity, ...(statements ? { statements } : {}) };
+      results[String(c)] = { hearken: hk.figures, botbuilder: bb.figures, httpFloor: floor.figures, storeFloor: store.figures, stackFloor: stack.figures, dbFloor: db, integrity, ...(statements ? { statements } : {}) };
     }
     await Promise.all(started.splice(0).map((s) => s.process.stop()));
 
@@ -265,6 +270,7 @@ async function main(): Promise<void> {
         messagesPerSecondVsHttpFloor: ratio(r.hearken.messagesPerSecond, r.httpFloor.messagesPerSecond),
         replyP50VsHttpFloor: ratio(r.hearken.replyP50Ms, r.httpFloor.replyP50Ms),
         messagesPerSecondVsStoreFloor: ratio(r.hearken.messagesPerSecond, r.storeFloor.messagesPerSecond),
+        messagesPerSecondVsStackFloor: ratio(r.hearken.messagesPerSecond, r.stackFloor.messagesPerSecond),
         messagesPerSecondVsDbFloorInserts: ratio(r.hearken.messagesPerSecond, r.dbFloor.insertsPerSecond),
       };
     }

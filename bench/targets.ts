@@ -62,10 +62,11 @@ export async function startHearken(options: {
 /**
  * The HTTP floor: a webhook handler that answers and sends one reply, no
  * database. With `databaseUrl`, the store-and-ack floor: one INSERT of the
- * update id committed before the answer.
+ * update id committed before the answer. With `stack` too, the same built
+ * from hearken's libraries (express, Kysely, telegraf's client).
  */
-export async function startHttpFloor(fake: FakeTelegram, options: { databaseUrl?: string; nodeArgs?: string[] } = {}): Promise<RunningTarget> {
-  const process = spawnServer('bench/baselines/http-floor.ts', {
+export async function startHttpFloor(fake: FakeTelegram, options: { databaseUrl?: string; nodeArgs?: string[]; stack?: boolean } = {}): Promise<RunningTarget> {
+  const process = spawnServer(options.stack ? 'bench/baselines/stack-floor.ts' : 'bench/baselines/http-floor.ts', {
     cwd: ROOT,
     nodeArgs: options.nodeArgs ?? [],
     env: { TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.url, TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET, ...(options.databaseUrl ? { FLOOR_DATABASE_URL: options.databaseUrl } : {}) },
