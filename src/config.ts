@@ -53,6 +53,12 @@ const envSchema = z.object({
   /** Telegram allows 1-256 characters A-Z a-z 0-9 _ - in secret_token. */
   TELEGRAM_WEBHOOK_SECRET: optionalString.pipe(z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, 'use 1-256 characters A-Z, a-z, 0-9, _ and -').optional()),
   TELEGRAM_API_ROOT: optionalUrl,
+  /**
+   * Long polling: tries of an update whose handling fails (database down)
+   * before it is dropped, with backoff 1 s, 2 s, 4 s … 60 s between tries
+   * (10 tries: about four minutes). Webhook mode leaves retries to Telegram.
+   */
+  TELEGRAM_UPDATE_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
 
   MicrosoftAppId: optionalString,
   MicrosoftAppPassword: optionalString,
