@@ -73,9 +73,35 @@ describe('Bot Framework /api/messages (Emulator, no app id)', () => {
     expect(replies.map((r) => r.text)).toEqual(['We have refunded your order.']);
   });
 
-  it('ignores activities that are not messages and group conversations', async () => {
+  it('greets the person added to the conversation with the welcome, once: not for the bot joining, not again on redelivery', async () => {
+    const welcome = app.catalog.t('en', 'messages.welcome');
+    // Web Chat (Direct Line): the bot joins, then the user.
     const c = customer();
-    expect((await postActivity(app.url, c.activity({ type: 'conversationUpdate', membersAdded: [{ id: c.user.id }] }))).status).toBe(200);
+    expect(await c.post(c.activity({ type: 'conversationUpdate', membersAdded: [{ id: 'hearken-bot', name: 'hearken' }] }))).toEqual([]);
+    const joined = c.activity({ type: 'conversationUpdate', membersAdded: [{ id: c.user.id, name: 'Alice Example' }] });
+    const replies = await c.post(joined);
+    expect(replies).toHaveLength(1);
+    expect(replies[0]!.text).toContain(welcome);
+    expect(replies[0]!.text).toContain('Do you agree?');
+    expect(connector.sentTo(c.conversationId)[0]!.activity).toMatchObject({ recipient: { id: c.user.id }, conversation: { id: c.conversationId } });
+    expect(await c.post(joined)).toEqual([]);
+    expect((await c.press('consent:yes')).at(-1)!.text).toContain('What is your complaint about?');
+    // Opening the chat again mid-intake repeats the pending question, not the welcome.
+    const again = await c.post(c.activity({ type: 'conversationUpdate', membersAdded: [{ id: c.user.id }] }));
+    expect(again.map((r) => r.text)).toEqual([expect.stringContaining('What is your complaint about?')]);
+
+    // The Emulator: bot and user in one activity, one greeting.
+    const e = customer();
+    const both = await e.post(e.activity({ type: 'conversationUpdate', membersAdded: [{ id: 'hearken-bot' }, { id: e.user.id, name: 'User' }] }));
+    expect(both).toHaveLength(1);
+    expect(both[0]!.text).toContain(welcome);
+  });
+
+  it('ignores activities that are not messages, people leaving, and group conversations', async () => {
+    const c = customer();
+    expect((await postActivity(app.url, c.activity({ type: 'typing' }))).status).toBe(200);
+    expect((await postActivity(app.url, c.activity({ type: 'conversationUpdate', membersRemoved: [{ id: c.user.id }] }))).status).toBe(200);
+    expect((await postActivity(app.url, c.activity({ type: 'conversationUpdate', membersAdded: [{ id: c.user.id }], conversation: { id: 'group-2', isGroup: true } }))).status).toBe(200);
     expect((await postActivity(app.url, c.activity({ text: 'hello all', conversation: { id: 'group-1', isGroup: true } }))).status).toBe(200);
     const rows = await app.database.db.selectFrom('customers').selectAll().where('external_id', '=', `emulator:${c.user.id}`).execute();
     expect(rows).toEqual([]);
