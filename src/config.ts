@@ -70,6 +70,13 @@ const envSchema = z.object({
    * serviceUrl is on this machine (the Bot Framework Emulator).
    */
   BOTFRAMEWORK_EMULATOR: z.enum(['true', 'false', '1', '0', '']).default('false').transform((v) => v === 'true' || v === '1'),
+  /**
+   * Validation of the channel's tokens outside the public Azure cloud
+   * (sovereign clouds): where its signing keys are published (OpenID
+   * metadata URL) and who issues its tokens. Default: the public cloud's.
+   */
+  BOTFRAMEWORK_OPENID_METADATA_URL: optionalUrl,
+  BOTFRAMEWORK_TOKEN_ISSUER: optionalString,
 
   SLACK_BOT_TOKEN: optionalString,
   SLACK_SIGNING_SECRET: optionalString,
