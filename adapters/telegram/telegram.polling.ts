@@ -88,7 +88,8 @@ export class UpdatePolling {
           await this.bot.telegram.deleteWebhook();
           prepared = true;
         }
-        const timeout = this.failing.size > 0 ? 0 : LONG_POLL_SECONDS;
+        // No long poll while an update is held (it is always pending) or after a failed call (recovery shows at once).
+        const timeout = this.failing.size > 0 || failedCalls > 0 ? 0 : LONG_POLL_SECONDS;
         const offset = this.offset;
         updates = await this.bot.telegram.callApi('getUpdates', { timeout, offset, allowed_updates: this.options.allowedUpdates }, { signal: signal as unknown as ShimSignal });
         this.confirmed = offset;

@@ -132,6 +132,25 @@ describe('Telegram long polling when handling an update fails', () => {
     expect(await fault.arrivals()).toEqual([`${fake.botId}:${idOf(next)}`]);
   });
 
+  it('keeps polling after getUpdates fails: shows the error in /healthz, removes a webhook set meanwhile (409), and handles what comes after', async () => {
+    const { app, fake } = await pollingApp();
+    const health = async () => ((await (await fetch(`${app.url}/healthz`)).json()) as { channels: Record<string, string> }).channels.telegram;
+    // A webhook set by someone else meanwhile: Telegram refuses getUpdates with 409 (three times here).
+    fake.failNext('getUpdates', { error_code: 409, description: "Conflict: can't use getUpdates method while webhook is active" }, { times: 3 });
+    const erin = createUser();
+    fake.pushUpdate(createMessageUpdate(erin, { text: '/start' }));
+    await fake.waitFor(() => fake.sentTo(erin.id).length > 0);
+    await fake.waitFor(() => logged(app, 'telegram polling failed; will retry').length > 0);
+    expect(logged(app, 'telegram polling failed; will retry')[0]).toMatchObject({ err: { code: 409 } });
+    expect(await health()).toContain('409');
+    await fake.waitFor(() => fake.callsOf('getUpdates').at(-1)!.outcome === 'ok' && logged(app, 'telegram polling failed; will retry').length === 3, 15_000);
+    expect(fake.callsOf('deleteWebhook').length).toBeGreaterThanOrEqual(2);
+    expect(await health()).toBe('ok');
+    const later = createUser();
+    fake.pushUpdate(createMessageUpdate(later, { text: '/start' }));
+    await fake.waitFor(() => fake.sentTo(later.id).length > 0);
+  });
+
   it('leaves a held update unconfirmed when the app stops: the next start handles it', async () => {
     const dataDir = tempDataDir();
     const { app, fake } = await pollingApp({ DATA_DIR: dataDir });
