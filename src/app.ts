@@ -105,7 +105,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const surveys = new SurveyService({ db, timers, policy, logger, clock, outboxWritten, conversations });
   const campaigns = new CampaignService({ db, timers, logger, clock });
   const privacy = new PrivacyService({ db, policy, logger, clock, timers, caseListeners, outboxWritten });
-  const ctx: AppContext = { config, policy, catalog, database, db, conversations, deadlines, timers, privacy, surveys, campaigns, desk, logger, clock, outboxWritten };
+  const ctx: AppContext = { config, policy, catalog, database, db, conversations, deadlines, timers, privacy, surveys, campaigns, desk, logger, clock, outboxWritten, inboundDropped: (channel) => metrics.inboundDropped(channel) };
 
   const webchatSender = new WebchatSender(db);
   const modules: ChannelModule[] = [

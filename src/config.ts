@@ -55,6 +55,12 @@ const envSchema = z.object({
   /** Telegram allows 1-256 characters A-Z a-z 0-9 _ - in secret_token. */
   TELEGRAM_WEBHOOK_SECRET: optionalString.pipe(z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, 'use 1-256 characters A-Z, a-z, 0-9, _ and -').optional()),
   TELEGRAM_API_ROOT: optionalUrl,
+  /**
+   * Long polling: tries of an update whose handling fails (database down)
+   * before it is dropped, with backoff 1 s, 2 s, 4 s … 60 s between tries
+   * (10 tries: about four minutes). Webhook mode leaves retries to Telegram.
+   */
+  TELEGRAM_UPDATE_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
 
   MicrosoftAppId: optionalString,
   MicrosoftAppPassword: optionalString,
@@ -66,6 +72,13 @@ const envSchema = z.object({
    * serviceUrl is on this machine (the Bot Framework Emulator).
    */
   BOTFRAMEWORK_EMULATOR: z.enum(['true', 'false', '1', '0', '']).default('false').transform((v) => v === 'true' || v === '1'),
+  /**
+   * Validation of the channel's tokens outside the public Azure cloud
+   * (sovereign clouds): where its signing keys are published (OpenID
+   * metadata URL) and who issues its tokens. Default: the public cloud's.
+   */
+  BOTFRAMEWORK_OPENID_METADATA_URL: optionalUrl,
+  BOTFRAMEWORK_TOKEN_ISSUER: optionalString,
 
   SLACK_BOT_TOKEN: optionalString,
   SLACK_SIGNING_SECRET: optionalString,

@@ -1,5 +1,7 @@
 import express, { type Express, type Request, type Response } from 'express';
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext } from 'botbuilder';
+import { CallerIdConstants, CloudAdapter, ConfigurationBotFrameworkAuthentication, StatusCodes, type Activity, type TurnContext } from 'botbuilder';
+// botbuilder's own connector (a dependency of botbuilder 4.23): CloudAdapter answers 401 only for its AuthenticationError.
+import { AuthenticationConstants, AuthenticationError } from 'botframework-connector';
 import type { AppContext, ChannelModule } from '../../src/channels/channel-module.ts';
 import { downloadLimited, newEvidence, type EvidenceFile } from '../../src/channels/evidence.ts';
 import { answerOverloaded } from '../../src/http/server.ts';
@@ -16,6 +18,46 @@ export interface BotFrameworkOptions {
   appPassword?: string;
   appType?: string;
   tenantId?: string;
+  /** OpenID metadata of the channel's token signing keys; default the public Azure cloud's. */
+  openIdMetadataUrl?: string;
+  /** Issuer of the channel's tokens; default the public Azure cloud's. */
+  tokenIssuer?: string;
+}
+
+/**
+ * The SDK's JWT validation, with one change: jsonwebtoken's own errors (a
+ * signature by another key, a malformed token) reach CloudAdapter as they
+ * are, and it answers them with 500; they are authentication failures: 401.
+ */
+class ChannelAuthentication extends ConfigurationBotFrameworkAuthentication {
+  override async authenticateRequest(activity: Activity, authHeader: string) {
+    try {
+      return await super.authenticateRequest(activity, authHeader);
+    } catch (error) {
+      const name = (error as Error | undefined)?.name;
+      if (name === 'JsonWebTokenError' || name === 'NotBeforeError') throw new AuthenticationError(`Unauthorized. ${(error as Error).message}`, StatusCodes.UNAUTHORIZED);
+      throw error;
+    }
+  }
+}
+
+/**
+ * The SDK's settings for the public Azure cloud with the inbound token
+ * settings replaced: once one such setting is given, the SDK expects all of
+ * them (botframework-connector BotFrameworkAuthenticationFactory).
+ */
+function cloudSettings(options: BotFrameworkOptions): Record<string, string | boolean> {
+  if (!options.openIdMetadataUrl && !options.tokenIssuer) return {};
+  return {
+    ValidateAuthority: true,
+    ToChannelFromBotLoginUrl: AuthenticationConstants.ToChannelFromBotLoginUrl,
+    ToChannelFromBotOAuthScope: AuthenticationConstants.ToChannelFromBotOAuthScope,
+    ToBotFromChannelTokenIssuer: options.tokenIssuer ?? AuthenticationConstants.ToBotFromChannelTokenIssuer,
+    OAuthUrl: AuthenticationConstants.OAuthUrl,
+    ToBotFromChannelOpenIdMetadataUrl: options.openIdMetadataUrl ?? AuthenticationConstants.ToBotFromChannelOpenIdMetadataUrl,
+    ToBotFromEmulatorOpenIdMetadataUrl: AuthenticationConstants.ToBotFromEmulatorOpenIdMetadataUrl,
+    CallerId: CallerIdConstants.PublicAzureChannel,
+  };
 }
 
 /**
@@ -68,7 +110,8 @@ export class BotFrameworkChannel implements ChannelModule {
     private readonly ctx: AppContext,
     options: BotFrameworkOptions,
   ) {
-    const auth = new ConfigurationBotFrameworkAuthentication({
+    const auth = new ChannelAuthentication({
+      ...cloudSettings(options),
       ...(options.appId ? { MicrosoftAppId: options.appId } : {}),
       ...(options.appPassword ? { MicrosoftAppPassword: options.appPassword } : {}),
       ...(options.appType ? { MicrosoftAppType: options.appType } : {}),
@@ -176,13 +219,15 @@ export class BotFrameworkChannel implements ChannelModule {
 }
 
 export function createBotFrameworkChannel(ctx: AppContext): BotFrameworkChannel | undefined {
-  const { MicrosoftAppId, MicrosoftAppPassword, MicrosoftAppType, MicrosoftAppTenantId, BOTFRAMEWORK_EMULATOR } = ctx.config;
+  const { MicrosoftAppId, MicrosoftAppPassword, MicrosoftAppType, MicrosoftAppTenantId, BOTFRAMEWORK_EMULATOR, BOTFRAMEWORK_OPENID_METADATA_URL, BOTFRAMEWORK_TOKEN_ISSUER } = ctx.config;
   if (!MicrosoftAppId && !BOTFRAMEWORK_EMULATOR) return undefined;
   return new BotFrameworkChannel(ctx, {
     ...(MicrosoftAppId ? { appId: MicrosoftAppId } : {}),
     ...(MicrosoftAppPassword ? { appPassword: MicrosoftAppPassword } : {}),
     ...(MicrosoftAppType ? { appType: MicrosoftAppType } : {}),
     ...(MicrosoftAppTenantId ? { tenantId: MicrosoftAppTenantId } : {}),
+    ...(BOTFRAMEWORK_OPENID_METADATA_URL ? { openIdMetadataUrl: BOTFRAMEWORK_OPENID_METADATA_URL } : {}),
+    ...(BOTFRAMEWORK_TOKEN_ISSUER ? { tokenIssuer: BOTFRAMEWORK_TOKEN_ISSUER } : {}),
   });
 }
 

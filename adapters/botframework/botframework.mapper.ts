@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { TurnContext, type Activity, type Attachment, type CardAction, type ConversationReference } from 'botbuilder';
+import { TurnContext, type Activity, type Attachment, type CardAction, type ChannelAccount, type ConversationReference } from 'botbuilder';
 import type { Choice, InboundMessage, OutboundMessage } from '../../src/channels/contract.ts';
 import { checkEvidence, type EvidenceLimits } from '../../src/channels/evidence.ts';
 
@@ -30,30 +30,29 @@ export interface BotFrameworkFileRef {
 
 export type MappedActivity =
   | { kind: 'inbound'; message: InboundMessage; files: BotFrameworkFileRef[] }
-  | { kind: 'ignored'; reason: 'not_a_message' | 'not_personal' | 'malformed' };
+  | { kind: 'ignored'; reason: 'not_a_message' | 'not_personal' | 'malformed' | 'nobody_joined' };
 
+/**
+ * A message, or a conversationUpdate that adds the person to the
+ * conversation with the bot (mapped to a greeting).
+ */
 export function mapActivity(activity: Partial<Activity>, options: { limits: EvidenceLimits }): MappedActivity {
-  if (activity.type !== 'message') return { kind: 'ignored', reason: 'not_a_message' };
-  const fromId = activity.from?.id;
+  if (activity.type !== 'message' && activity.type !== 'conversationUpdate') return { kind: 'ignored', reason: 'not_a_message' };
   const conversationId = activity.conversation?.id;
-  if (!fromId || !conversationId || !activity.channelId || !activity.serviceUrl) return { kind: 'ignored', reason: 'malformed' };
+  if (!activity.from?.id || !conversationId || !activity.channelId || !activity.serviceUrl) return { kind: 'ignored', reason: 'malformed' };
   // Group chats and Teams channels would show one customer's case to everyone in them.
   const conversationType = activity.conversation?.conversationType;
   if (activity.conversation?.isGroup || conversationType === 'channel' || conversationType === 'groupChat') return { kind: 'ignored', reason: 'not_personal' };
+  if (activity.type === 'conversationUpdate') {
+    const person = joiningPerson(activity);
+    if (!person) return { kind: 'ignored', reason: 'nobody_joined' };
+    return { kind: 'inbound', message: { ...inboundFrom(activity, person), greeting: true }, files: [] };
+  }
 
-  const message: InboundMessage = {
-    channel: 'botframework',
-    externalUserId: `${activity.channelId}:${fromId}`,
-    address: TurnContext.getConversationReference(activity) as Record<string, unknown>,
-    // Without an id the platform cannot redeliver it as the same message: nothing to deduplicate against.
-    deliveryId: `${activity.channelId}:${conversationId}:${activity.id ?? randomUUID()}`,
-  };
+  const message = inboundFrom(activity, activity.from);
   const choice = readChoice(activity.value);
   if (choice) message.choice = choice;
   else if (typeof activity.text === 'string') message.text = activity.text;
-  if (activity.locale) message.locale = activity.locale;
-  const name = activity.from?.name?.trim();
-  if (name) message.profile = { name };
 
   const files: BotFrameworkFileRef[] = [];
   const rejected: NonNullable<InboundMessage['rejectedAttachments']> = [];
@@ -66,6 +65,37 @@ export function mapActivity(activity: Partial<Activity>, options: { limits: Evid
   }
   if (rejected.length > 0) message.rejectedAttachments = rejected;
   return { kind: 'inbound', message, files };
+}
+
+/** The person an activity comes from (or who joined), with the reference to write to them later. */
+function inboundFrom(activity: Partial<Activity>, person: ChannelAccount): InboundMessage {
+  const reference = TurnContext.getConversationReference(activity);
+  const message: InboundMessage = {
+    channel: 'botframework',
+    externalUserId: `${activity.channelId}:${person.id}`,
+    address: { ...reference, user: person } as Record<string, unknown>,
+    // Without an id the platform cannot redeliver it as the same message: nothing to deduplicate against.
+    deliveryId: `${activity.channelId}:${activity.conversation!.id}:${activity.id ?? randomUUID()}`,
+  };
+  if (activity.locale) message.locale = activity.locale;
+  const name = person.name?.trim();
+  if (name) message.profile = { name };
+  return message;
+}
+
+/**
+ * Who joined the conversation with the bot: a member added other than the
+ * bot (Web Chat, the Emulator). Teams announces an install in personal scope
+ * by adding the bot itself to the user's chat with it: then the person is
+ * the sender. One person per activity at most: the conversation is personal.
+ */
+function joiningPerson(activity: Partial<Activity>): ChannelAccount | undefined {
+  const botId = activity.recipient?.id;
+  const added = activity.membersAdded ?? [];
+  const person = added.find((member) => member.id && member.id !== botId);
+  if (person) return person;
+  const teamsInstall = activity.channelId === 'msteams' && activity.conversation?.conversationType === 'personal' && added.some((member) => member.id === botId);
+  return teamsInstall ? activity.from : undefined;
 }
 
 function readChoice(value: unknown): string | undefined {

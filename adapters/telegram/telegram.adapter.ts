@@ -10,6 +10,7 @@ import { insertAttachments } from '../../src/inbound/attachment.repository.ts';
 import { InboundOverloaded } from '../../src/inbound/conversation.service.ts';
 import { isDeliveryClaimed } from '../../src/inbound/customer.repository.ts';
 import { mapUpdate, TELEGRAM_DOWNLOAD_LIMIT, type TelegramFileRef } from './telegram.mapper.ts';
+import { backoffMs, UpdatePolling } from './telegram.polling.ts';
 import { TelegramSender } from './telegram.sender.ts';
 
 export const TELEGRAM_WEBHOOK_PATH = '/telegram/webhook';
@@ -21,6 +22,8 @@ export interface TelegramOptions {
   /** Webhook mode when set (the webhook is registered at start); long polling otherwise. */
   publicUrl?: string;
   webhookSecret?: string;
+  /** Long polling: tries of one update before it is dropped. */
+  updateAttempts: number;
 }
 
 /**
@@ -37,7 +40,7 @@ export class TelegramChannel implements ChannelModule {
   private readonly mode: 'webhook' | 'polling';
   private error: string | undefined;
   private stopped = false;
-  private polling: Promise<void> | undefined;
+  private polling: UpdatePolling | undefined;
   /** Per webhook request: a callback query to answer in its response (see answerButton). */
   private readonly webhookAnswers = new WeakMap<object, { callbackQueryId?: string }>();
   private retryTimer: NodeJS.Timeout | undefined;
@@ -54,8 +57,8 @@ export class TelegramChannel implements ChannelModule {
       // Refused under load: counted and logged by the conversation service; Telegram redelivers after the 503.
       if (error instanceof InboundOverloaded && this.mode === 'webhook') throw error;
       this.ctx.logger.error({ channel: 'telegram', updateId: context.update.update_id, err: safeError(error) }, 'telegram update failed');
-      // Webhook: a 500 makes Telegram deliver the update again (it is idempotent). Polling: keep polling.
-      if (this.mode === 'webhook') throw error;
+      // Webhook: a 500 makes Telegram deliver the update again (it is idempotent). Polling: UpdatePolling tries it again.
+      throw error;
     });
     this.sender = new TelegramSender(this.bot.telegram);
     this.mode = options.publicUrl ? 'webhook' : 'polling';
@@ -76,21 +79,14 @@ export class TelegramChannel implements ChannelModule {
   async start(): Promise<void> {
     this.stopped = false;
     if (this.mode === 'webhook') void this.registerWebhook(1);
-    else this.startPolling(1);
+    else this.startPolling();
     this.ctx.logger.info({ channel: 'telegram', mode: this.mode }, 'telegram channel on');
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.retryTimer);
-    if (this.polling) {
-      try {
-        this.bot.stop('shutdown');
-      } catch {
-        // not running
-      }
-      await Promise.race([this.polling, new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
-    }
+    if (this.polling) await Promise.race([this.polling.stop(), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
   }
 
   lastError(): string | undefined {
@@ -198,33 +194,40 @@ export class TelegramChannel implements ChannelModule {
     }
   }
 
-  /** bot.launch() resolves only when polling stops: never awaited here. */
-  private startPolling(attempt: number): void {
-    this.polling = this.bot
-      .launch({ allowedUpdates: [...ALLOWED_UPDATES] })
-      .then(() => undefined)
-      .catch((error: unknown) => {
-        if (this.stopped) return;
+  /** Not bot.launch(): it confirms updates whose handling failed (see UpdatePolling). */
+  private startPolling(): void {
+    this.polling = new UpdatePolling(this.bot, {
+      allowedUpdates: ALLOWED_UPDATES,
+      maxAttempts: this.options.updateAttempts,
+      logger: this.ctx.logger,
+      dropped: () => this.ctx.inboundDropped('telegram'),
+      pollError: (error) => {
+        if (error === undefined) {
+          this.error = undefined;
+          return;
+        }
         this.error = describe(error);
-        this.ctx.logger.error({ channel: 'telegram', attempt, err: safeError(error) }, 'telegram polling stopped; will restart');
-        this.retryLater(() => this.startPolling(attempt + 1), attempt);
-      });
+        this.ctx.logger.error({ channel: 'telegram', err: safeError(error) }, 'telegram polling failed; will retry');
+      },
+    });
+    this.polling.start();
   }
 
   private retryLater(again: () => void, attempt: number): void {
     if (this.stopped) return;
     this.retryTimer = setTimeout(() => {
       if (!this.stopped) again();
-    }, Math.min(60_000, 1000 * 2 ** Math.min(attempt, 6)));
+    }, backoffMs(attempt));
     this.retryTimer.unref();
   }
 }
 
 export function createTelegramChannel(ctx: AppContext): TelegramChannel | undefined {
-  const { TELEGRAM_BOT_TOKEN, TELEGRAM_API_ROOT, TELEGRAM_WEBHOOK_SECRET, PUBLIC_URL } = ctx.config;
+  const { TELEGRAM_BOT_TOKEN, TELEGRAM_API_ROOT, TELEGRAM_WEBHOOK_SECRET, TELEGRAM_UPDATE_ATTEMPTS, PUBLIC_URL } = ctx.config;
   if (!TELEGRAM_BOT_TOKEN) return undefined;
   return new TelegramChannel(ctx, {
     token: TELEGRAM_BOT_TOKEN,
+    updateAttempts: TELEGRAM_UPDATE_ATTEMPTS,
     ...(TELEGRAM_API_ROOT ? { apiRoot: TELEGRAM_API_ROOT } : {}),
     ...(PUBLIC_URL ? { publicUrl: PUBLIC_URL } : {}),
     ...(TELEGRAM_WEBHOOK_SECRET ? { webhookSecret: TELEGRAM_WEBHOOK_SECRET } : {}),

@@ -37,6 +37,8 @@ export interface AppContext {
   desk: DeskRelay;
   /** Wake the outbox worker after committing outbox rows outside the conversation service. */
   outboxWritten: () => void;
+  /** Counts an inbound update a channel gave up on after repeated failures to handle it (metrics). */
+  inboundDropped: (channel: string) => void;
 }
 
 /**

@@ -36,6 +36,11 @@ export interface InboundMessage {
   /** Locale reported by the channel (Telegram language_code, Bot Framework locale). */
   locale?: string;
   profile?: SenderProfile;
+  /**
+   * The person opened the conversation with the bot (Bot Framework
+   * conversationUpdate): nothing they said, greeted with the welcome.
+   */
+  greeting?: boolean;
 }
 
 export interface Choice {

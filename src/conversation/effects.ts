@@ -30,7 +30,7 @@ export interface CaseSummaryForStatus {
 
 /** Events the step consumes: customer input, results of effects, timers. */
 export type ConversationEvent =
-  | { type: 'inbound'; message: Pick<InboundMessage, 'text' | 'choice' | 'attachments' | 'rejectedAttachments' | 'profile'> }
+  | { type: 'inbound'; message: Pick<InboundMessage, 'text' | 'choice' | 'attachments' | 'rejectedAttachments' | 'profile' | 'greeting'> }
   | { type: 'case-opened'; caseId: number; caseNumber: string; firstResponseDueAt: string; responseHours: number; openedVia: 'intake' | 'person' }
   | { type: 'status-report'; cases: CaseSummaryForStatus[] }
   | { type: 'idle-check'; intakeId: string }

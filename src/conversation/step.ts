@@ -96,6 +96,10 @@ class Turn {
   // ---- customer input -------------------------------------------------
 
   private inbound(message: Extract<ConversationEvent, { type: 'inbound' }>['message']): void {
+    if (message.greeting) {
+      this.greet(message.profile?.name);
+      return;
+    }
     const text = cleanText(message.text ?? '');
     const max = this.ctx.policy.intake.descriptionMaxLength;
     for (const refused of message.rejectedAttachments ?? []) {
@@ -132,6 +136,17 @@ class Turn {
     } else {
       this.idleInput(input, message.profile?.name);
     }
+  }
+
+  /**
+   * Opening the chat is not an answer. Someone idle gets the welcome (as
+   * with "/start"); someone in an intake, its pending question; someone with
+   * an open case or a pending survey, nothing: their next message must not
+   * land in a new intake.
+   */
+  private greet(profileName: string | undefined): void {
+    if (this.state.intake) this.repromptCurrent();
+    else if (!this.state.activeCase && !this.state.survey) this.startIntake('', [], profileName);
   }
 
   private classify(text: string, choice: string | undefined, attachments: InboundAttachment[]): Input {

@@ -14,6 +14,7 @@ export class Metrics implements DeliveryObserver {
   readonly registry = new Registry();
   private readonly inbound = this.counter('hearken_inbound_messages_total', 'Customer messages handled (new deliveries), by channel.', ['channel']);
   private readonly duplicates = this.counter('hearken_inbound_duplicates_total', 'Redelivered inbound messages that were ignored, by channel.', ['channel']);
+  private readonly dropped = this.counter('hearken_inbound_dropped_total', 'Inbound updates given up on after repeated failures to handle them (the message is lost), by channel.', ['channel']);
   private readonly flooded = this.counter('hearken_inbound_rate_limited_total', 'Inbound messages refused by the per-customer flood limit, by channel.', ['channel']);
   private readonly overloaded = this.counter('hearken_inbound_overloaded_total', 'Inbound messages refused because the inbound queue was full (503, the sender retries), by channel.', ['channel']);
   private readonly batches = new Histogram({
@@ -40,6 +41,10 @@ export class Metrics implements DeliveryObserver {
 
   inboundHandled(channel: string, outcome: 'new' | 'duplicate' | 'rate_limited' | 'overloaded'): void {
     ({ new: this.inbound, duplicate: this.duplicates, rate_limited: this.flooded, overloaded: this.overloaded })[outcome].inc({ channel });
+  }
+
+  inboundDropped(channel: string): void {
+    this.dropped.inc({ channel });
   }
 
   inboundBatchCommitted(size: number): void {

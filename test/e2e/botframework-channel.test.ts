@@ -1,8 +1,9 @@
-import { randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enqueueOutbound } from '../../src/outbox/outbox.repository.ts';
 import { BotFrameworkCustomer, createActivity, postActivity } from '../support/botframework-customer.ts';
 import { FakeBotConnector } from '../support/fake-bot-connector.ts';
+import { FakeBotOpenId } from '../support/fake-bot-openid.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
 const connector = new FakeBotConnector();
@@ -73,9 +74,35 @@ describe('Bot Framework /api/messages (Emulator, no app id)', () => {
     expect(replies.map((r) => r.text)).toEqual(['We have refunded your order.']);
   });
 
-  it('ignores activities that are not messages and group conversations', async () => {
+  it('greets the person added to the conversation with the welcome, once: not for the bot joining, not again on redelivery', async () => {
+    const welcome = app.catalog.t('en', 'messages.welcome');
+    // Web Chat (Direct Line): the bot joins, then the user.
     const c = customer();
-    expect((await postActivity(app.url, c.activity({ type: 'conversationUpdate', membersAdded: [{ id: c.user.id }] }))).status).toBe(200);
+    expect(await c.post(c.activity({ type: 'conversationUpdate', membersAdded: [{ id: 'hearken-bot', name: 'hearken' }] }))).toEqual([]);
+    const joined = c.activity({ type: 'conversationUpdate', membersAdded: [{ id: c.user.id, name: 'Alice Example' }] });
+    const replies = await c.post(joined);
+    expect(replies).toHaveLength(1);
+    expect(replies[0]!.text).toContain(welcome);
+    expect(replies[0]!.text).toContain('Do you agree?');
+    expect(connector.sentTo(c.conversationId)[0]!.activity).toMatchObject({ recipient: { id: c.user.id }, conversation: { id: c.conversationId } });
+    expect(await c.post(joined)).toEqual([]);
+    expect((await c.press('consent:yes')).at(-1)!.text).toContain('What is your complaint about?');
+    // Opening the chat again mid-intake repeats the pending question, not the welcome.
+    const again = await c.post(c.activity({ type: 'conversationUpdate', membersAdded: [{ id: c.user.id }] }));
+    expect(again.map((r) => r.text)).toEqual([expect.stringContaining('What is your complaint about?')]);
+
+    // The Emulator: bot and user in one activity, one greeting.
+    const e = customer();
+    const both = await e.post(e.activity({ type: 'conversationUpdate', membersAdded: [{ id: 'hearken-bot' }, { id: e.user.id, name: 'User' }] }));
+    expect(both).toHaveLength(1);
+    expect(both[0]!.text).toContain(welcome);
+  });
+
+  it('ignores activities that are not messages, people leaving, and group conversations', async () => {
+    const c = customer();
+    expect((await postActivity(app.url, c.activity({ type: 'typing' }))).status).toBe(200);
+    expect((await postActivity(app.url, c.activity({ type: 'conversationUpdate', membersRemoved: [{ id: c.user.id }] }))).status).toBe(200);
+    expect((await postActivity(app.url, c.activity({ type: 'conversationUpdate', membersAdded: [{ id: c.user.id }], conversation: { id: 'group-2', isGroup: true } }))).status).toBe(200);
     expect((await postActivity(app.url, c.activity({ text: 'hello all', conversation: { id: 'group-1', isGroup: true } }))).status).toBe(200);
     const rows = await app.database.db.selectFrom('customers').selectAll().where('external_id', '=', `emulator:${c.user.id}`).execute();
     expect(rows).toEqual([]);
@@ -129,20 +156,55 @@ describe('Bot Framework delivery through the outbox', () => {
 });
 
 describe('Bot Framework with an app id', () => {
+  const appId = '00000000-0000-0000-0000-000000000001';
+  // The channel's signing keys, published by a fake token service (BOTFRAMEWORK_OPENID_METADATA_URL).
+  const openId = new FakeBotOpenId();
   let secured: TestApp;
   beforeAll(async () => {
-    secured = await startTestApp({ MicrosoftAppId: '00000000-0000-0000-0000-000000000001', MicrosoftAppPassword: 'not-a-real-password' });
+    await openId.start(['msteams']);
+    secured = await startTestApp({ MicrosoftAppId: appId, MicrosoftAppPassword: 'not-a-real-password', BOTFRAMEWORK_OPENID_METADATA_URL: openId.metadataUrl });
   });
   afterAll(async () => {
     await secured?.stop();
+    await openId.stop();
+  });
+
+  const teamsMessage = () => createActivity(connector.url, { id: `29:user-${randomUUID()}` }, `a:conv-${randomUUID()}`, { text: 'hello', channelId: 'msteams', conversation: { id: `a:conv-${randomUUID()}`, conversationType: 'personal' } });
+  const deliveriesOf = async (activity: Record<string, unknown>) =>
+    secured.database.db.selectFrom('inbound_deliveries').select('delivery_id').where('delivery_id', 'like', `%:${String(activity.id)}`).execute();
+
+  it('accepts an activity with a token signed by the channel key for this bot, and handles it', async () => {
+    const activity = teamsMessage();
+    const res = await postActivity(secured.url, activity, openId.sign(appId, connector.url));
+    expect(res.status).toBe(200);
+    expect(await deliveriesOf(activity)).toHaveLength(1);
+    const from = (activity.from as { id: string }).id;
+    const customer = await secured.database.db.selectFrom('customers').select('address').where('external_id', '=', `msteams:${from}`).executeTakeFirstOrThrow();
+    expect(customer.address).toMatchObject({ serviceUrl: connector.url, user: { id: from } });
+  });
+
+  it('refuses with 401, handling nothing, a token signed by another key, for another bot, expired, or for another service URL', async () => {
+    const otherKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+    const refused = {
+      otherKey: openId.sign(appId, connector.url, {}, otherKey),
+      otherAudience: openId.sign('00000000-0000-0000-0000-000000000002', connector.url),
+      expired: openId.sign(appId, connector.url, { nbf: Math.floor(Date.now() / 1000) - 7200, iat: Math.floor(Date.now() / 1000) - 7200, exp: Math.floor(Date.now() / 1000) - 3600 }),
+      otherServiceUrl: openId.sign(appId, 'https://smba.trafficmanager.net/emea/'),
+    };
+    for (const [why, token] of Object.entries(refused)) {
+      const activity = teamsMessage();
+      const res = await postActivity(secured.url, activity, token);
+      expect({ why, status: res.status }).toEqual({ why, status: 401 });
+      expect(await res.json()).toEqual({ error: { code: 'unauthenticated', message: 'The request could not be authenticated.' } });
+      expect(await deliveriesOf(activity)).toEqual([]);
+    }
   });
 
   it('refuses a request without a JWT with 401 and handles nothing', async () => {
     const activity = createActivity(connector.url, { id: `user-${randomUUID()}` }, `conv-${randomUUID()}`, { text: 'hello', channelId: 'msteams' });
     const res = await postActivity(secured.url, activity);
     expect(res.status).toBe(401);
-    const customers = await secured.database.db.selectFrom('customers').selectAll().execute();
-    expect(customers).toEqual([]);
+    expect(await deliveriesOf(activity)).toEqual([]);
   });
 
   it('refuses a request with a token that is not a valid JWT with 401', async () => {

@@ -60,9 +60,27 @@ describe('Bot Framework mapper: activities in', () => {
     });
   });
 
-  it('ignores non-messages and group conversations', () => {
-    expect(mapActivity({ ...base, type: 'conversationUpdate' } as never, { limits })).toEqual({ kind: 'ignored', reason: 'not_a_message' });
+  it('ignores other activities and group conversations', () => {
+    expect(mapActivity({ ...base, type: 'typing' } as never, { limits })).toEqual({ kind: 'ignored', reason: 'not_a_message' });
     expect(mapActivity({ ...base, conversation: { id: 'g', conversationType: 'groupChat' } } as never, { limits })).toEqual({ kind: 'ignored', reason: 'not_personal' });
+    const update = { ...base, type: 'conversationUpdate', membersAdded: [{ id: '29:abc' }] };
+    expect(mapActivity({ ...update, conversation: { id: 'g', conversationType: 'groupChat' } } as never, { limits })).toEqual({ kind: 'ignored', reason: 'not_personal' });
+  });
+
+  it('maps a conversationUpdate that adds the person to a greeting for them, and one that adds only the bot or removes someone to nothing', () => {
+    const webChat = { ...base, channelId: 'webchat', type: 'conversationUpdate', conversation: { id: 'wc' } };
+    const greeting = mapActivity({ ...webChat, membersAdded: [{ id: '28:bot' }, { id: 'dl_user', name: 'Bob' }] } as never, { limits });
+    expect(greeting).toEqual({
+      kind: 'inbound',
+      files: [],
+      message: expect.objectContaining({ greeting: true, externalUserId: 'webchat:dl_user', deliveryId: 'webchat:wc:a1', profile: { name: 'Bob' }, locale: 'zh-CN' }),
+    });
+    expect((greeting as { message: { address: unknown } }).message.address).toMatchObject({ user: { id: 'dl_user' }, bot: { id: '28:bot' }, conversation: { id: 'wc' } });
+    expect(mapActivity({ ...webChat, membersAdded: [{ id: '28:bot' }] } as never, { limits })).toEqual({ kind: 'ignored', reason: 'nobody_joined' });
+    expect(mapActivity({ ...webChat, membersRemoved: [{ id: 'dl_user' }] } as never, { limits })).toEqual({ kind: 'ignored', reason: 'nobody_joined' });
+    // Teams announces a personal install by adding the bot to the user's chat: the sender is greeted.
+    const install = mapActivity({ ...base, type: 'conversationUpdate', membersAdded: [{ id: '28:bot' }] } as never, { limits });
+    expect(install).toMatchObject({ kind: 'inbound', message: { greeting: true, externalUserId: 'msteams:29:abc', address: { user: { id: '29:abc' } } } });
   });
 });
 

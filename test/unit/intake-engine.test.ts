@@ -221,6 +221,29 @@ describe('intake engine (pure step function)', () => {
     expect(d.step).toBe('consent');
   });
 
+  it('greets someone who opened the chat with the same welcome as "/new"; in an intake repeats its question; with a case or a survey says nothing', () => {
+    const d = new EngineDriver();
+    const greeted = d.send(inbound({ greeting: true, profile: { name: 'Bob Stone' } }));
+    const started = new EngineDriver().say('/new', { profile: { name: 'Bob Stone' } });
+    expect(greeted).toEqual(started);
+    expect(d.step).toBe('consent');
+    expect(d.lastReply).toContain('Do you agree?');
+
+    d.press('consent:yes');
+    expect(d.send(inbound({ greeting: true })).state.intake!.step).toBe('category');
+    expect(d.lastReply).toContain('What is your complaint about?');
+    expect(d.state.intake!.misses).toBe(0);
+
+    for (const state of [
+      { v: 1 as const, locale: 'en' as const, activeCase: { id: 3, number: 'C-2026-000003' } },
+      { v: 1 as const, locale: 'en' as const, survey: { kind: 'campaign' as const, id: 1, question: 'csat' } },
+    ]) {
+      const other = new EngineDriver();
+      other.state = state;
+      expect(other.send(inbound({ greeting: true }))).toEqual({ state, effects: [] });
+    }
+  });
+
   it('reports status from loaded cases', () => {
     const d = new EngineDriver('zh-CN');
     d.send({ type: 'status-report', cases: [{ number: 'C-2026-000001', status: 'in_progress', createdAt: '2026-11-01T08:00:00Z' }] });
