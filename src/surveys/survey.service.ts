@@ -7,7 +7,7 @@ import type { Timers } from '../jobs/timers.ts';
 import type { Logger } from '../logger.ts';
 import type { Policy } from '../policy.ts';
 import { lockCase } from '../staff/staff.repository.ts';
-import { findPendingOrSkipped, findSurvey, insertSurvey, isCustomerAnonymised, lastSurveySentAt, lockSurvey, updateSurvey } from './survey.repository.ts';
+import { findPendingOrSkipped, findSurvey, insertSurvey, isCustomerAnonymised, lastSurveySentAt, lockSurvey, markCampaignStage, updateSurvey } from './survey.repository.ts';
 
 export const SURVEY_QUEUE = 'survey';
 
@@ -123,17 +123,28 @@ export class SurveyService {
     }
   }
 
-  /** A campaign's questions to one customer, and their expiry; only the campaign id is involved. */
+  /**
+   * A campaign's questions to one customer, and their expiry; only the
+   * campaign id is involved. The send is marked in its transaction
+   * (campaign_marks): a redelivered job sends nothing. The expiry only
+   * clears a question still pending, so it may run twice.
+   */
   private async campaignTimer(timer: Extract<SurveyTimer, { campaignId: number }>): Promise<void> {
     const ref = { kind: 'campaign', id: timer.campaignId } as const;
     const now = this.deps.clock();
-    await this.deps.db.transaction().execute(async (trx) => {
-      if (!(await lockCustomer(trx, timer.customerId)) || (await isCustomerAnonymised(trx, timer.customerId))) return;
-      if (timer.stage === 'campaign-expire') return this.deps.conversations.handleEventIn(trx, timer.customerId, { type: 'survey-expired', survey: ref });
-      await this.deps.conversations.handleEventIn(trx, timer.customerId, { type: 'survey-start', survey: ref });
+    const acted = await this.deps.db.transaction().execute(async (trx) => {
+      if (!(await lockCustomer(trx, timer.customerId)) || (await isCustomerAnonymised(trx, timer.customerId))) return false;
+      const run = (event: ConversationEvent) => this.deps.conversations.handleEventIn(trx, timer.customerId, event);
+      if (timer.stage === 'campaign-expire') {
+        await run({ type: 'survey-expired', survey: ref });
+        return true;
+      }
+      if (!(await markCampaignStage(trx, { campaignId: timer.campaignId, customerId: timer.customerId, stage: 'send' }))) return false;
+      await run({ type: 'survey-start', survey: ref });
       const at = new Date(now.getTime() + this.deps.policy.survey.expireAfterSeconds * 1000);
       await this.deps.timers.schedule(trx, SURVEY_QUEUE, { ...timer, stage: 'campaign-expire' } satisfies SurveyTimer, at);
+      return true;
     });
-    this.deps.outboxWritten();
+    if (acted) this.deps.outboxWritten();
   }
 }
