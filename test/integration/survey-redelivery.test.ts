@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SurveyTimer } from '../../src/surveys/survey.service.ts';
 import { complainOnWebchat, quickCaseOnWebchat, until } from '../support/complaints.ts';
 import { policyFile } from '../support/policy-file.ts';
+import { resolveForSurvey } from '../support/surveys.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { WebchatClient } from '../support/webchat-client.ts';
 
@@ -82,13 +83,8 @@ describe('a survey job delivered twice sends once', () => {
     const chat = await WebchatClient.open(app.url);
     const number = await quickCaseOnWebchat(chat, 'delivery_installation');
     const customerId = await customerOfCase(number);
-    const now = new Date();
-    await db().transaction().execute(async (trx) => {
-      const row = await trx.updateTable('cases').set({ status: 'resolved', resolved_at: now, updated_at: now }).where('number', '=', number).returningAll().executeTakeFirstOrThrow();
-      await app.surveys.caseResolved(trx, row, now);
-    });
-    const survey = await db().selectFrom('surveys').selectAll().where('customer_id', '=', customerId).executeTakeFirstOrThrow();
-    const send: SurveyTimer = { stage: 'send', surveyId: survey.id, at: new Date(survey.scheduled_for).toISOString() };
+    const { surveyId, send } = await resolveForSurvey(app, number);
+    const survey = await db().selectFrom('surveys').selectAll().where('id', '=', surveyId).executeTakeFirstOrThrow();
 
     await app.surveys.handle(send);
     await app.surveys.handle(send);
