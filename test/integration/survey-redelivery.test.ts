@@ -65,6 +65,7 @@ describe('a survey job delivered twice sends once', () => {
     await app.surveys.handle(job);
 
     expect(await sentTo(customerId, CAMPAIGN_INTRO)).toBe(1);
+    expect(await surveyJobs('campaign-remind', campaignId)).toBe(1);
     expect(await surveyJobs('campaign-expire', campaignId)).toBe(1);
     const marks = await db().selectFrom('campaign_marks').selectAll().where('campaign_id', '=', campaignId).execute();
     expect(marks).toEqual([{ campaign_id: campaignId, customer_id: customerId, stage: 'send' }]);
@@ -100,5 +101,48 @@ describe('a survey job delivered twice sends once', () => {
     expect(await sentTo(customerId, CASE_INTRO)).toBe(1);
     const events = await db().selectFrom('case_events').select('action').where('case_id', '=', survey.case_id).where('action', '=', 'survey_sent').execute();
     expect(events).toHaveLength(1);
+  });
+
+  it('campaign reminder: one, on a durable timer, to a customer who has not answered; none after the answers', async () => {
+    const quiet = await WebchatClient.open(app.url);
+    const quietId = await customerOfCase(await complainOnWebchat(quiet, { category: 'product_quality', description: 'The lid of the blender cracked.', desired: 'refund', name: 'Erin Example', contact: 'erin@example.com' }));
+    const keen = await WebchatClient.open(app.url);
+    const keenId = await customerOfCase(await complainOnWebchat(keen, { category: 'product_quality', description: 'The toaster burns one side.', desired: 'refund', name: 'Finn Example', contact: 'finn@example.com' }));
+    const started = await app.campaigns.start({ name: 'Reminder check', startedBy: 'U0SUPER01' });
+    expect(started).toMatchObject({ ok: true, recipients: 2 });
+    const campaignId = started.ok ? started.id : 0;
+    await until(async () => (await sentTo(quietId, CAMPAIGN_INTRO)) === 1 && (await sentTo(keenId, CAMPAIGN_INTRO)) === 1, 'campaign questions');
+
+    // The reminder is a durable timer, due reminderAfterSeconds (7200) after the send.
+    const { rows: due } = await sql<{ customer: string; seconds: number }>`
+      SELECT data ->> 'customerId' AS customer, extract(epoch FROM start_after - created_on)::int AS seconds
+      FROM pgboss.job WHERE name = 'survey' AND data ->> 'stage' = 'campaign-remind' AND (data ->> 'campaignId')::bigint = ${campaignId}
+      ORDER BY customer`.execute(db());
+    expect(due.map((d) => Number(d.customer)).sort((a, b) => a - b)).toEqual([quietId, keenId].sort((a, b) => a - b));
+    for (const d of due) expect(Math.abs(d.seconds - 7200)).toBeLessThanOrEqual(5);
+
+    await keen.press('survey:csat:5');
+    await keen.press('survey:nps:10');
+    await keen.say('Quick and kind.');
+
+    // Fired (and delivered again): the customer who has not answered gets the pending question once more, once.
+    for (const customerId of [quietId, keenId]) {
+      await app.surveys.handle({ stage: 'campaign-remind', campaignId, customerId });
+      await app.surveys.handle({ stage: 'campaign-remind', campaignId, customerId });
+    }
+    expect(await sentTo(quietId, 'A reminder:')).toBe(1);
+    expect(await sentTo(quietId, 'How satisfied are you')).toBe(2);
+    expect(await sentTo(keenId, 'A reminder:')).toBe(0);
+    // Both reminders are marked alike: the marks do not tell who answered.
+    const marks = await db().selectFrom('campaign_marks').select(['customer_id', 'stage']).where('campaign_id', '=', campaignId).orderBy('customer_id').orderBy('stage').execute();
+    expect(marks).toEqual(
+      [quietId, keenId].sort((a, b) => a - b).flatMap((id) => [{ customer_id: id, stage: 'remind' }, { customer_id: id, stage: 'send' }]),
+    );
+
+    // After the expiry the question is closed: a button press is too late, and no reminder comes back.
+    await app.surveys.handle({ stage: 'campaign-expire', campaignId, customerId: quietId });
+    const late = await quiet.press('survey:csat:3');
+    expect(late.at(-1)!.payload.text).toBe('This survey is closed. Thank you!');
+    expect(await db().selectFrom('campaign_answers').select('csat').where('campaign_id', '=', campaignId).where('csat', 'is not', null).execute()).toEqual([{ csat: 5 }]);
   });
 });
