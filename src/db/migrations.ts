@@ -268,4 +268,21 @@ export const migrations: Record<string, Migration> = {
       await db.schema.createIndex('cases_contact_phone_idx').on('cases').columns(['contact_phone', 'created_at']).execute();
     },
   },
+  '2026-11-22T0600_campaign_marks': {
+    // One row per campaign stage acted on for a customer ('send', 'remind'):
+    // a campaign job delivered twice acts once. It says that the customer was
+    // sent the campaign, nothing about answering: no time (it could be
+    // matched to the day of an answer), and the reminder's row is written
+    // whether or not a question was still pending. Deleted with the identity.
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('campaign_marks')
+        .addColumn('campaign_id', 'bigint', (c) => c.notNull().references('survey_campaigns.id'))
+        .addColumn('customer_id', 'bigint', (c) => c.notNull().references('customers.id'))
+        .addColumn('stage', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('campaign_marks_pkey', ['campaign_id', 'customer_id', 'stage'])
+        .execute();
+      await db.schema.createIndex('campaign_marks_customer_idx').on('campaign_marks').column('customer_id').execute();
+    },
+  },
 };

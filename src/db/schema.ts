@@ -203,10 +203,18 @@ export interface CampaignAnswersTable {
   answered_at: Date | string;
 }
 
+/** Campaign stages acted on per customer (2026-11-22T0600_campaign_marks); never linked to answers. */
+export interface CampaignMarksTable {
+  campaign_id: number;
+  customer_id: number;
+  stage: 'send' | 'remind';
+}
+
 export interface Database {
   surveys: SurveysTable;
   survey_campaigns: SurveyCampaignsTable;
   campaign_answers: CampaignAnswersTable;
+  campaign_marks: CampaignMarksTable;
   customers: CustomersTable;
   cases: CasesTable;
   case_events: CaseEventsTable;

@@ -8,6 +8,7 @@ import {
   messagesOfCases,
   outboundMessagesOf,
   privacyRequestsOf,
+  surveysOfCases,
   webchatTranscriptOf,
 } from './export.repository.ts';
 import { insertPrivacyRequest } from './privacy.repository.ts';
@@ -44,9 +45,10 @@ export async function exportCustomer(trx: Db, customer: CustomerRow, input: { ac
   const cases = await casesOfCustomer(trx, customer.id);
   const caseIds = cases.map((c) => c.id);
   const numberOf = new Map(cases.map((c) => [c.id, c.number]));
-  const [events, messages, attachments, outbound, requests] = [
+  const [events, messages, surveys, attachments, outbound, requests] = [
     await eventsOfCases(trx, caseIds),
     await messagesOfCases(trx, caseIds),
+    await surveysOfCases(trx, caseIds),
     await attachmentsOf(trx, customer.id, caseIds),
     await outboundMessagesOf(trx, customer.id),
     await privacyRequestsOf(trx, customer.id),
@@ -95,6 +97,19 @@ export async function exportCustomer(trx: Db, customer: CustomerRow, input: { ac
       messages: messages
         .filter((m) => m.case_id === c.id)
         .map((m) => ({ direction: m.direction, author: m.author, body: m.body, attachments: m.attachments, at: iso(m.created_at) })),
+      surveys: surveys
+        .filter((v) => v.case_id === c.id)
+        .map((v) => ({
+          channel: v.channel,
+          status: v.status,
+          creditedTo: v.owner,
+          scheduledFor: iso(v.scheduled_for),
+          sentAt: iso(v.sent_at),
+          remindedAt: iso(v.reminded_at),
+          answeredAt: iso(v.answered_at),
+          expiresAt: iso(v.expires_at),
+          answers: { resolved: v.resolved, csat: v.csat, nps: v.nps, comment: v.comment },
+        })),
       auditEvents: events
         .filter((e) => e.case_id === c.id)
         .map((e) => ({ at: iso(e.at), actor: e.actor, action: e.action, from: e.from_value, to: e.to_value, details: e.details })),
@@ -124,7 +139,7 @@ export async function exportCustomer(trx: Db, customer: CustomerRow, input: { ac
     customerId: customer.id,
     actor: input.actor,
     at: input.now,
-    details: { cases: cases.map((c) => c.number), counts: { cases: cases.length, messages: messages.length, attachments: attachments.length } },
+    details: { cases: cases.map((c) => c.number), counts: { cases: cases.length, messages: messages.length, surveys: surveys.length, attachments: attachments.length } },
   });
   for (const c of cases) {
     await appendCaseEvent(trx, { caseId: c.id, at: input.now, actor: input.actor, action: 'data_exported', details: { privacyRequestId: requestId } });

@@ -27,6 +27,17 @@ export async function messagesOfCases(db: Db, caseIds: number[]) {
     .execute();
 }
 
+/** Satisfaction surveys of the customer's cases, with their answers (campaign answers have no link to anyone: not here). */
+export async function surveysOfCases(db: Db, caseIds: number[]) {
+  if (caseIds.length === 0) return [];
+  return db
+    .selectFrom('surveys')
+    .select(['case_id', 'channel', 'status', 'owner', 'scheduled_for', 'sent_at', 'reminded_at', 'answered_at', 'expires_at', 'resolved', 'csat', 'nps', 'comment'])
+    .where('case_id', 'in', caseIds)
+    .orderBy('id')
+    .execute();
+}
+
 /** File metadata (not the bytes) of the customer's uploads and their cases' evidence. */
 export async function attachmentsOf(db: Db, customerId: number, caseIds: number[]) {
   return db

@@ -133,8 +133,9 @@ export interface IdentityAnonymisation {
 
 /**
  * Removes an identity's personal traces: its files, outbound messages, web
- * chat transcript and delivery ids, then its channel id, address, display
- * name and conversation state. The row stays (cases keep pointing at it);
+ * chat transcript, delivery ids and campaign marks (who was sent which
+ * campaign), then its channel id, address, display name and conversation
+ * state. The row stays (cases keep pointing at it);
  * the same person writing again becomes a new customer.
  */
 export async function anonymiseIdentity(db: Db, customer: Pick<CustomerRow, 'id' | 'channel' | 'external_id'>, now: Date, marker: 'erased' | 'anonymised'): Promise<IdentityAnonymisation> {
@@ -150,6 +151,7 @@ export async function anonymiseIdentity(db: Db, customer: Pick<CustomerRow, 'id'
     .where('channel', '=', customer.channel)
     .where(sql<boolean>`left(delivery_id, ${prefix.length}) = ${prefix}`)
     .executeTakeFirst();
+  await db.deleteFrom('campaign_marks').where('customer_id', '=', customer.id).execute();
   await db
     .updateTable('customers')
     .set({ external_id: `${marker}:${customer.id}`, address: JSON.stringify({}), display_name: null, state: JSON.stringify({}), anonymised_at: now })

@@ -84,6 +84,17 @@ export async function consentingCustomerIds(db: Db): Promise<number[]> {
   return rows.map((r) => Number(r.id));
 }
 
+/** Records that a campaign stage was acted on for a customer; false when it already was (the job was delivered twice). */
+export async function markCampaignStage(db: Db, mark: { campaignId: number; customerId: number; stage: 'send' | 'remind' }): Promise<boolean> {
+  const row = await db
+    .insertInto('campaign_marks')
+    .values({ campaign_id: mark.campaignId, customer_id: mark.customerId, stage: mark.stage })
+    .onConflict((oc) => oc.doNothing())
+    .returning('stage')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 /**
  * One row per answered question, with the day only: rows of one person
  * cannot be joined to each other, to the person or to a case.

@@ -7,7 +7,7 @@ import type { Timers } from '../jobs/timers.ts';
 import type { Logger } from '../logger.ts';
 import type { Policy } from '../policy.ts';
 import { lockCase } from '../staff/staff.repository.ts';
-import { findPendingOrSkipped, findSurvey, insertSurvey, isCustomerAnonymised, lastSurveySentAt, lockSurvey, updateSurvey } from './survey.repository.ts';
+import { findPendingOrSkipped, findSurvey, insertSurvey, isCustomerAnonymised, lastSurveySentAt, lockSurvey, markCampaignStage, updateSurvey } from './survey.repository.ts';
 
 export const SURVEY_QUEUE = 'survey';
 
@@ -15,7 +15,7 @@ export const SURVEY_QUEUE = 'survey';
 export type SurveyTimer =
   | { stage: 'send'; surveyId: number; at: string }
   | { stage: 'remind' | 'expire'; surveyId: number }
-  | { stage: 'campaign-send' | 'campaign-expire'; campaignId: number; customerId: number };
+  | { stage: 'campaign-send' | 'campaign-remind' | 'campaign-expire'; campaignId: number; customerId: number };
 
 export interface SurveyDeps {
   db: Db;
@@ -123,17 +123,39 @@ export class SurveyService {
     }
   }
 
-  /** A campaign's questions to one customer, and their expiry; only the campaign id is involved. */
+  /**
+   * A campaign's questions to one customer, one reminder and their expiry;
+   * only the campaign id is involved. The send and the reminder are marked
+   * in their transaction (campaign_marks): a redelivered job sends nothing.
+   * The reminder's mark is written whether or not a question is still
+   * pending (the conversation decides), so it tells nothing about answering.
+   * The expiry only clears a question still pending, so it may run twice.
+   */
   private async campaignTimer(timer: Extract<SurveyTimer, { campaignId: number }>): Promise<void> {
     const ref = { kind: 'campaign', id: timer.campaignId } as const;
     const now = this.deps.clock();
-    await this.deps.db.transaction().execute(async (trx) => {
-      if (!(await lockCustomer(trx, timer.customerId)) || (await isCustomerAnonymised(trx, timer.customerId))) return;
-      if (timer.stage === 'campaign-expire') return this.deps.conversations.handleEventIn(trx, timer.customerId, { type: 'survey-expired', survey: ref });
-      await this.deps.conversations.handleEventIn(trx, timer.customerId, { type: 'survey-start', survey: ref });
-      const at = new Date(now.getTime() + this.deps.policy.survey.expireAfterSeconds * 1000);
-      await this.deps.timers.schedule(trx, SURVEY_QUEUE, { ...timer, stage: 'campaign-expire' } satisfies SurveyTimer, at);
+    const acted = await this.deps.db.transaction().execute(async (trx) => {
+      if (!(await lockCustomer(trx, timer.customerId)) || (await isCustomerAnonymised(trx, timer.customerId))) return false;
+      const run = (event: ConversationEvent) => this.deps.conversations.handleEventIn(trx, timer.customerId, event);
+      const mark = (stage: 'send' | 'remind') => markCampaignStage(trx, { campaignId: timer.campaignId, customerId: timer.customerId, stage });
+      switch (timer.stage) {
+        case 'campaign-send': {
+          if (!(await mark('send'))) return false;
+          await run({ type: 'survey-start', survey: ref });
+          const { reminderAfterSeconds, expireAfterSeconds } = this.deps.policy.survey;
+          await this.deps.timers.schedule(trx, SURVEY_QUEUE, { ...timer, stage: 'campaign-remind' } satisfies SurveyTimer, new Date(now.getTime() + reminderAfterSeconds * 1000));
+          await this.deps.timers.schedule(trx, SURVEY_QUEUE, { ...timer, stage: 'campaign-expire' } satisfies SurveyTimer, new Date(now.getTime() + expireAfterSeconds * 1000));
+          return true;
+        }
+        case 'campaign-remind':
+          if (!(await mark('remind'))) return false;
+          await run({ type: 'survey-reminder', survey: ref });
+          return true;
+        case 'campaign-expire':
+          await run({ type: 'survey-expired', survey: ref });
+          return true;
+      }
     });
-    this.deps.outboxWritten();
+    if (acted) this.deps.outboxWritten();
   }
 }

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChannelModule } from '../../src/channels/channel-module.ts';
 import { chineseIntake, englishIntake, type ScriptedCustomer } from '../support/intake-scripts.ts';
 import { findAnywhere, reportFigures } from '../support/privacy-fixtures.ts';
+import { answerCaseSurvey } from '../support/surveys.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { allText, lastText, WebchatClient } from '../support/webchat-client.ts';
 
@@ -44,6 +45,9 @@ beforeAll(async () => {
     description: '我买的吸尘器用了三天就坏了，客服一直不回复',
     followUp: '李四海补充：发票也丢了',
   });
+  // Both cases resolved, and their satisfaction surveys answered with a comment.
+  annabel.needles.push(await commentOn(annabel, 'The new kettle from Marjorie at the Lower Slaughter shop works.'));
+  li.needles.push(await commentOn(li, '李四海：新吸尘器很好用'));
   // A Telegram identity with a profile name (the channel's own adapter lands later; the use case is the same).
   await app.conversations.handleInbound({
     channel: 'telegram',
@@ -116,7 +120,12 @@ describe('data export', () => {
       consent: { given: true, version: '2026-11' },
       messages: [{ direction: 'customer', body: annabel.followUp }],
     });
-    expect((data.cases[0]!.auditEvents as Array<{ action: string }>).map((e) => e.action)).toEqual(['created']);
+    expect((data.cases[0]!.auditEvents as Array<{ action: string }>).map((e) => e.action)).toEqual(['created', 'survey_sent', 'survey_answered']);
+    // The case survey and its answers; the data request has none.
+    expect(data.cases[0]!.surveys).toEqual([
+      expect.objectContaining({ channel: 'webchat', status: 'answered', sentAt: expect.any(String), answers: { resolved: true, csat: 5, nps: null, comment: annabel.needles.at(-1) } }),
+    ]);
+    expect(data.cases[1]!.surveys).toEqual([]);
     expect(data.attachments).toEqual([expect.objectContaining({ case: annabel.caseNumber, fileName: annabel.fileName, mimeType: 'image/png' })]);
     expect(data.webchatTranscript.length).toBeGreaterThan(10);
     expect(data.outboundMessages.length).toBeGreaterThan(5);
@@ -126,7 +135,7 @@ describe('data export', () => {
     expect(byIdentity.ok && byIdentity.data.cases.map((c) => c.number)).toEqual(data.cases.map((c) => c.number));
     const caseId = await caseIdOf(annabel.caseNumber);
     const events = await app.database.db.selectFrom('case_events').select(['actor', 'action']).where('case_id', '=', caseId).orderBy('id').execute();
-    expect(events.slice(1)).toEqual([
+    expect(events.filter((e) => e.action === 'data_exported')).toEqual([
       { actor: 'staff:U0123', action: 'data_exported' },
       { actor: 'cli:operator', action: 'data_exported' },
     ]);
@@ -161,7 +170,11 @@ describe('erasure', () => {
     expect(await reportFigures(db)).toEqual(figures);
 
     const row = await db.selectFrom('cases').selectAll().where('number', '=', annabel.caseNumber).executeTakeFirstOrThrow();
-    expect(row).toMatchObject({ category: 'product_quality', severity: 'general', status: 'new', desired_resolution: 'refund', consent_given: true, description: null });
+    expect(row).toMatchObject({ category: 'product_quality', severity: 'general', status: 'resolved', desired_resolution: 'refund', consent_given: true, description: null });
+    // The survey's scores stay for the reports; its comment is gone (the scan above).
+    expect(await db.selectFrom('surveys').select(['status', 'resolved', 'csat', 'comment']).where('case_id', '=', row.id).execute()).toEqual([
+      { status: 'answered', resolved: true, csat: 5, comment: null },
+    ]);
     const events = await db.selectFrom('case_events').select(['actor', 'action', 'details']).where('case_id', '=', row.id).orderBy('id').execute();
     expect(events.at(-1)).toMatchObject({ actor: 'cli:operator', action: 'data_erased', details: { reason: 'erasure', messages: 1, attachments: 1 } });
     // One notice per erased case; timers fire in no set order.
@@ -188,6 +201,12 @@ describe('erasure', () => {
     expect(request).toEqual({ kind: 'erasure', actor: 'staff:U0999' });
   });
 });
+
+/** Answers the customer's case survey with `comment`; returns the comment. */
+async function commentOn(customer: ScriptedCustomer, comment: string): Promise<string> {
+  await answerCaseSurvey(app, customer.chat, customer.caseNumber, comment);
+  return comment;
+}
 
 async function caseIdOf(number: string): Promise<number> {
   return (await app.database.db.selectFrom('cases').select('id').where('number', '=', number).executeTakeFirstOrThrow()).id;

@@ -75,6 +75,10 @@ describe('retention job', () => {
       { channel: 'telegram', delivery_id: 'new-update', received_at: daysAgo(1) },
     ] as never).execute();
 
+    // Both were sent a survey campaign: the mark goes with Bob's identity only.
+    const campaign = await db.insertInto('survey_campaigns').values({ name: 'Winter check', started_by: 'U0SUPER01', started_at: daysAgo(50) }).returning('id').executeTakeFirstOrThrow();
+    await db.insertInto('campaign_marks').values([bob.id, carol.id].map((customer_id) => ({ campaign_id: campaign.id, customer_id, stage: 'send' as const }))).execute();
+
     const figuresBefore = await reportFigures(db);
     app.logs.length = 0;
     clockNow = NOW;
@@ -126,6 +130,7 @@ describe('retention job', () => {
     expect(await db.selectFrom('attachments').select('id').where('id', 'in', [carolFile, keptLaterFile]).execute()).toHaveLength(2);
     expect((await db.selectFrom('webchat_messages').select('payload').execute()).map((r) => r.payload)).toEqual([{ text: 'recent line' }]);
     expect((await db.selectFrom('outbox').select(['status', 'payload']).where('customer_id', '=', carol.id).orderBy('id').execute()).map((r) => r.status)).toEqual(['sent', 'pending']);
+    expect((await db.selectFrom('campaign_marks').select('customer_id').where('campaign_id', '=', campaign.id).execute()).map((r) => r.customer_id)).toEqual([carol.id]);
     expect((await db.selectFrom('inbound_deliveries').select('delivery_id').where('channel', '=', 'telegram').execute()).map((r) => r.delivery_id)).toEqual(['new-update']);
 
     // What it did is logged as counts only.

@@ -1,6 +1,9 @@
 import { expect } from 'vitest';
+import type { SurveyTimer } from '../../src/surveys/survey.service.ts';
 import { until } from './complaints.ts';
 import { AGENT, CASES, type SlackTestRig } from './slack-app.ts';
+import type { TestApp } from './test-app.ts';
+import { allText, type WebchatClient } from './webchat-client.ts';
 
 /** Claims the case in Slack and resolves it (no remedy, so no approval): the customer gets the written result. */
 export async function resolveInSlack(rig: SlackTestRig, number: string, summary = 'We re-delivered the parcel to your door.') {
@@ -34,3 +37,39 @@ export function threadPosts(rig: SlackTestRig, cardTs: string, pattern: RegExp) 
 }
 
 export const surveyRows = (rig: SlackTestRig, caseId: number) => rig.app.database.db.selectFrom('surveys').selectAll().where('case_id', '=', caseId).orderBy('id').execute();
+
+/**
+ * Without a Slack desk: marks the case resolved and schedules its survey as
+ * the resolution's transaction does (SurveyService.caseResolved). Returns the
+ * survey and the data of its `send` timer, for the test to fire.
+ */
+export async function resolveForSurvey(app: Pick<TestApp, 'database' | 'surveys'>, caseNumber: string): Promise<{ surveyId: number; send: SurveyTimer }> {
+  const db = app.database.db;
+  const now = new Date();
+  await db.transaction().execute(async (trx) => {
+    const row = await trx.updateTable('cases').set({ status: 'resolved', resolved_at: now, updated_at: now }).where('number', '=', caseNumber).returningAll().executeTakeFirstOrThrow();
+    await app.surveys.caseResolved(trx, row, now);
+  });
+  const survey = await db
+    .selectFrom('surveys')
+    .selectAll()
+    .where('case_id', '=', (eb) => eb.selectFrom('cases').select('id').where('number', '=', caseNumber))
+    .orderBy('id', 'desc')
+    .executeTakeFirstOrThrow();
+  return { surveyId: survey.id, send: { stage: 'send', surveyId: survey.id, at: new Date(survey.scheduled_for).toISOString() } };
+}
+
+/** Resolves the case, sends its survey at once and answers it in the chat: resolved, CSAT 5, `comment`, no NPS. */
+export async function answerCaseSurvey(app: Pick<TestApp, 'database' | 'surveys'>, chat: WebchatClient, caseNumber: string, comment: string): Promise<number> {
+  const { surveyId, send } = await resolveForSurvey(app, caseNumber);
+  await app.surveys.handle(send);
+  expect(allText(await chat.replies())).toContain(caseNumber);
+  await chat.press('survey:resolved:yes');
+  await chat.press('survey:csat:5');
+  await chat.say(comment);
+  const done = await chat.press('survey:nps:skip');
+  expect(allText(done)).not.toBe('');
+  const row = await app.database.db.selectFrom('surveys').select(['status', 'comment']).where('id', '=', surveyId).executeTakeFirstOrThrow();
+  expect(row).toEqual({ status: 'answered', comment });
+  return surveyId;
+}
