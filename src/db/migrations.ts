@@ -268,4 +268,18 @@ export const migrations: Record<string, Migration> = {
       await db.schema.createIndex('cases_contact_phone_idx').on('cases').columns(['contact_phone', 'created_at']).execute();
     },
   },
+  '2026-11-22T0600_single_use_export_links': {
+    // A customer export link works once: its id is inserted on the first
+    // download, in the export's transaction (the primary key makes a second
+    // or concurrent download find it used). Kept until the link expires.
+    async up(db) {
+      await db.schema
+        .createTable('used_export_links')
+        .addColumn('link_id', 'text', (c) => c.primaryKey())
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .addColumn('used_at', 'timestamptz', (c) => c.notNull())
+        .addColumn('expires_at', 'timestamptz', (c) => c.notNull())
+        .execute();
+    },
+  },
 };

@@ -165,6 +165,15 @@ export interface PrivacyRequestsTable {
   details: JSONColumnType<Record<string, unknown>>;
 }
 
+/** Single-use download links already followed (2026-11-22T0600), until they expire. */
+export interface UsedExportLinksTable {
+  link_id: string;
+  /** Who followed it (`slack:<user>`). */
+  actor: string;
+  used_at: Date | string;
+  expires_at: Date | string;
+}
+
 type Nullable<T> = ColumnType<T | null, T | null | undefined, T | null>;
 
 export interface SurveysTable {
@@ -217,6 +226,7 @@ export interface Database {
   outbox: OutboxTable;
   webchat_messages: WebchatMessagesTable;
   privacy_requests: PrivacyRequestsTable;
+  used_export_links: UsedExportLinksTable;
 }
 
 export type CustomerRow = Selectable<CustomersTable>;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { complainOnWebchat, until } from '../support/complaints.ts';
-import { AGENT, blockText, CASES, OUTSIDER, startSlackRig, SUPERVISOR, type SlackTestRig } from '../support/slack-app.ts';
+import { customerExportToken, EXPORT_TTL_MS, exportKey } from '../../adapters/slack/slack.export.ts';
+import { AGENT, blockText, CASES, OUTSIDER, SIGNING_SECRET, startSlackRig, SUPERVISOR, type SlackTestRig } from '../support/slack-app.ts';
 import { WebchatClient } from '../support/webchat-client.ts';
 
 let rig: SlackTestRig;
@@ -140,6 +141,45 @@ describe('Slack desk: data subject requests', () => {
     expect(data.cases.map((c) => c.number)).toContain(number);
     expect(JSON.stringify(data)).toContain(email);
     expect((await events(row.id)).filter((e) => e.action === 'data_exported').map((e) => e.actor)).toEqual([`slack:${SUPERVISOR}`]);
+
+    // The link works once: the second download is 410 Gone, with a clear answer and nothing exported or audited.
+    const second = await fetch(local);
+    expect(second.status).toBe(410);
+    expect(await second.json()).toMatchObject({ error: { code: 'link_used', message: expect.stringContaining('already used') } });
+    expect((await events(row.id)).filter((e) => e.action === 'data_exported')).toHaveLength(1);
+    const linkId = (JSON.parse(Buffer.from(new URL(url!).searchParams.get('token')!.split('.')[0]!, 'base64url').toString('utf8')) as { n: string }).n;
+    const requests = await db().selectFrom('privacy_requests').select(['kind', 'actor', 'details']).where('kind', '=', 'export').where('actor', '=', `slack:${SUPERVISOR}`).execute();
+    expect(requests.filter((r) => r.details.link === linkId)).toHaveLength(1);
+    expect(await db().selectFrom('used_export_links').select(['actor']).where('link_id', '=', linkId).execute()).toEqual([{ actor: `slack:${SUPERVISOR}` }]);
+  });
+
+  it('export-customer: two downloads of one link at the same time give exactly one export', async () => {
+    const { number } = await openCase();
+    const row = await cardOf(number);
+    const url = /<(http:\/\/hearken\.test\/slack\/customer-export\.json\?token=[^|>]+)\|download>/.exec(await command(SUPERVISOR, `export-customer case ${number}`))?.[1];
+    const local = url!.replace('http://hearken.test', rig.app.url);
+    const answers = await Promise.all([fetch(local), fetch(local), fetch(local)]);
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 410, 410]);
+    const ok = answers.find((a) => a.status === 200)!;
+    expect(((await ok.json()) as { cases: Array<{ number: string }> }).cases.map((c) => c.number)).toContain(number);
+    expect((await events(row.id)).filter((e) => e.action === 'data_exported')).toHaveLength(1);
+  });
+
+  it('export-customer: an expired link answers 410 and uses nothing; a link to a case that is gone answers 404 and stays unused', async () => {
+    const { number } = await openCase();
+    const row = await cardOf(number);
+    const key = exportKey(SIGNING_SECRET);
+    const expired = customerExportToken(key, SUPERVISOR, number, new Date(Date.now() - EXPORT_TTL_MS - 1000));
+    const res = await fetch(`${rig.app.url}/slack/customer-export.json?token=${encodeURIComponent(expired)}`);
+    expect(res.status).toBe(410);
+    expect(await res.json()).toMatchObject({ error: { code: 'link_expired' } });
+    expect((await events(row.id)).filter((e) => e.action === 'data_exported')).toEqual([]);
+
+    const missing = customerExportToken(key, SUPERVISOR, 'C-1999-000001', new Date());
+    const gone = await fetch(`${rig.app.url}/slack/customer-export.json?token=${encodeURIComponent(missing)}`);
+    expect(gone.status).toBe(404);
+    const linkId = (JSON.parse(Buffer.from(missing.split('.')[0]!, 'base64url').toString('utf8')) as { n: string }).n;
+    expect(await db().selectFrom('used_export_links').select('link_id').where('link_id', '=', linkId).execute()).toEqual([]);
   });
 
   it("retention: an expired case's card is redacted in place and the thread says why", async () => {
