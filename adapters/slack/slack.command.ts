@@ -158,7 +158,7 @@ async function dataRequest(ctx: SlackContext, actor: StaffActor, sub: string, ar
   return [
     `:wastebasket: Erased the personal data of the customer of *${number}*.`,
     `Cases anonymised: ${s.cases.length > 0 ? s.cases.join(', ') : 'none'} · messages blanked ${s.caseMessagesBlanked} · files deleted ${s.attachmentsDeleted} · outbound messages deleted ${s.outboxRowsDeleted} · transcript lines deleted ${s.transcriptLinesDeleted}.`,
-    'Their cards are being redacted; earlier thread messages in Slack are not changed.',
+    "Their cards and the customer's messages in the threads are being redacted; messages staff wrote in the threads are not changed.",
   ].join('\n');
 }
 

@@ -174,6 +174,18 @@ export interface UsedExportLinksTable {
   expires_at: Date | string;
 }
 
+/** Bot posts in a case thread that carry the customer's words (2026-11-22T0700), redacted when the case is anonymised. */
+export interface SlackThreadPostsTable {
+  channel: string;
+  ts: string;
+  case_id: number;
+  /** What the post becomes when the case is anonymised: no personal data. */
+  redacted_text: string;
+  posted_at: CreatedAt;
+  /** Set when its chat.update was queued (once per post). */
+  redaction_queued_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
 type Nullable<T> = ColumnType<T | null, T | null | undefined, T | null>;
 
 export interface SurveysTable {
@@ -227,6 +239,7 @@ export interface Database {
   webchat_messages: WebchatMessagesTable;
   privacy_requests: PrivacyRequestsTable;
   used_export_links: UsedExportLinksTable;
+  slack_thread_posts: SlackThreadPostsTable;
 }
 
 export type CustomerRow = Selectable<CustomersTable>;
