@@ -28,7 +28,7 @@ const USAGE = [
   `• \`${COMMAND} export [7d|30d]\` — CSV download link (15 minutes)`,
   `• \`${COMMAND} campaign start <name>\` — anonymous satisfaction survey to customers who consented (supervisors)`,
   `• \`${COMMAND} campaign results <id>\` — its totals`,
-  `• \`${COMMAND} export-customer case C-2026-000123\` — JSON of everything held about that case's customer, download link (15 minutes, supervisors)`,
+  `• \`${COMMAND} export-customer case C-2026-000123\` — JSON of everything held about that case's customer, download link (works once, within 15 minutes; supervisors)`,
   `• \`${COMMAND} erase-customer case C-2026-000123\` — erase that customer's personal data (supervisors; verify who asks first)`,
 ].join('\n');
 
@@ -150,7 +150,7 @@ async function dataRequest(ctx: SlackContext, actor: StaffActor, sub: string, ar
     if (!options.publicUrl) return 'Export links need PUBLIC_URL (the address Slack users reach this app at). Ask the operator to set it.';
     if (!(await findCaseByNumber(ctx.deps.db, number))) return `No case ${number}.`;
     const url = `${options.publicUrl.replace(/\/$/, '')}${CUSTOMER_EXPORT_PATH}?token=${customerExportToken(options.exportKey, actor.userId, number, ctx.deps.clock())}`;
-    return `Everything held about the customer of *${number}*, as JSON (link valid 15 minutes; the download is recorded on their cases): <${url}|download>`;
+    return `Everything held about the customer of *${number}*, as JSON (the link works once, within 15 minutes; the download is recorded on their cases): <${url}|download>`;
   }
   const outcome = await options.privacy.eraseCustomer({ caseNumber: number }, `slack:${actor.userId}`);
   if (!outcome.ok) return outcome.reason === 'not_found' ? `No case ${number}: nothing was erased.` : `The customer of *${number}* was already erased. Nothing more to do.`;
@@ -158,7 +158,7 @@ async function dataRequest(ctx: SlackContext, actor: StaffActor, sub: string, ar
   return [
     `:wastebasket: Erased the personal data of the customer of *${number}*.`,
     `Cases anonymised: ${s.cases.length > 0 ? s.cases.join(', ') : 'none'} · messages blanked ${s.caseMessagesBlanked} · files deleted ${s.attachmentsDeleted} · outbound messages deleted ${s.outboxRowsDeleted} · transcript lines deleted ${s.transcriptLinesDeleted}.`,
-    'Their cards are being redacted; earlier thread messages in Slack are not changed.',
+    "Their cards and the customer's messages in the threads are being redacted; messages staff wrote in the threads are not changed.",
   ].join('\n');
 }
 

@@ -2,13 +2,16 @@ import type { Db } from '../../src/db/database.ts';
 import { enqueueOutbound } from '../../src/outbox/outbox.repository.ts';
 import type { DeskEvent, StaffDesk } from '../../src/staff/staff-desk.ts';
 import { escapeMrkdwn } from './slack.reply-rule.ts';
-import { caseConversationKey, hasCard, hasQueuedCardRefresh, SLACK_OUTBOX_CHANNEL } from './slack.repository.ts';
+import { caseConversationKey, hasCard, hasQueuedCardRefresh, SLACK_OUTBOX_CHANNEL, takeThreadPostsToRedact } from './slack.repository.ts';
 
 /** Outbox payloads of the `slack` channel, delivered by SlackSender. */
 export type SlackPayload =
   /** Post the case card, or update it in place: rendered from the case as it is when sent. */
   | { kind: 'card'; caseId: number }
-  | { kind: 'thread'; caseId: number; text: string }
+  /** A thread line; `redacted` (the text without the customer's words) when it carries them: the post is recorded to be redacted later. */
+  | { kind: 'thread'; caseId: number; text: string; redacted?: string }
+  /** Replace a recorded thread post's text (the case was anonymised). */
+  | { kind: 'redact'; caseId: number; channel: string; ts: string; text: string }
   | { kind: 'file'; caseId: number; attachmentId: string }
   | { kind: 'reaction'; caseId: number; channel: string; ts: string; name: string }
   | { kind: 'supervisors'; caseId: number; notice: SupervisorNotice }
@@ -16,6 +19,9 @@ export type SlackPayload =
   | { kind: 'digest'; channel: string; period: string; text: string; blocks: Array<Record<string, unknown>> };
 
 export type SupervisorNotice = 'approval' | 'escalated' | 'emergency' | 'breached:first_response' | 'breached:resolution';
+
+/** A relayed customer message once its case is anonymised. */
+export const CUSTOMER_MESSAGE_REDACTED = ':speech_balloon: *Customer:* _message removed (personal data)_';
 
 export const REACTION_DELIVERED = 'white_check_mark';
 export const REACTION_FAILED = 'x';
@@ -37,17 +43,30 @@ export class SlackDesk implements StaffDesk {
 
   /**
    * The case's personal fields were removed: the card is re-rendered from
-   * the anonymised case and the thread says so. Earlier thread messages are
-   * not edited (see docs/slack.md, limits). A case whose card was never
-   * posted gets nothing.
+   * the anonymised case, the bot's posts that carry the customer's words
+   * (their relayed messages, a survey comment) are edited to their redacted
+   * text, each once, and the thread says so. Messages staff wrote themselves
+   * cannot be edited by the bot (see docs/slack.md, limits). A case whose
+   * card was never posted gets nothing.
    */
-  async caseAnonymised(trx: Db, caseId: number, reason: 'retention' | 'erasure'): Promise<void> {
+  async caseAnonymised(trx: Db, caseId: number, reason: 'retention' | 'erasure', at: Date): Promise<void> {
     if (!(await hasCard(trx, caseId))) return;
     const why = reason === 'erasure' ? 'at the customer\'s request (erasure)' : 'because its retention period ended';
+    const posts = await takeThreadPostsToRedact(trx, caseId, at);
     await this.enqueue(trx, caseId, [
       { kind: 'card', caseId },
-      { kind: 'thread', caseId, text: `:lock: The customer's personal data was removed from this case ${why}. The card no longer shows it; earlier messages in this thread were not changed.` },
+      ...posts.map((post): SlackPayload => ({ kind: 'redact', caseId, ...post })),
+      {
+        kind: 'thread',
+        caseId,
+        text: `:lock: The customer's personal data was removed from this case ${why}. The card no longer shows it and the customer's messages in this thread are replaced; messages staff wrote here themselves were not changed.`,
+      },
     ]);
+  }
+
+  /** Queues the redaction of a thread post recorded after its case was anonymised (the post was delivered while that ran). */
+  async redactLatePost(trx: Db, caseId: number, post: { channel: string; ts: string; text: string }): Promise<void> {
+    await this.enqueue(trx, caseId, [{ kind: 'redact', caseId, ...post }]);
   }
 
   private async enqueue(trx: Db, caseId: number, payloads: SlackPayload[]): Promise<void> {
@@ -65,13 +84,13 @@ export class SlackDesk implements StaffDesk {
   }
 
   private async payloads(trx: Db, caseId: number, event: DeskEvent): Promise<SlackPayload[]> {
-    const thread = (text: string): SlackPayload => ({ kind: 'thread', caseId, text });
+    const thread = (text: string, redacted?: string): SlackPayload => ({ kind: 'thread', caseId, text, ...(redacted !== undefined ? { redacted } : {}) });
     switch (event.type) {
       case 'case-changed':
         return (await hasQueuedCardRefresh(trx, caseId)) ? [] : [{ kind: 'card', caseId }];
       case 'customer-wrote': {
         const out: SlackPayload[] = [];
-        if (event.text.trim()) out.push(thread(`:speech_balloon: *Customer:* ${escapeMrkdwn(event.text)}`));
+        if (event.text.trim()) out.push(thread(`:speech_balloon: *Customer:* ${escapeMrkdwn(event.text)}`, CUSTOMER_MESSAGE_REDACTED));
         for (const attachmentId of event.attachmentIds) out.push({ kind: 'file', caseId, attachmentId });
         return out;
       }
@@ -103,8 +122,11 @@ export class SlackDesk implements StaffDesk {
         ];
       case 'escalated':
         return [thread(`:rotating_light: Escalated to *${event.level}* ${event.by ? `by <@${event.by}>` : 'at the customer\'s request'}.`), ...this.supervisors(caseId, 'escalated')];
-      case 'survey-answered':
-        return surveyPosts(event).map(thread);
+      case 'survey-answered': {
+        const [result, ...alerts] = surveyPosts(event);
+        // The comment is the customer's own words: the post without it replaces it when the case is anonymised.
+        return [thread(result!, event.comment ? surveyPosts({ ...event, comment: null })[0] : undefined), ...alerts.map((text) => thread(text))];
+      }
       case 'survey-skipped':
         return [thread(`:no_bell: <@${event.by}> chose to send no satisfaction survey for this case.`)];
       case 'emergency':

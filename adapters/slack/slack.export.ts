@@ -1,4 +1,4 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import express, { type Router } from 'express';
 import type { Db } from '../../src/db/database.ts';
 import type { Logger } from '../../src/logger.ts';
@@ -70,11 +70,14 @@ export function exportRouter(deps: { db: Db; key: Buffer; clock: () => Date; log
 
 /**
  * `/complaints export-customer case <number>` (supervisors) answers with a
- * link to GET /slack/customer-export.json: the same kind of 15-minute signed
- * token, with a key of its own (a CSV link cannot be turned into a customer
- * export). The export itself runs when the link is followed, through
- * PrivacyService: audited there (`privacy_requests` row, `data_exported` on
- * each case) with the supervisor as actor.
+ * link to GET /slack/customer-export.json: a signed token with a key of its
+ * own (a CSV link cannot be turned into a customer export) and a random link
+ * id. The link works once, within 15 minutes: the first download that
+ * succeeds records the link id as used (table `used_export_links`, in the
+ * export's transaction), a second or concurrent one gets 410 Gone. The
+ * export itself runs when the link is followed, through PrivacyService:
+ * audited there (`privacy_requests` row naming the link id, `data_exported`
+ * on each case) with the supervisor as actor.
  */
 export const CUSTOMER_EXPORT_PATH = '/slack/customer-export.json';
 
@@ -83,41 +86,60 @@ interface CustomerExportClaims {
   u: string;
   /** Case number whose customer is exported. */
   c: string;
+  /** Link id (random): what is recorded as used. */
+  n: string;
   /** Expiry, epoch ms. */
   e: number;
 }
 
+export type CustomerExportCheck = { ok: true; claims: CustomerExportClaims } | { ok: false; reason: 'invalid' | 'expired' };
+
 const customerKey = (key: Buffer) => createHmac('sha256', key).update('hearken-customer-export').digest();
 
 export function customerExportToken(key: Buffer, userId: string, caseNumber: string, now: Date): string {
-  const body = Buffer.from(JSON.stringify({ u: userId, c: caseNumber, e: now.getTime() + EXPORT_TTL_MS } satisfies CustomerExportClaims)).toString('base64url');
+  const claims: CustomerExportClaims = { u: userId, c: caseNumber, n: randomBytes(16).toString('base64url'), e: now.getTime() + EXPORT_TTL_MS };
+  const body = Buffer.from(JSON.stringify(claims)).toString('base64url');
   return `${body}.${createHmac('sha256', customerKey(key)).update(body).digest('base64url')}`;
 }
 
-export function verifyCustomerExportToken(key: Buffer, token: string, now: Date): CustomerExportClaims | undefined {
+/** Signed by us and well-formed (`invalid` otherwise), then not past its expiry (`expired`). */
+export function verifyCustomerExportToken(key: Buffer, token: string, now: Date): CustomerExportCheck {
+  const invalid = { ok: false, reason: 'invalid' } as const;
   const [body, signature] = token.split('.');
-  if (!body || !signature) return undefined;
+  if (!body || !signature) return invalid;
   const expected = createHmac('sha256', customerKey(key)).update(body).digest();
   const given = Buffer.from(signature, 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return invalid;
   try {
     const claims = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as CustomerExportClaims;
-    if (typeof claims.u !== 'string' || typeof claims.c !== 'string' || !(claims.e > now.getTime())) return undefined;
-    return claims;
+    if (typeof claims.u !== 'string' || typeof claims.c !== 'string' || typeof claims.n !== 'string' || !/^[\w-]{16,64}$/.test(claims.n) || !Number.isFinite(claims.e)) return invalid;
+    return claims.e > now.getTime() ? { ok: true, claims } : { ok: false, reason: 'expired' };
   } catch {
-    return undefined;
+    return invalid;
   }
 }
+
+const AGAIN = 'Run /complaints export-customer again for a new link.';
 
 export function customerExportRouter(deps: { privacy: Pick<PrivacyService, 'exportCustomer'>; key: Buffer; clock: () => Date; logger: Logger }): Router {
   const router = express.Router();
   router.get(CUSTOMER_EXPORT_PATH, async (req, res) => {
-    const claims = verifyCustomerExportToken(deps.key, String(req.query.token ?? ''), deps.clock());
-    if (!claims) {
-      res.status(403).json({ error: { code: 'invalid_token', message: 'This export link is invalid or has expired. Run /complaints export-customer again.' } });
+    const check = verifyCustomerExportToken(deps.key, String(req.query.token ?? ''), deps.clock());
+    if (!check.ok && check.reason === 'invalid') {
+      res.status(403).json({ error: { code: 'invalid_token', message: `This export link is invalid. ${AGAIN}` } });
       return;
     }
-    const outcome = await deps.privacy.exportCustomer({ caseNumber: claims.c }, `slack:${claims.u}`);
+    if (!check.ok) {
+      res.status(410).json({ error: { code: 'link_expired', message: `This export link has expired (links work for 15 minutes). ${AGAIN}` } });
+      return;
+    }
+    const { claims } = check;
+    const outcome = await deps.privacy.exportCustomer({ caseNumber: claims.c }, `slack:${claims.u}`, { id: claims.n, expiresAt: new Date(claims.e) });
+    if (!outcome.ok && outcome.reason === 'link_used') {
+      deps.logger.warn({ component: 'slack', user: claims.u }, 'customer export link used again: refused');
+      res.status(410).json({ error: { code: 'link_used', message: `This export link was already used: each link downloads once. ${AGAIN}` } });
+      return;
+    }
     if (!outcome.ok) {
       res.status(404).json({ error: { code: outcome.reason, message: 'No customer for that case any more.' } });
       return;

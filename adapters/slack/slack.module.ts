@@ -79,6 +79,8 @@ export async function createSlackModule(ctx: AppContext): Promise<ChannelModule 
     defaultChannel: routing.defaultChannel!,
     supervisorsChannel: config.SLACK_SUPERVISORS_CHANNEL,
     currency: routing.resolution.currency,
+    desk,
+    outboxWritten: ctx.outboxWritten,
   });
 
   const router = socketMode ? undefined : express.Router();
@@ -125,7 +127,7 @@ export async function createSlackModule(ctx: AppContext): Promise<ChannelModule 
         const owner = await caseOwner(trx, event.caseId);
         await desk.publish(trx, event.caseId, { type: 'deadline-breached', deadline: event.deadline, dueAt: event.dueAt, owner, newExpectation: event.newExpectation });
       },
-      caseAnonymised: (trx, event) => desk.caseAnonymised(trx, event.caseId, event.reason),
+      caseAnonymised: (trx, event) => desk.caseAnonymised(trx, event.caseId, event.reason, event.at),
     },
     deliveryListener: staffDeliveryListener(desk),
     mount(app) {

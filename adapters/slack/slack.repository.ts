@@ -45,6 +45,40 @@ export async function hasQueuedCardRefresh(db: Db, caseId: number): Promise<bool
   return row !== undefined;
 }
 
+/**
+ * Records a bot post in a case thread that carries the customer's words,
+ * with the text that replaces it when the case is anonymised. Returns
+ * whether the case was already anonymised (a post delivered while the
+ * anonymisation ran): then its redaction is marked queued here, for the
+ * caller to queue.
+ */
+export async function saveThreadPost(trx: Db, post: { caseId: number; channel: string; ts: string; redactedText: string }, now: Date): Promise<boolean> {
+  const anonymised = await trx.selectFrom('cases').select('id').where('id', '=', post.caseId).where('anonymised_at', 'is not', null).forUpdate().executeTakeFirst();
+  const saved = await trx
+    .insertInto('slack_thread_posts')
+    .values({ channel: post.channel, ts: post.ts, case_id: post.caseId, redacted_text: post.redactedText, redaction_queued_at: anonymised ? now : null })
+    .onConflict((oc) => oc.columns(['channel', 'ts']).doNothing())
+    .returning('ts')
+    .executeTakeFirst();
+  return anonymised !== undefined && saved !== undefined;
+}
+
+/**
+ * The case's recorded thread posts whose redaction is not queued yet, marked
+ * queued now: a second call (a retried job) finds none, so each post is
+ * edited once.
+ */
+export async function takeThreadPostsToRedact(db: Db, caseId: number, now: Date): Promise<Array<{ channel: string; ts: string; text: string }>> {
+  const rows = await db
+    .updateTable('slack_thread_posts')
+    .set({ redaction_queued_at: now })
+    .where('case_id', '=', caseId)
+    .where('redaction_queued_at', 'is', null)
+    .returning(['channel', 'ts', 'redacted_text'])
+    .execute();
+  return rows.sort((a, b) => a.ts.localeCompare(b.ts)).map((r) => ({ channel: r.channel, ts: r.ts, text: r.redacted_text }));
+}
+
 export async function readAttachment(db: Db, id: string): Promise<{ fileName: string; mimeType: string; content: Uint8Array | null } | undefined> {
   const row = await db.selectFrom('attachments').select(['file_name', 'mime_type', 'content']).where('id', '=', id).executeTakeFirst();
   return row ? { fileName: row.file_name, mimeType: row.mime_type, content: row.content } : undefined;

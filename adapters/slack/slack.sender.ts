@@ -5,10 +5,10 @@ import type { CaseRow } from '../../src/db/schema.ts';
 import type { Logger } from '../../src/logger.ts';
 import { renderCard, renderSupervisorNotice } from './slack.card.ts';
 import { classifySlackError, isSlackError, type SlackClient, type SlackHealth } from './slack.client.ts';
-import type { SlackPayload } from './slack.desk.ts';
+import type { SlackDesk, SlackPayload } from './slack.desk.ts';
 import { ChannelPacer } from './slack.pacer.ts';
 import { latestSurveyOfCase } from '../../src/surveys/survey.repository.ts';
-import { loadCase, readAttachment, saveCardMessage, SLACK_OUTBOX_CHANNEL } from './slack.repository.ts';
+import { loadCase, readAttachment, saveCardMessage, saveThreadPost, SLACK_OUTBOX_CHANNEL } from './slack.repository.ts';
 
 export interface SlackSenderDeps {
   db: Db;
@@ -21,6 +21,9 @@ export interface SlackSenderDeps {
   supervisorsChannel?: string;
   currency: string;
   pacer?: ChannelPacer;
+  /** Queues the redaction of a post delivered after its case was anonymised. */
+  desk: Pick<SlackDesk, 'redactLatePost'>;
+  outboxWritten?: () => void;
 }
 
 class CaseGoneError extends Error {}
@@ -75,8 +78,18 @@ export class SlackSender implements OutboxSender<SlackPayload> {
         const posted = await this.call(card.channel, () =>
           this.deps.client.chat.postMessage({ channel: card.channel, thread_ts: card.ts, text: payload.text, unfurl_links: false, unfurl_media: false }),
         );
+        if (payload.redacted !== undefined && posted.ts) await this.recordPost(payload.caseId, String(posted.channel ?? card.channel), String(posted.ts), payload.redacted);
         return posted.ts;
       }
+      case 'redact':
+        await this.pacer.take(payload.channel);
+        try {
+          await this.call(payload.channel, () => this.deps.client.chat.update({ channel: payload.channel, ts: payload.ts, text: payload.text }));
+        } catch (error) {
+          // Deleted by hand: nothing left to redact.
+          if (!(error instanceof TargetError && isSlackError(error.cause, 'message_not_found'))) throw error;
+        }
+        return undefined;
       case 'file':
         await this.file(payload.caseId, payload.attachmentId);
         return undefined;
@@ -129,6 +142,16 @@ export class SlackSender implements OutboxSender<SlackPayload> {
     const ts = String(posted.ts);
     await saveCardMessage(this.deps.db, caseId, String(posted.channel ?? channel), ts);
     return { channel: String(posted.channel ?? channel), ts };
+  }
+
+  /** Remembers a post carrying the customer's words; one delivered while its case was being anonymised is redacted at once. */
+  private async recordPost(caseId: number, channel: string, ts: string, redacted: string): Promise<void> {
+    const late = await this.deps.db.transaction().execute(async (trx) => {
+      const anonymised = await saveThreadPost(trx, { caseId, channel, ts, redactedText: redacted }, this.deps.clock());
+      if (anonymised) await this.deps.desk.redactLatePost(trx, caseId, { channel, ts, text: redacted });
+      return anonymised;
+    });
+    if (late) this.deps.outboxWritten?.();
   }
 
   private async file(caseId: number, attachmentId: string): Promise<void> {

@@ -16,7 +16,12 @@ interface ThreadMessageEvent {
   text?: string;
   ts: string;
   thread_ts?: string;
+  /** Files shared with the message. */
+  files?: unknown[];
 }
+
+/** Files in a `>>` reply stay in Slack: the customer receives the text only, and the staff member is told. */
+export const FILES_NOT_RELAYED = 'Only the text of your reply was sent to the customer: files attached to a reply are not relayed to customers. Describe what the file shows, or ask the customer to look at it another way.';
 
 /** Kinds of message events that are a person writing (edits, joins and bot posts are not). */
 const PERSON_SUBTYPES = new Set([undefined, 'thread_broadcast', 'file_share']);
@@ -67,5 +72,6 @@ export function registerThreadEvents(app: App, ctx: SlackContext): void {
     ctx.logger.info({ ...log, ok: result.ok, reason: result.ok ? undefined : result.reason }, 'case thread message');
     if (!result.ok && result.reason === 'invalid_input') await ephemeral(ctx, target, `Write the reply after ${REPLY_PREFIX}, e.g. "${REPLY_PREFIX} Thank you, we are on it."`);
     else if (!result.ok) await ephemeral(ctx, target, refusalText(result));
+    else if (parsed.kind === 'reply' && (message.files?.length ?? 0) > 0) await ephemeral(ctx, target, FILES_NOT_RELAYED);
   });
 }

@@ -54,8 +54,8 @@ export class TelegramChannel implements ChannelModule {
     this.bot = new Telegraf(options.token, { telegram: { webhookReply: false, ...(options.apiRoot ? { apiRoot: options.apiRoot } : {}) } });
     this.bot.use((context) => this.onUpdate(context));
     this.bot.catch((error, context) => {
-      // Refused under load: counted and logged by the conversation service; Telegram redelivers after the 503.
-      if (error instanceof InboundOverloaded && this.mode === 'webhook') throw error;
+      // Refused under load: counted and logged by the conversation service; redelivered (webhook 503) or tried again (polling).
+      if (error instanceof InboundOverloaded) throw error;
       this.ctx.logger.error({ channel: 'telegram', updateId: context.update.update_id, err: safeError(error) }, 'telegram update failed');
       // Webhook: a 500 makes Telegram deliver the update again (it is idempotent). Polling: UpdatePolling tries it again.
       throw error;

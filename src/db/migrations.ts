@@ -274,7 +274,7 @@ export const migrations: Record<string, Migration> = {
     // sent the campaign, nothing about answering: no time (it could be
     // matched to the day of an answer), and the reminder's row is written
     // whether or not a question was still pending. Deleted with the identity.
-    async up(db: Kysely<any>) {
+    async up(db) {
       await db.schema
         .createTable('campaign_marks')
         .addColumn('campaign_id', 'bigint', (c) => c.notNull().references('survey_campaigns.id'))
@@ -283,6 +283,39 @@ export const migrations: Record<string, Migration> = {
         .addPrimaryKeyConstraint('campaign_marks_pkey', ['campaign_id', 'customer_id', 'stage'])
         .execute();
       await db.schema.createIndex('campaign_marks_customer_idx').on('campaign_marks').column('customer_id').execute();
+    },
+  },
+  '2026-11-22T0600_single_use_export_links': {
+    // A customer export link works once: its id is inserted on the first
+    // download, in the export's transaction (the primary key makes a second
+    // or concurrent download find it used). Kept until the link expires.
+    async up(db) {
+      await db.schema
+        .createTable('used_export_links')
+        .addColumn('link_id', 'text', (c) => c.primaryKey())
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .addColumn('used_at', 'timestamptz', (c) => c.notNull())
+        .addColumn('expires_at', 'timestamptz', (c) => c.notNull())
+        .execute();
+    },
+  },
+  '2026-11-22T0700_slack_thread_posts': {
+    // Bot posts in a case thread that carry the customer's words (their
+    // messages, a survey comment): where they are, and the text without them
+    // that replaces them when the case is anonymised (outbox rows and their
+    // ts are not kept long enough for that).
+    async up(db) {
+      await db.schema
+        .createTable('slack_thread_posts')
+        .addColumn('channel', 'text', (c) => c.notNull())
+        .addColumn('ts', 'text', (c) => c.notNull())
+        .addColumn('case_id', 'bigint', (c) => c.notNull().references('cases.id'))
+        .addColumn('redacted_text', 'text', (c) => c.notNull())
+        .addColumn('posted_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addColumn('redaction_queued_at', 'timestamptz')
+        .addPrimaryKeyConstraint('slack_thread_posts_pkey', ['channel', 'ts'])
+        .execute();
+      await db.schema.createIndex('slack_thread_posts_case_idx').on('slack_thread_posts').column('case_id').execute();
     },
   },
 };

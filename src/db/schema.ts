@@ -165,6 +165,27 @@ export interface PrivacyRequestsTable {
   details: JSONColumnType<Record<string, unknown>>;
 }
 
+/** Single-use download links already followed (2026-11-22T0600), until they expire. */
+export interface UsedExportLinksTable {
+  link_id: string;
+  /** Who followed it (`slack:<user>`). */
+  actor: string;
+  used_at: Date | string;
+  expires_at: Date | string;
+}
+
+/** Bot posts in a case thread that carry the customer's words (2026-11-22T0700), redacted when the case is anonymised. */
+export interface SlackThreadPostsTable {
+  channel: string;
+  ts: string;
+  case_id: number;
+  /** What the post becomes when the case is anonymised: no personal data. */
+  redacted_text: string;
+  posted_at: CreatedAt;
+  /** Set when its chat.update was queued (once per post). */
+  redaction_queued_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
 type Nullable<T> = ColumnType<T | null, T | null | undefined, T | null>;
 
 export interface SurveysTable {
@@ -225,6 +246,8 @@ export interface Database {
   outbox: OutboxTable;
   webchat_messages: WebchatMessagesTable;
   privacy_requests: PrivacyRequestsTable;
+  used_export_links: UsedExportLinksTable;
+  slack_thread_posts: SlackThreadPostsTable;
 }
 
 export type CustomerRow = Selectable<CustomersTable>;

@@ -39,9 +39,10 @@ const iso = (value: Date | string | null): string | null => (value === null ? nu
 
 /**
  * Builds the export inside the caller's transaction and audits it: a
- * `privacy_requests` row, and a `data_exported` event on each case.
+ * `privacy_requests` row (with the id of the download link it was fetched
+ * through, if any), and a `data_exported` event on each case.
  */
-export async function exportCustomer(trx: Db, customer: CustomerRow, input: { actor: string; now: Date }): Promise<CustomerExport> {
+export async function exportCustomer(trx: Db, customer: CustomerRow, input: { actor: string; now: Date; linkId?: string }): Promise<CustomerExport> {
   const cases = await casesOfCustomer(trx, customer.id);
   const caseIds = cases.map((c) => c.id);
   const numberOf = new Map(cases.map((c) => [c.id, c.number]));
@@ -139,7 +140,11 @@ export async function exportCustomer(trx: Db, customer: CustomerRow, input: { ac
     customerId: customer.id,
     actor: input.actor,
     at: input.now,
-    details: { cases: cases.map((c) => c.number), counts: { cases: cases.length, messages: messages.length, surveys: surveys.length, attachments: attachments.length } },
+    details: {
+      cases: cases.map((c) => c.number),
+      counts: { cases: cases.length, messages: messages.length, surveys: surveys.length, attachments: attachments.length },
+      ...(input.linkId ? { link: input.linkId } : {}),
+    },
   });
   for (const c of cases) {
     await appendCaseEvent(trx, { caseId: c.id, at: input.now, actor: input.actor, action: 'data_exported', details: { privacyRequestId: requestId } });

@@ -181,6 +181,24 @@ export async function updatePrivacyRequestDetails(db: Db, id: number, details: R
   await db.updateTable('privacy_requests').set({ details: JSON.stringify(details) }).where('id', '=', id).execute();
 }
 
+/**
+ * Marks a single-use download link as used: true for the first caller only
+ * (the primary key decides between concurrent downloads; call it inside the
+ * download's transaction so a failed download leaves the link unused).
+ * Links past their expiry are forgotten on the way: their signature check
+ * refuses them before this.
+ */
+export async function consumeExportLink(db: Db, link: { id: string; expiresAt: Date }, actor: string, now: Date): Promise<boolean> {
+  await db.deleteFrom('used_export_links').where('expires_at', '<', now).execute();
+  const row = await db
+    .insertInto('used_export_links')
+    .values({ link_id: link.id, actor, used_at: now, expires_at: link.expiresAt })
+    .onConflict((oc) => oc.column('link_id').doNothing())
+    .returning('link_id')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 // ---- retention ---------------------------------------------------------
 
 /**

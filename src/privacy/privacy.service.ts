@@ -7,13 +7,19 @@ import type { Policy } from '../policy.ts';
 import type { AnonymisedNotice } from './anonymise-cases.ts';
 import { eraseCustomer, type ErasureSummary } from './erase-customer.ts';
 import { exportCustomer, type CustomerExport } from './export-customer.ts';
-import { findCustomerByIdentity, findCustomerOfCase } from './privacy.repository.ts';
+import { consumeExportLink, findCustomerByIdentity, findCustomerOfCase } from './privacy.repository.ts';
 import { runRetention, type RetentionReport } from './retention.ts';
 
 /** Whose data: a channel identity, or the customer who opened a case. */
 export type DataSubject = { channel: string; externalId: string } | { caseNumber: string };
 
-export type ExportOutcome = { ok: true; data: CustomerExport } | { ok: false; reason: 'not_found' };
+export type ExportOutcome = { ok: true; data: CustomerExport } | { ok: false; reason: 'not_found' | 'link_used' };
+
+/** A single-use download link (its id and expiry): the export runs only if the link was not used yet. */
+export interface ExportLink {
+  id: string;
+  expiresAt: Date;
+}
 export type ErasureOutcome = { ok: true; summary: ErasureSummary } | { ok: false; reason: 'not_found' | 'already_erased' };
 
 /** Durable notices "case anonymised", worked by the app: case listeners redact their copies. */
@@ -46,12 +52,17 @@ export interface PrivacyDeps {
 export class PrivacyService {
   constructor(private readonly deps: PrivacyDeps) {}
 
-  async exportCustomer(subject: DataSubject, actor: string): Promise<ExportOutcome> {
+  /**
+   * With `link`, the link is consumed in the export's transaction: the first
+   * download that finds the customer uses it, any other gets `link_used`.
+   */
+  async exportCustomer(subject: DataSubject, actor: string, link?: ExportLink): Promise<ExportOutcome> {
     const now = this.deps.clock();
     const outcome = await this.deps.db.transaction().execute(async (trx): Promise<ExportOutcome> => {
       const customer = await this.find(trx, subject);
       if (!customer) return { ok: false, reason: 'not_found' };
-      return { ok: true, data: await exportCustomer(trx, customer, { actor, now }) };
+      if (link && !(await consumeExportLink(trx, link, actor, now))) return { ok: false, reason: 'link_used' };
+      return { ok: true, data: await exportCustomer(trx, customer, { actor, now, ...(link ? { linkId: link.id } : {}) }) };
     });
     if (outcome.ok) this.deps.logger.info({ actor, cases: outcome.data.cases.length }, 'customer data exported');
     else this.deps.logger.info({ actor, reason: outcome.reason }, 'customer data export refused');

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { complainOnWebchat, until, uploadOnWebchat } from '../support/complaints.ts';
+import { FILES_NOT_RELAYED } from '../../adapters/slack/slack.thread-events.ts';
+import { complainOnWebchat, quickCaseOnWebchat, until, uploadOnWebchat } from '../support/complaints.ts';
 import { AGENT, blockText, buttonIds, CASES, OUTSIDER, SIGNING_SECRET, startSlackRig, SUPERVISOR, SUPERVISORS, type SlackTestRig } from '../support/slack-app.ts';
 import { allText, WebchatClient } from '../support/webchat-client.ts';
 
@@ -186,6 +187,22 @@ describe('staff work a case in its Slack thread, end to end', () => {
     // Logs carry ids and codes, never the customer's words or contact.
     const logText = JSON.stringify(rig.app.logs);
     for (const secret of ['13800138000', 'Alice Example', 'heater caught fire', 'HX-200', 'thermostat']) expect(logText).not.toContain(secret);
+  });
+
+  it('sends the text of a >> reply with a file and tells the staff member the file stayed in Slack', async () => {
+    const chat = await WebchatClient.open(rig.app.url, 'en-GB');
+    const number = await quickCaseOnWebchat(chat, 'delivery_installation');
+    const row = await until(async () => ((await caseRow(number)).slack_ts ? caseRow(number) : undefined), 'card posted');
+    const file = { id: 'F0STAFF01', name: 'invoice.pdf', mimetype: 'application/pdf', url_private: `${rig.fake.base}/files/invoice.pdf`, size: 1200 };
+    await rig.slack.threadMessage({ channel: CASES, user: AGENT, threadTs: row.slack_ts!, text: '&gt;&gt; Here is the corrected invoice.', files: [file] });
+    const told = await rig.fake.waitFor('chat.postEphemeral', (p) => p.user === AGENT && p.thread_ts === row.slack_ts && String(p.text).includes('files attached'));
+    expect(told.text).toBe(FILES_NOT_RELAYED);
+    expect(allText(await chat.replies())).toContain('Here is the corrected invoice.');
+
+    // Without a file: no notice.
+    await rig.slack.threadMessage({ channel: CASES, user: AGENT, threadTs: row.slack_ts!, text: '&gt;&gt; Anything else we can do?' });
+    expect(allText(await chat.replies())).toContain('Anything else we can do?');
+    expect(rig.fake.callsOf('chat.postEphemeral').filter((p) => p.thread_ts === row.slack_ts)).toHaveLength(1);
   });
 
   it('refuses unsigned, forged and stale requests with 401', async () => {

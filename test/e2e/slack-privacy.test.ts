@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { complainOnWebchat, until } from '../support/complaints.ts';
-import { AGENT, blockText, CASES, OUTSIDER, startSlackRig, SUPERVISOR, type SlackTestRig } from '../support/slack-app.ts';
+import { CUSTOMER_MESSAGE_REDACTED } from '../../adapters/slack/slack.desk.ts';
+import { customerExportToken, EXPORT_TTL_MS, exportKey } from '../../adapters/slack/slack.export.ts';
+import { AGENT, blockText, CASES, OUTSIDER, SIGNING_SECRET, startSlackRig, SUPERVISOR, type SlackTestRig } from '../support/slack-app.ts';
 import { WebchatClient } from '../support/webchat-client.ts';
 
 let rig: SlackTestRig;
@@ -17,19 +19,30 @@ const cardOf = async (number: string) => until(async () => ((await caseRow(numbe
 const events = (caseId: number) => db().selectFrom('case_events').selectAll().where('case_id', '=', caseId).orderBy('id').execute();
 
 let serial = 0;
-async function openCase(): Promise<{ number: string; name: string; email: string }> {
+async function openCase(): Promise<{ number: string; name: string; email: string; chat: WebchatClient }> {
   serial += 1;
   const name = `Dana Privacy${serial}`;
   const email = `dana.privacy${serial}@example.com`;
-  const number = await complainOnWebchat(await WebchatClient.open(rig.app.url), {
+  const chat = await WebchatClient.open(rig.app.url);
+  const number = await complainOnWebchat(chat, {
     category: 'service_attitude',
     description: `The clerk ignored me at counter ${serial} for twenty minutes.`,
     desired: 'apology',
     name,
     contact: email,
   });
-  return { number, name, email };
+  return { number, name, email, chat };
 }
+
+/** The customer writes to their open case; resolves with the thread post that relayed it. */
+async function customerWrites(chat: WebchatClient, cardTs: string, text: string): Promise<Record<string, any>> {
+  expect((await chat.post({ text })).status).toBe(202);
+  await chat.replies();
+  return rig.fake.waitFor('chat.postMessage', (p) => p.thread_ts === cardTs && String(p.text).includes(text));
+}
+
+/** chat.update calls that edited the thread post `ts`. */
+const editsOf = (ts: string) => rig.fake.callsOf('chat.update').filter((p) => p.ts === ts);
 
 async function press(user: string, actionId: string, row: { id: number; slack_channel: string | null; slack_ts: string | null }) {
   const res = await rig.slack.press({ user, actionId, value: String(row.id), channel: row.slack_channel!, messageTs: row.slack_ts! });
@@ -115,6 +128,51 @@ describe('Slack desk: data subject requests', () => {
     expect(await command(SUPERVISOR, 'erase-customer case C-1999-000001')).toContain('No case C-1999-000001');
   });
 
+  it("erase-customer: the customer's relayed messages in the thread are replaced, each once; other cases untouched", async () => {
+    const a = await openCase();
+    const b = await openCase();
+    const rowA = await cardOf(a.number);
+    const rowB = await cardOf(b.number);
+    const firstA = await customerWrites(a.chat, rowA.slack_ts!, `My phone is 138 0013 8000, ${a.name} here`);
+    const secondA = await customerWrites(a.chat, rowA.slack_ts!, 'Still waiting at counter nine');
+    const relayB = await customerWrites(b.chat, rowB.slack_ts!, `This is ${b.name}, any news?`);
+    const relayedA = [rig.fake.tsOf(firstA), rig.fake.tsOf(secondA)];
+    await until(async () => (await db().selectFrom('slack_thread_posts').select('ts').where('case_id', '=', rowA.id).execute()).length === 2 || undefined, 'posts recorded');
+
+    const callsBefore = rig.fake.calls.length;
+    expect(await command(SUPERVISOR, `erase-customer case ${a.number}`)).toContain('Erased');
+    // The note comes after the edits in the case's ordered outbox conversation.
+    await rig.fake.waitFor('chat.postMessage', (p) => p.thread_ts === rowA.slack_ts && String(p.text).includes("customer's messages in this thread are replaced"));
+    for (const ts of relayedA) {
+      expect(editsOf(ts)).toEqual([expect.objectContaining({ channel: CASES, ts, text: CUSTOMER_MESSAGE_REDACTED })]);
+    }
+    expect(editsOf(rig.fake.tsOf(relayB))).toEqual([]);
+    const edits = rig.fake.calls.slice(callsBefore).filter((c) => c.method === 'chat.update');
+    expect(edits.map((c) => c.params.ts).sort()).toEqual([rowA.slack_ts, ...relayedA].sort());
+    expect(JSON.stringify(edits)).not.toContain('138 0013');
+
+    // A retried case-anonymised job edits nothing twice.
+    await rig.app.privacy.caseAnonymised({ caseId: rowA.id, number: a.number, reason: 'erasure' });
+    await until(() => rig.fake.callsOf('chat.postMessage').filter((p) => p.thread_ts === rowA.slack_ts && String(p.text).includes(':lock:')).length === 2 || undefined, 'second note');
+    for (const ts of relayedA) expect(editsOf(ts)).toHaveLength(1);
+
+    // A relay that was on its way while the case was anonymised is redacted as soon as it is posted.
+    await db()
+      .insertInto('outbox')
+      .values({
+        customer_id: null,
+        case_id: rowA.id,
+        channel: 'slack',
+        conversation_key: `slack:case:${rowA.id}`,
+        address: JSON.stringify({}),
+        payload: JSON.stringify({ kind: 'thread', caseId: rowA.id, text: ':speech_balloon: *Customer:* late words', redacted: CUSTOMER_MESSAGE_REDACTED }),
+      })
+      .execute();
+    const late = await rig.fake.waitFor('chat.postMessage', (p) => p.thread_ts === rowA.slack_ts && String(p.text).includes('late words'));
+    await until(() => editsOf(rig.fake.tsOf(late)).length === 1 || undefined, 'late post redacted');
+    expect(editsOf(rig.fake.tsOf(late))[0]).toMatchObject({ text: CUSTOMER_MESSAGE_REDACTED });
+  });
+
   it('export-customer: a supervisor gets a token link to the JSON export; an agent is refused', async () => {
     const { number, email } = await openCase();
     const row = await cardOf(number);
@@ -140,11 +198,52 @@ describe('Slack desk: data subject requests', () => {
     expect(data.cases.map((c) => c.number)).toContain(number);
     expect(JSON.stringify(data)).toContain(email);
     expect((await events(row.id)).filter((e) => e.action === 'data_exported').map((e) => e.actor)).toEqual([`slack:${SUPERVISOR}`]);
+
+    // The link works once: the second download is 410 Gone, with a clear answer and nothing exported or audited.
+    const second = await fetch(local);
+    expect(second.status).toBe(410);
+    expect(await second.json()).toMatchObject({ error: { code: 'link_used', message: expect.stringContaining('already used') } });
+    expect((await events(row.id)).filter((e) => e.action === 'data_exported')).toHaveLength(1);
+    const linkId = (JSON.parse(Buffer.from(new URL(url!).searchParams.get('token')!.split('.')[0]!, 'base64url').toString('utf8')) as { n: string }).n;
+    const requests = await db().selectFrom('privacy_requests').select(['kind', 'actor', 'details']).where('kind', '=', 'export').where('actor', '=', `slack:${SUPERVISOR}`).execute();
+    expect(requests.filter((r) => r.details.link === linkId)).toHaveLength(1);
+    expect(await db().selectFrom('used_export_links').select(['actor']).where('link_id', '=', linkId).execute()).toEqual([{ actor: `slack:${SUPERVISOR}` }]);
+  });
+
+  it('export-customer: two downloads of one link at the same time give exactly one export', async () => {
+    const { number } = await openCase();
+    const row = await cardOf(number);
+    const url = /<(http:\/\/hearken\.test\/slack\/customer-export\.json\?token=[^|>]+)\|download>/.exec(await command(SUPERVISOR, `export-customer case ${number}`))?.[1];
+    const local = url!.replace('http://hearken.test', rig.app.url);
+    const answers = await Promise.all([fetch(local), fetch(local), fetch(local)]);
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 410, 410]);
+    const ok = answers.find((a) => a.status === 200)!;
+    expect(((await ok.json()) as { cases: Array<{ number: string }> }).cases.map((c) => c.number)).toContain(number);
+    expect((await events(row.id)).filter((e) => e.action === 'data_exported')).toHaveLength(1);
+  });
+
+  it('export-customer: an expired link answers 410 and uses nothing; a link to a case that is gone answers 404 and stays unused', async () => {
+    const { number } = await openCase();
+    const row = await cardOf(number);
+    const key = exportKey(SIGNING_SECRET);
+    const expired = customerExportToken(key, SUPERVISOR, number, new Date(Date.now() - EXPORT_TTL_MS - 1000));
+    const res = await fetch(`${rig.app.url}/slack/customer-export.json?token=${encodeURIComponent(expired)}`);
+    expect(res.status).toBe(410);
+    expect(await res.json()).toMatchObject({ error: { code: 'link_expired' } });
+    expect((await events(row.id)).filter((e) => e.action === 'data_exported')).toEqual([]);
+
+    const missing = customerExportToken(key, SUPERVISOR, 'C-1999-000001', new Date());
+    const gone = await fetch(`${rig.app.url}/slack/customer-export.json?token=${encodeURIComponent(missing)}`);
+    expect(gone.status).toBe(404);
+    const linkId = (JSON.parse(Buffer.from(missing.split('.')[0]!, 'base64url').toString('utf8')) as { n: string }).n;
+    expect(await db().selectFrom('used_export_links').select('link_id').where('link_id', '=', linkId).execute()).toEqual([]);
   });
 
   it("retention: an expired case's card is redacted in place and the thread says why", async () => {
-    const { number, email } = await openCase();
+    const { number, email, chat } = await openCase();
     const row = await cardOf(number);
+    const relayed = await customerWrites(chat, row.slack_ts!, 'One more thing about the clerk');
+    await until(async () => (await db().selectFrom('slack_thread_posts').select('ts').where('case_id', '=', row.id).execute()).length === 1 || undefined, 'post recorded');
     // Closed long ago: past closedCaseDays.
     await db().updateTable('cases').set({ status: 'closed', resolved_at: new Date('2020-01-01T00:00:00Z'), closed_at: new Date('2020-01-02T00:00:00Z') }).where('id', '=', row.id).execute();
     await rig.app.privacy.runRetention();
@@ -152,5 +251,6 @@ describe('Slack desk: data subject requests', () => {
     const updated = await rig.fake.waitFor('chat.update', (p) => p.ts === row.slack_ts && blockText(p.blocks).includes('personal data removed'));
     expect(blockText(updated.blocks)).not.toContain(email.slice(1));
     await rig.fake.waitFor('chat.postMessage', (p) => p.thread_ts === row.slack_ts && String(p.text).includes('because its retention period ended'));
+    expect(editsOf(rig.fake.tsOf(relayed))).toEqual([expect.objectContaining({ text: CUSTOMER_MESSAGE_REDACTED })]);
   });
 });

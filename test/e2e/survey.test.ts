@@ -5,7 +5,7 @@ import { quickCaseOnWebchat, until } from '../support/complaints.ts';
 import { FakeBotConnector } from '../support/fake-bot-connector.ts';
 import { FakeTelegramApi } from '../support/fake-telegram-api.ts';
 import { policyFile } from '../support/policy-file.ts';
-import { AGENT, blockText, CASES, startSlackRig, type SlackTestRig } from '../support/slack-app.ts';
+import { AGENT, blockText, CASES, startSlackRig, SUPERVISOR, type SlackTestRig } from '../support/slack-app.ts';
 import { resolveInSlack, surveyRows, threadPosts } from '../support/surveys.ts';
 import { createUser, TelegramCustomer } from '../support/telegram-customer.ts';
 import { allText, WebchatClient } from '../support/webchat-client.ts';
@@ -75,6 +75,12 @@ describe('satisfaction survey after a resolution, end to end', () => {
     expect((await caseOf(number)).status).toBe('resolved');
     // Sent once for this resolution.
     expect(chat.transcript.filter((e) => e.direction === 'out' && e.payload.text.includes(QUESTION))).toHaveLength(1);
+
+    // Erasure replaces the thread post by the same result without the customer's comment.
+    expect((await rig.slack.command({ user: SUPERVISOR, text: `erase-customer case ${number}` })).status).toBe(200);
+    const postTs = rig.fake.tsOf(posted);
+    const edited = await rig.fake.waitFor('chat.update', (p) => p.ts === postTs);
+    expect(edited.text).toBe(`:bar_chart: *Satisfaction survey answered*: resolved *yes* · CSAT *5/5* · NPS *10* · credited to <@${AGENT}>`);
   });
 
   it('Telegram: answered with callback queries; "not resolved" and a low CSAT alert the thread and reopen the case', async () => {

@@ -37,9 +37,18 @@ export class SlackDriver {
   }
 
   /** A user writes in a thread. */
-  threadMessage(input: { channel: string; user: string; text: string; threadTs: string; ts?: string }, options: SignOptions & { eventId?: string } = {}) {
+  threadMessage(input: { channel: string; user: string; text: string; threadTs: string; ts?: string; files?: Array<Record<string, unknown>> }, options: SignOptions & { eventId?: string } = {}) {
     return this.event(
-      { type: 'message', channel: input.channel, user: input.user, text: input.text, ts: input.ts ?? `${Math.floor(Date.now() / 1000)}.${String(Math.floor(Math.random() * 1e6)).padStart(6, '0')}`, thread_ts: input.threadTs, channel_type: 'channel' },
+      {
+        type: 'message',
+        channel: input.channel,
+        user: input.user,
+        text: input.text,
+        ts: input.ts ?? `${Math.floor(Date.now() / 1000)}.${String(Math.floor(Math.random() * 1e6)).padStart(6, '0')}`,
+        thread_ts: input.threadTs,
+        channel_type: 'channel',
+        ...(input.files ? { files: input.files } : {}),
+      },
       options,
     );
   }

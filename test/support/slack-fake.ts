@@ -5,6 +5,8 @@ export interface SlackCall {
   method: string;
   params: Record<string, any>;
   at: number;
+  /** What the fake answered (e.g. the `ts` of a posted message). */
+  response?: Record<string, any>;
 }
 
 export interface FakeResponse {
@@ -71,6 +73,11 @@ export class SlackApiFake {
     };
   }
 
+  /** The `ts` the fake answered for the call whose recorded params are `params`. */
+  tsOf(params: Record<string, any>): string {
+    return String(this.calls.find((c) => c.params === params)?.response?.ts);
+  }
+
   callsOf(method: string): Array<Record<string, any>> {
     return this.calls.filter((c) => c.method === method).map((c) => c.params);
   }
@@ -99,9 +106,11 @@ export class SlackApiFake {
     const method = path.replace(/^\/api\//, '');
     const params = decode(raw.toString('utf8'), String(req.headers['content-type'] ?? ''));
     params.__method = method;
-    this.calls.push({ method, params, at: Date.now() });
+    const call: SlackCall = { method, params, at: Date.now() };
+    this.calls.push(call);
     const scripted = this.handlers.map((h) => h(params)).find((r) => r !== undefined);
     const response = scripted ?? { body: this.answer(method, params) };
+    call.response = response.body;
     res.writeHead(response.status ?? 200, { 'content-type': 'application/json', ...(response.headers ?? {}) }).end(JSON.stringify(response.body));
   }
 
