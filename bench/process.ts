@@ -148,6 +148,7 @@ export class PhaseMeter {
   private readonly cpuAtStart: number;
   private readonly pgAtStart: number | undefined;
   private readonly selfAtStart = process.cpuUsage();
+  private readonly stealAtStart = stealSeconds();
 
   constructor(
     private readonly pid: number,
@@ -158,7 +159,12 @@ export class PhaseMeter {
     this.pgAtStart = postmasterPid ? postgresCpuSeconds(postmasterPid) : undefined;
   }
 
-  finish(): { cpuPercent: number; peakRssMb: number; postgresCpuPercent?: number; driverCpuPercent: number } {
+  /**
+   * `stealPercent`: CPU time the hypervisor gave to other guests while this
+   * phase ran, in % of one core (from /proc/stat): figures of a phase with
+   * much steal were measured on a machine that had less of itself.
+   */
+  finish(): { cpuPercent: number; peakRssMb: number; postgresCpuPercent?: number; driverCpuPercent: number; stealPercent: number } {
     const seconds = (performance.now() - this.startedAt) / 1000;
     const cpu = cpuSeconds(this.pid) - this.cpuAtStart;
     const self = process.cpuUsage(this.selfAtStart);
@@ -166,11 +172,22 @@ export class PhaseMeter {
       cpuPercent: Math.round((cpu / seconds) * 100),
       peakRssMb: peakRssMb(this.pid),
       driverCpuPercent: Math.round(((self.user + self.system) / 1e6 / seconds) * 100),
+      stealPercent: Math.round(((stealSeconds() - this.stealAtStart) / seconds) * 100),
     };
     if (this.postmasterPid && this.pgAtStart !== undefined) {
       result.postgresCpuPercent = Math.round(((postgresCpuSeconds(this.postmasterPid) - this.pgAtStart) / seconds) * 100);
     }
     return result;
+  }
+}
+
+/** The machine's stolen CPU time so far, all cores (the 8th field of /proc/stat's cpu line, in USER_HZ = 1/100 s). */
+function stealSeconds(): number {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/);
+    return Number(fields[8] ?? 0) / 100;
+  } catch {
+    return 0;
   }
 }
 

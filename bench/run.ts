@@ -57,6 +57,7 @@ interface Figures {
   peakRssMb: number;
   postgresCpuPercent?: number;
   driverCpuPercent: number;
+  stealPercent: number;
   errors: number;
   errorSamples?: string[];
 }
@@ -78,7 +79,7 @@ function figures(load: LoadResult, meter: ReturnType<PhaseMeter['finish']>): Fig
 
 function describe(name: string, c: number, f: Figures): string {
   const pgCpu = f.postgresCpuPercent !== undefined ? ` pg ${f.postgresCpuPercent}%` : '';
-  return `${name.padEnd(12)} c=${String(c).padStart(3)}  ${String(f.messagesPerSecond).padStart(7)} msg/s  ${String(f.intakesPerSecond).padStart(6)} intakes/s  ack p50/p99 ${f.ackP50Ms}/${f.ackP99Ms} ms  reply p50/p99 ${f.replyP50Ms}/${f.replyP99Ms} ms  CPU ${f.cpuPercent}%${pgCpu}  RSS ${f.peakRssMb} MB${f.errors ? `  ERRORS ${f.errors}: ${f.errorSamples?.[0]}` : ''}`;
+  return `${name.padEnd(12)} c=${String(c).padStart(3)}  ${String(f.messagesPerSecond).padStart(7)} msg/s  ${String(f.intakesPerSecond).padStart(6)} intakes/s  ack p50/p99 ${f.ackP50Ms}/${f.ackP99Ms} ms  reply p50/p99 ${f.replyP50Ms}/${f.replyP99Ms} ms  CPU ${f.cpuPercent}%${pgCpu}  steal ${f.stealPercent}%  RSS ${f.peakRssMb} MB${f.errors ? `  ERRORS ${f.errors}: ${f.errorSamples?.[0]}` : ''}`;
 }
 
 /** The baseline package cannot live in the main project (see its package.json); installed on first use. */
