@@ -14,6 +14,9 @@ const optionalString = z
 
 const optionalUrl = optionalString.pipe(z.url().optional());
 
+/** Comma-separated host patterns: `host`, `*.domain` (its subdomains) or an IP address; unset: undefined. */
+const hostList = optionalString.transform((value) => value?.split(',').map((host) => host.trim().toLowerCase()).filter(Boolean));
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().default('0.0.0.0'),
@@ -61,6 +64,13 @@ const envSchema = z.object({
    * (10 tries: about four minutes). Webhook mode leaves retries to Telegram.
    */
   TELEGRAM_UPDATE_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
+  /**
+   * Hosts customer files are downloaded from (default: the host of
+   * TELEGRAM_API_ROOT, api.telegram.org). A name must resolve to public
+   * addresses only; a private or loopback address is fetched only when it is
+   * listed literally as an IP address (a local Bot API server).
+   */
+  TELEGRAM_FILE_HOSTS: hostList,
 
   MicrosoftAppId: optionalString,
   MicrosoftAppPassword: optionalString,
@@ -79,6 +89,13 @@ const envSchema = z.object({
    */
   BOTFRAMEWORK_OPENID_METADATA_URL: optionalUrl,
   BOTFRAMEWORK_TOKEN_ISSUER: optionalString,
+  /**
+   * Hosts customer files (contentUrl, Teams downloadUrl) are downloaded from.
+   * Default: *.sharepoint.com, smba.trafficmanager.net, *.botframework.com;
+   * with BOTFRAMEWORK_EMULATOR and no app id: 127.0.0.1 and ::1 (the
+   * Emulator serves files on this machine). Same rules as TELEGRAM_FILE_HOSTS.
+   */
+  BOTFRAMEWORK_FILE_HOSTS: hostList,
 
   SLACK_BOT_TOKEN: optionalString,
   SLACK_SIGNING_SECRET: optionalString,

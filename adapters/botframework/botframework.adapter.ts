@@ -3,7 +3,8 @@ import { CallerIdConstants, CloudAdapter, ConfigurationBotFrameworkAuthenticatio
 // botbuilder's own connector (a dependency of botbuilder 4.23): CloudAdapter answers 401 only for its AuthenticationError.
 import { AuthenticationConstants, AuthenticationError } from 'botframework-connector';
 import type { AppContext, ChannelModule } from '../../src/channels/channel-module.ts';
-import { downloadLimited, newEvidence, type EvidenceFile } from '../../src/channels/evidence.ts';
+import { acceptEvidence, type EvidenceFile } from '../../src/channels/evidence.ts';
+import { fetchAllowedFile } from '../../src/channels/file-fetch.ts';
 import { answerOverloaded } from '../../src/http/server.ts';
 import { insertAttachments } from '../../src/inbound/attachment.repository.ts';
 import { InboundOverloaded } from '../../src/inbound/conversation.service.ts';
@@ -22,7 +23,14 @@ export interface BotFrameworkOptions {
   openIdMetadataUrl?: string;
   /** Issuer of the channel's tokens; default the public Azure cloud's. */
   tokenIssuer?: string;
+  /** Hosts customer files are downloaded from (see BOTFRAMEWORK_FILE_HOSTS); default per mode. */
+  fileHosts?: readonly string[];
 }
+
+/** Where Teams and Bot Framework channels keep files customers send (Teams files, inline images, Direct Line uploads). */
+export const DEFAULT_FILE_HOSTS = ['*.sharepoint.com', 'smba.trafficmanager.net', '*.botframework.com'] as const;
+/** Without an app id only the local Emulator is answered, and it serves files on this machine. */
+export const EMULATOR_FILE_HOSTS = ['127.0.0.1', '::1'] as const;
 
 /**
  * The SDK's JWT validation, with one change: jsonwebtoken's own errors (a
@@ -105,6 +113,7 @@ export class BotFrameworkChannel implements ChannelModule {
   readonly sender: BotFrameworkSender;
   private readonly adapter: HearkenCloudAdapter;
   private readonly anonymous: boolean;
+  private readonly fileHosts: readonly string[];
 
   constructor(
     private readonly ctx: AppContext,
@@ -118,6 +127,7 @@ export class BotFrameworkChannel implements ChannelModule {
       ...(options.tenantId ? { MicrosoftAppTenantId: options.tenantId } : {}),
     });
     this.anonymous = !options.appId;
+    this.fileHosts = options.fileHosts ?? (this.anonymous ? EMULATOR_FILE_HOSTS : DEFAULT_FILE_HOSTS);
     this.adapter = new HearkenCloudAdapter(auth, options.appId ?? '');
     this.sender = new BotFrameworkSender(this.adapter);
   }
@@ -189,14 +199,13 @@ export class BotFrameworkChannel implements ChannelModule {
     if (mapped.files.length > 0 && !(await isDeliveryClaimed(db, 'botframework', message.deliveryId))) {
       const rejected = [...(message.rejectedAttachments ?? [])];
       for (const file of mapped.files) {
-        if (this.anonymous && !isLoopbackUrl(file.url)) {
-          // Unauthenticated: fetch nothing from elsewhere on the network on a stranger's say-so.
-          rejected.push({ fileName: file.fileName, reason: 'unsupported_type' });
-          continue;
-        }
-        const fetched = await downloadLimited(file.url, { maxBytes: policy.attachments.maxBytes, headers: await this.downloadHeaders(file, activity.serviceUrl) });
-        if (fetched.ok) evidence.push(newEvidence(file.fileName, file.mimeType, fetched.content));
-        else rejected.push({ fileName: file.fileName, reason: fetched.reason });
+        // The URL is the sender's say-so: fetched only from the channel's file hosts; a file that cannot be fetched is
+        // told to the customer and the rest of the message is handled (a redelivery would fail the same way).
+        const fetched = await fetchAllowedFile(file.url, { allowedHosts: this.fileHosts, maxBytes: policy.attachments.maxBytes, headers: await this.downloadHeaders(file, activity.serviceUrl) });
+        if (!fetched.ok) logger.warn({ channel: 'botframework', activityId: activity.id, reason: fetched.reason }, 'bot framework file not fetched');
+        const accepted = fetched.ok ? await acceptEvidence(file, fetched.content, policy.attachments) : { ok: false as const, reason: fetched.reason === 'too_large' ? ('too_large' as const) : ('not_received' as const) };
+        if (accepted.ok) evidence.push(accepted.file);
+        else rejected.push({ fileName: file.fileName, reason: accepted.reason });
       }
       if (rejected.length > 0) message.rejectedAttachments = rejected;
       if (evidence.length > 0) message.attachments = evidence.map((e) => e.attachment);
@@ -219,7 +228,7 @@ export class BotFrameworkChannel implements ChannelModule {
 }
 
 export function createBotFrameworkChannel(ctx: AppContext): BotFrameworkChannel | undefined {
-  const { MicrosoftAppId, MicrosoftAppPassword, MicrosoftAppType, MicrosoftAppTenantId, BOTFRAMEWORK_EMULATOR, BOTFRAMEWORK_OPENID_METADATA_URL, BOTFRAMEWORK_TOKEN_ISSUER } = ctx.config;
+  const { MicrosoftAppId, MicrosoftAppPassword, MicrosoftAppType, MicrosoftAppTenantId, BOTFRAMEWORK_EMULATOR, BOTFRAMEWORK_OPENID_METADATA_URL, BOTFRAMEWORK_TOKEN_ISSUER, BOTFRAMEWORK_FILE_HOSTS } = ctx.config;
   if (!MicrosoftAppId && !BOTFRAMEWORK_EMULATOR) return undefined;
   return new BotFrameworkChannel(ctx, {
     ...(MicrosoftAppId ? { appId: MicrosoftAppId } : {}),
@@ -228,6 +237,7 @@ export function createBotFrameworkChannel(ctx: AppContext): BotFrameworkChannel 
     ...(MicrosoftAppTenantId ? { tenantId: MicrosoftAppTenantId } : {}),
     ...(BOTFRAMEWORK_OPENID_METADATA_URL ? { openIdMetadataUrl: BOTFRAMEWORK_OPENID_METADATA_URL } : {}),
     ...(BOTFRAMEWORK_TOKEN_ISSUER ? { tokenIssuer: BOTFRAMEWORK_TOKEN_ISSUER } : {}),
+    ...(BOTFRAMEWORK_FILE_HOSTS ? { fileHosts: BOTFRAMEWORK_FILE_HOSTS } : {}),
   });
 }
 

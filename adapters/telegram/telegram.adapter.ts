@@ -5,7 +5,8 @@ import express, { type Express, type Request, type Response } from 'express';
 import { Telegraf, TelegramError, type Context } from 'telegraf';
 import type { AppContext, ChannelModule } from '../../src/channels/channel-module.ts';
 import type { InboundMessage } from '../../src/channels/contract.ts';
-import { downloadLimited, newEvidence, type EvidenceFile } from '../../src/channels/evidence.ts';
+import { acceptEvidence, type EvidenceFile } from '../../src/channels/evidence.ts';
+import { fetchAllowedFile } from '../../src/channels/file-fetch.ts';
 import { insertAttachments } from '../../src/inbound/attachment.repository.ts';
 import { InboundOverloaded } from '../../src/inbound/conversation.service.ts';
 import { isDeliveryClaimed } from '../../src/inbound/customer.repository.ts';
@@ -24,6 +25,8 @@ export interface TelegramOptions {
   webhookSecret?: string;
   /** Long polling: tries of one update before it is dropped. */
   updateAttempts: number;
+  /** Hosts files are downloaded from (see TELEGRAM_FILE_HOSTS). */
+  fileHosts: readonly string[];
 }
 
 /**
@@ -139,8 +142,9 @@ export class TelegramChannel implements ChannelModule {
       const rejected = [...(message.rejectedAttachments ?? [])];
       for (const file of mapped.files) {
         const fetched = await this.fetchFile(file);
-        if (fetched.ok) evidence.push(newEvidence(file.fileName, file.mimeType, fetched.content));
-        else rejected.push({ fileName: file.fileName, reason: fetched.reason });
+        const accepted = fetched.ok ? await acceptEvidence(file, fetched.content, policy.attachments) : fetched;
+        if (accepted.ok) evidence.push(accepted.file);
+        else rejected.push({ fileName: file.fileName, reason: accepted.reason });
       }
       if (rejected.length > 0) message.rejectedAttachments = rejected;
       if (evidence.length > 0) message.attachments = evidence.map((e) => e.attachment);
@@ -153,8 +157,12 @@ export class TelegramChannel implements ChannelModule {
     );
   }
 
-  /** Through getFile and the file URL, at most the policy's size and Telegram's 20 MB. */
-  private async fetchFile(file: TelegramFileRef): Promise<{ ok: true; content: Buffer } | { ok: false; reason: 'too_large' }> {
+  /**
+   * Through getFile and the file URL, at most the policy's size and
+   * Telegram's 20 MB, only from the allowed file hosts. A failing file host
+   * throws: the update is delivered again (webhook 500, polling retry).
+   */
+  private async fetchFile(file: TelegramFileRef): Promise<{ ok: true; content: Buffer } | { ok: false; reason: 'too_large' | 'not_received' }> {
     const maxBytes = Math.min(this.ctx.policy.attachments.maxBytes, TELEGRAM_DOWNLOAD_LIMIT);
     let link: URL;
     try {
@@ -169,7 +177,11 @@ export class TelegramChannel implements ChannelModule {
       if ((await stat(path)).size > maxBytes) return { ok: false, reason: 'too_large' };
       return { ok: true, content: await readFile(path) };
     }
-    return downloadLimited(link, { maxBytes });
+    const fetched = await fetchAllowedFile(link, { maxBytes, allowedHosts: this.options.fileHosts });
+    if (fetched.ok) return fetched;
+    if (fetched.reason === 'failed') throw new Error('telegram file download failed');
+    if (fetched.reason === 'not_allowed') this.ctx.logger.warn({ channel: 'telegram', host: link.hostname }, 'telegram file link refused: host not allowed');
+    return { ok: false, reason: fetched.reason === 'too_large' ? 'too_large' : 'not_received' };
   }
 
   private async answerCallback(id: string): Promise<void> {
@@ -223,11 +235,13 @@ export class TelegramChannel implements ChannelModule {
 }
 
 export function createTelegramChannel(ctx: AppContext): TelegramChannel | undefined {
-  const { TELEGRAM_BOT_TOKEN, TELEGRAM_API_ROOT, TELEGRAM_WEBHOOK_SECRET, TELEGRAM_UPDATE_ATTEMPTS, PUBLIC_URL } = ctx.config;
+  const { TELEGRAM_BOT_TOKEN, TELEGRAM_API_ROOT, TELEGRAM_WEBHOOK_SECRET, TELEGRAM_UPDATE_ATTEMPTS, TELEGRAM_FILE_HOSTS, PUBLIC_URL } = ctx.config;
   if (!TELEGRAM_BOT_TOKEN) return undefined;
   return new TelegramChannel(ctx, {
     token: TELEGRAM_BOT_TOKEN,
     updateAttempts: TELEGRAM_UPDATE_ATTEMPTS,
+    // Files come from the Bot API server the operator configured, and from nowhere else.
+    fileHosts: TELEGRAM_FILE_HOSTS ?? [new URL(TELEGRAM_API_ROOT ?? 'https://api.telegram.org').hostname.replace(/^\[(.*)\]$/, '$1')],
     ...(TELEGRAM_API_ROOT ? { apiRoot: TELEGRAM_API_ROOT } : {}),
     ...(PUBLIC_URL ? { publicUrl: PUBLIC_URL } : {}),
     ...(TELEGRAM_WEBHOOK_SECRET ? { webhookSecret: TELEGRAM_WEBHOOK_SECRET } : {}),

@@ -31,8 +31,8 @@ export interface InboundMessage {
   /** Value of a button the person pressed. */
   choice?: string;
   attachments?: InboundAttachment[];
-  /** Attachments the channel refused (too large, wrong type): the customer is told. */
-  rejectedAttachments?: Array<{ fileName: string; reason: 'too_large' | 'unsupported_type' }>;
+  /** Attachments the channel refused (too large, wrong type) or could not fetch (not_received): the customer is told. */
+  rejectedAttachments?: Array<{ fileName: string; reason: 'too_large' | 'unsupported_type' | 'not_received' }>;
   /** Locale reported by the channel (Telegram language_code, Bot Framework locale). */
   locale?: string;
   profile?: SenderProfile;

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { fileTypeFromBuffer } from 'file-type';
 import type { InboundAttachment, InboundMessage } from './contract.ts';
 
 export type RefusalReason = NonNullable<InboundMessage['rejectedAttachments']>[number]['reason'];
@@ -14,69 +15,50 @@ export interface EvidenceFile {
   content: Buffer;
 }
 
-/** Type and declared size against the policy, before anything is downloaded. */
+/**
+ * Declared type and size against the policy, before anything is downloaded:
+ * a cheap first filter only. What is accepted is decided by acceptEvidence,
+ * from the bytes.
+ */
 export function checkEvidence(file: { mimeType: string; sizeBytes?: number }, limits: EvidenceLimits): RefusalReason | undefined {
   if (!limits.allowedTypes.includes(file.mimeType.toLowerCase())) return 'unsupported_type';
   if (file.sizeBytes !== undefined && file.sizeBytes > limits.maxBytes) return 'too_large';
   return undefined;
 }
 
-export function newEvidence(fileName: string, mimeType: string, content: Buffer): EvidenceFile {
-  return { attachment: { id: randomUUID(), fileName: cleanFileName(fileName), mimeType: mimeType.toLowerCase(), sizeBytes: content.length }, content };
-}
-
-export class DownloadError extends Error {
-  readonly code = 'HEARKEN_DOWNLOAD_FAILED';
-  constructor(readonly status: number | undefined, message: string) {
-    super(message);
-  }
+/**
+ * The one gate every channel passes a received file through. The declared
+ * type and name come from the customer and are not trusted: the type is
+ * detected from the bytes (HTML or SVG sent as image/png, an executable sent
+ * as application/pdf are refused), the stored type and extension are the
+ * detected ones, and the name loses what could disguise it in Slack.
+ */
+export async function acceptEvidence(
+  declared: { fileName: string },
+  content: Buffer,
+  limits: EvidenceLimits,
+): Promise<{ ok: true; file: EvidenceFile } | { ok: false; reason: 'unsupported_type' | 'too_large' }> {
+  if (content.length > limits.maxBytes) return { ok: false, reason: 'too_large' };
+  const detected = content.length > 0 ? await fileTypeFromBuffer(content) : undefined;
+  if (!detected || !limits.allowedTypes.includes(detected.mime)) return { ok: false, reason: 'unsupported_type' };
+  const fileName = withExtension(cleanFileName(declared.fileName), detected.ext);
+  return { ok: true, file: { attachment: { id: randomUUID(), fileName, mimeType: detected.mime, sizeBytes: content.length }, content } };
 }
 
 /**
- * Downloads at most `maxBytes`: a larger file is refused as soon as its
- * length shows, without reading the rest. Throws DownloadError when the
- * server fails (the caller lets the platform deliver the message again).
- * The URL may hold a token: it is never put in the error.
+ * Bidi overrides and isolates (U+202E makes `invoice\u202Efdp.exe` show as
+ * `invoiceexe.pdf`), zero-width characters and controls (C0, DEL, C1) are
+ * removed; path separators become `_`.
  */
-export async function downloadLimited(
-  url: string | URL,
-  options: { maxBytes: number; headers?: Record<string, string>; timeoutMs?: number },
-): Promise<{ ok: true; content: Buffer; contentType?: string } | { ok: false; reason: 'too_large' }> {
-  let response: Response;
-  try {
-    response = await fetch(url, { headers: options.headers, redirect: 'follow', signal: AbortSignal.timeout(options.timeoutMs ?? 30_000) });
-  } catch (error) {
-    throw new DownloadError(undefined, `download failed: ${(error as Error).name}`);
-  }
-  if (!response.ok) {
-    await response.body?.cancel().catch(() => undefined);
-    throw new DownloadError(response.status, `download failed: HTTP ${response.status}`);
-  }
-  const declared = Number(response.headers.get('content-length') ?? Number.NaN);
-  if (declared > options.maxBytes) {
-    await response.body?.cancel().catch(() => undefined);
-    return { ok: false, reason: 'too_large' };
-  }
-  const chunks: Buffer[] = [];
-  let total = 0;
-  if (response.body) {
-    const reader = response.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.byteLength;
-      if (total > options.maxBytes) {
-        await reader.cancel().catch(() => undefined);
-        return { ok: false, reason: 'too_large' };
-      }
-      chunks.push(Buffer.from(value));
-    }
-  }
-  const contentType = response.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
-  return { ok: true, content: Buffer.concat(chunks), ...(contentType ? { contentType } : {}) };
-}
+const DISGUISING = /[\u0000-\u001F\u007F-\u009F\u00AD\u061C\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u206F\uFEFF\uFFF9-\uFFFB]/g;
 
 export function cleanFileName(name: string): string {
-  const cleaned = name.replace(/[\u0000-\u001F\u007F/\\]/g, '_').trim().slice(0, 120);
+  const cleaned = name.normalize('NFC').replace(DISGUISING, '').replace(/[/\\]/g, '_').trim().slice(0, 120);
   return cleaned || 'file';
+}
+
+/** The name with the detected type's extension in place of whatever it claimed. */
+function withExtension(name: string, extension: string): string {
+  const base = name.replace(/\.[A-Za-z0-9]{1,8}$/, '').replace(/^\.+/, '') || 'file';
+  return `${base}.${extension}`;
 }
