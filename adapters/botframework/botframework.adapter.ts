@@ -5,12 +5,13 @@ import { AuthenticationConstants, AuthenticationError } from 'botframework-conne
 import type { AppContext, ChannelModule } from '../../src/channels/channel-module.ts';
 import { acceptEvidence, type EvidenceFile } from '../../src/channels/evidence.ts';
 import { fetchAllowedFile } from '../../src/channels/file-fetch.ts';
-import { answerOverloaded } from '../../src/http/server.ts';
 import { insertAttachments } from '../../src/inbound/attachment.repository.ts';
 import { InboundOverloaded } from '../../src/inbound/conversation.service.ts';
-import { isDeliveryClaimed } from '../../src/inbound/customer.repository.ts';
+import { findStoredConversation, isDeliveryClaimed } from '../../src/inbound/customer.repository.ts';
 import { mapActivity, type BotFrameworkFileRef } from './botframework.mapper.ts';
+import { guardedResponse } from './botframework.response.ts';
 import { BotFrameworkSender } from './botframework.sender.ts';
+import { sdkAudibly, sdkQuietly } from './sdk-console.ts';
 
 export const BOTFRAMEWORK_PATH = '/api/messages';
 
@@ -146,30 +147,42 @@ export class BotFrameworkChannel implements ChannelModule {
       res.status(400).json({ error: { code: 'invalid_activity', message: 'The body is not an activity (no type).' } });
       return;
     }
-    // Without an app id nothing is authenticated: answer only a local Emulator, never post to a service URL elsewhere.
-    if (this.anonymous && !isLoopbackUrl(body.serviceUrl)) {
+    // Without an app id nothing is authenticated: answer only a local Emulator on this machine, never post to a service URL elsewhere.
+    if (this.anonymous && (!isLoopbackUrl(body.serviceUrl) || !isLoopbackAddress(req.socket.remoteAddress))) {
+      this.refused(401, 'not_local');
       res.status(401).json({ error: { code: 'unauthenticated', message: 'This bot accepts only the local Emulator without an app id.' } });
       return;
     }
     if (!this.anonymous && !req.get('authorization')) {
-      // The SDK would refuse it too, after printing a stack trace to stderr: scanners hit this often.
+      this.refused(401, 'no_token');
       res.status(401).json({ error: { code: 'unauthenticated', message: 'A Bot Framework token is required.' } });
       return;
     }
     let overloaded: InboundOverloaded | undefined;
     try {
-      await this.adapter.process(req, guardedResponse(res, () => overloaded), async (context) => {
-        try {
-          await this.onTurn(context);
-        } catch (error) {
-          if (error instanceof InboundOverloaded) overloaded = error;
-          throw error;
-        }
-      });
+      // The SDK prints refused tokens to stderr with stacks; refusals are logged here, one JSON line each.
+      const response = guardedResponse(res, () => overloaded, (status) => this.refused(status, 'token_refused'));
+      await sdkQuietly(() =>
+        this.adapter.process(req, response, (context) =>
+          sdkAudibly(async () => {
+            try {
+              await this.onTurn(context);
+            } catch (error) {
+              if (error instanceof InboundOverloaded) overloaded = error;
+              throw error;
+            }
+          }),
+        ),
+      );
     } catch (error) {
       this.ctx.logger.warn({ channel: 'botframework', err: { name: (error as Error).name } }, 'bot framework request refused');
       if (!res.headersSent) res.status(400).json({ error: { code: 'invalid_activity', message: 'The activity could not be processed.' } });
     }
+  }
+
+  /** One line per refused request, without the token or anything from the activity. */
+  private refused(status: number, reason: 'not_local' | 'no_token' | 'token_refused'): void {
+    this.ctx.logger.warn({ channel: 'botframework', status, reason }, 'bot framework request refused');
   }
 
   private async onTurn(context: TurnContext): Promise<void> {
@@ -209,6 +222,11 @@ export class BotFrameworkChannel implements ChannelModule {
       }
       if (rejected.length > 0) message.rejectedAttachments = rejected;
       if (evidence.length > 0) message.attachments = evidence.map((e) => e.attachment);
+    }
+    if (activity.channelId === 'msteams') {
+      // Teams identities are people, not conversations: the stored reference stays where it is (customer.repository); say so.
+      const stored = await findStoredConversation(db, 'botframework', message.externalUserId);
+      if (stored !== undefined && stored !== activity.conversation.id) logger.warn({ channel: 'botframework', activityId: activity.id }, 'bot framework message from another conversation of a known customer; replies stay in the stored conversation');
     }
     const outcome = await conversations.handleInbound(message, (trx, customerId) => insertAttachments(trx, customerId, 'botframework', evidence));
     logger.info(
@@ -251,47 +269,14 @@ function isLoopbackUrl(value: unknown): boolean {
   }
 }
 
+function isLoopbackAddress(address: string | undefined): boolean {
+  return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
+}
+
 function sameOrigin(a: string, b: string | undefined): boolean {
   try {
     return b !== undefined && new URL(a).origin === new URL(b).origin;
   } catch {
     return false;
   }
-}
-
-/**
- * The response CloudAdapter writes to. The SDK puts error messages in its
- * 4xx/5xx bodies (e.g. "request to https://login.botframework.com/… failed"
- * when it cannot fetch signing keys): callers get a plain answer instead.
- */
-function guardedResponse(res: Response, overloaded: () => InboundOverloaded | undefined) {
-  let statusCode = 200;
-  const plain = (code: number) =>
-    code === 401 || code === 403
-      ? { error: { code: 'unauthenticated', message: 'The request could not be authenticated.' } }
-      : { error: { code: code >= 500 ? 'internal_error' : 'bad_request', message: code >= 500 ? 'Something went wrong on our side.' : 'The request could not be processed.' } };
-  const shim = {
-    status(code: number) {
-      statusCode = code;
-      return shim;
-    },
-    header(name: string, value: unknown) {
-      res.setHeader(name, String(value));
-      return shim;
-    },
-    send(body?: unknown) {
-      if (res.headersSent) return shim;
-      const refused = statusCode >= 500 ? overloaded() : undefined;
-      if (refused) answerOverloaded(res, refused);
-      else if (statusCode >= 400) res.status(statusCode).json(plain(statusCode));
-      else if (body === undefined) res.status(statusCode).end();
-      else res.status(statusCode).send(body);
-      return shim;
-    },
-    end() {
-      if (!res.headersSent) res.status(statusCode).end();
-      return shim;
-    },
-  };
-  return shim as unknown as Response;
 }

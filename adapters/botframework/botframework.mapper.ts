@@ -72,7 +72,7 @@ function inboundFrom(activity: Partial<Activity>, person: ChannelAccount): Inbou
   const reference = TurnContext.getConversationReference(activity);
   const message: InboundMessage = {
     channel: 'botframework',
-    externalUserId: `${activity.channelId}:${person.id}`,
+    externalUserId: botFrameworkIdentity(activity, person),
     address: { ...reference, user: person } as Record<string, unknown>,
     // Without an id the platform cannot redeliver it as the same message: nothing to deduplicate against.
     deliveryId: `${activity.channelId}:${activity.conversation!.id}:${activity.id ?? randomUUID()}`,
@@ -81,6 +81,28 @@ function inboundFrom(activity: Partial<Activity>, person: ChannelAccount): Inbou
   const name = person.name?.trim();
   if (name) message.profile = { name };
   return message;
+}
+
+/**
+ * Who the customer is, from what the channel vouches for. `from.id` alone is
+ * not it: any conversation can carry any from.id (an unauthenticated Direct
+ * Line or Emulator client chooses it), and keying on it let a message from
+ * another conversation take over a customer and their reply address.
+ * - Teams: the tenant and the person's Azure AD object id, both set by Teams
+ *   in the token-authenticated activity: `msteams:<tenant>:<aadObjectId>`.
+ * - Everywhere else (Direct Line, Web Chat, the Emulator): the conversation,
+ *   which Direct Line issues and binds to the client's token:
+ *   `<channelId>:conversation:<conversation id>`. A new conversation is a
+ *   new customer.
+ * Migration `2026-11-29T1100_s-files_botframework_identity` rewrote the
+ * identities stored before, with these same rules.
+ */
+export function botFrameworkIdentity(activity: Partial<Activity>, person: ChannelAccount): string {
+  if (activity.channelId === 'msteams') {
+    const tenant = activity.conversation?.tenantId ?? (activity.channelData as { tenant?: { id?: unknown } } | undefined)?.tenant?.id;
+    if (typeof tenant === 'string' && tenant && person.aadObjectId) return `msteams:${tenant}:${person.aadObjectId}`;
+  }
+  return `${activity.channelId}:conversation:${activity.conversation!.id}`;
 }
 
 /**

@@ -4,6 +4,20 @@ import type { CustomerRow } from '../db/schema.ts';
 import { conversationKey } from '../outbox/outbox.repository.ts';
 
 /**
+ * The stored reply address is refreshed from each message, except that a
+ * Bot Framework reference never moves to another conversation: the
+ * identity (botframework mapper) is the conversation itself, or on Teams
+ * the tenant and Azure AD object id, whose personal chat with the bot does
+ * not change. A message of the same identity from another conversation is
+ * handled, its replies still go to the stored conversation, and the adapter
+ * logs the mismatch (findStoredConversation).
+ */
+const refreshedAddress = sql<string>`CASE
+  WHEN customers.channel = 'botframework' AND customers.address->'conversation'->>'id' IS NOT NULL
+    AND customers.address->'conversation'->>'id' IS DISTINCT FROM excluded.address->'conversation'->>'id'
+  THEN customers.address ELSE excluded.address END`;
+
+/**
  * Creates the customer on first contact, or refreshes its address, and locks
  * the row until the transaction ends: messages of one conversation are
  * handled one at a time, on any instance.
@@ -25,7 +39,7 @@ export async function upsertAndLockCustomer(
     })
     .onConflict((oc) =>
       oc.columns(['channel', 'external_id']).doUpdateSet({
-        address: (eb) => eb.ref('excluded.address'),
+        address: refreshedAddress,
         display_name: sql`coalesce(excluded.display_name, customers.display_name)`,
         updated_at: sql`now()`,
       }),
@@ -69,7 +83,7 @@ export async function claimDeliveriesAndLockCustomers(
     FROM input i JOIN delivery d ON d.channel = i.channel AND d.delivery_id = i.delivery_id
     ORDER BY i.channel, i.external_id
     ON CONFLICT (channel, external_id) DO UPDATE SET
-      address = excluded.address,
+      address = ${refreshedAddress},
       display_name = coalesce(excluded.display_name, customers.display_name),
       updated_at = now()
     RETURNING *`.execute(db);
@@ -89,6 +103,17 @@ export async function claimDelivery(db: Db, channel: string, deliveryId: string)
     .returning('delivery_id')
     .executeTakeFirst();
   return inserted !== undefined;
+}
+
+/** The conversation id of a customer's stored reply address, if there is one. */
+export async function findStoredConversation(db: Db, channel: string, externalId: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('customers')
+    .select(sql<string | null>`address->'conversation'->>'id'`.as('conversation_id'))
+    .where('channel', '=', channel)
+    .where('external_id', '=', externalId)
+    .executeTakeFirst();
+  return row?.conversation_id ?? undefined;
 }
 
 /** Whether a delivery id was handled before (a cheap look before downloading its files). */

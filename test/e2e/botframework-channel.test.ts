@@ -19,8 +19,8 @@ afterAll(async () => {
 });
 
 const customer = (extra: { channelId?: string } = {}) => new BotFrameworkCustomer(connector, () => app, { id: `user-${randomUUID()}`, name: 'Alice Example' }, 'en-US', extra);
-const outboxOf = (c: BotFrameworkCustomer, channelId = 'emulator') =>
-  app.database.db.selectFrom('outbox').selectAll().where('conversation_key', '=', `botframework:${channelId}:${c.user.id}`).orderBy('id').execute();
+const outboxOf = (c: BotFrameworkCustomer) =>
+  app.database.db.selectFrom('outbox').selectAll().where('conversation_key', '=', `botframework:${c.externalId}`).orderBy('id').execute();
 
 async function customerWithCase() {
   const c = customer();
@@ -52,7 +52,7 @@ describe('Bot Framework /api/messages (Emulator, no app id)', () => {
     const c = customer();
     const replies = await c.say('hello');
     expect(replies.at(-1)!.text).toContain('Do you agree?');
-    const customerRow = await app.database.db.selectFrom('customers').selectAll().where('external_id', '=', `emulator:${c.user.id}`).executeTakeFirstOrThrow();
+    const customerRow = await app.database.db.selectFrom('customers').selectAll().where('external_id', '=', c.externalId).executeTakeFirstOrThrow();
     expect(customerRow.address).toMatchObject({
       channelId: 'emulator',
       serviceUrl: connector.url,
@@ -68,7 +68,7 @@ describe('Bot Framework /api/messages (Emulator, no app id)', () => {
   it('delivers a later message (a staff reply) from the stored reference alone', async () => {
     const { c, caseId, customerId } = await customerWithCase();
     const { address } = await app.database.db.selectFrom('customers').select('address').where('id', '=', customerId).executeTakeFirstOrThrow();
-    await enqueueOutbound(app.database.db, [{ customerId, caseId, channel: 'botframework', conversationKey: `botframework:emulator:${c.user.id}`, address, payload: { text: 'We have refunded your order.' } }]);
+    await enqueueOutbound(app.database.db, [{ customerId, caseId, channel: 'botframework', conversationKey: `botframework:${c.externalId}`, address, payload: { text: 'We have refunded your order.' } }]);
     app.outbox.kick();
     const replies = await c.replies();
     expect(replies.map((r) => r.text)).toEqual(['We have refunded your order.']);
@@ -104,7 +104,7 @@ describe('Bot Framework /api/messages (Emulator, no app id)', () => {
     expect((await postActivity(app.url, c.activity({ type: 'conversationUpdate', membersRemoved: [{ id: c.user.id }] }))).status).toBe(200);
     expect((await postActivity(app.url, c.activity({ type: 'conversationUpdate', membersAdded: [{ id: c.user.id }], conversation: { id: 'group-2', isGroup: true } }))).status).toBe(200);
     expect((await postActivity(app.url, c.activity({ text: 'hello all', conversation: { id: 'group-1', isGroup: true } }))).status).toBe(200);
-    const rows = await app.database.db.selectFrom('customers').selectAll().where('external_id', '=', `emulator:${c.user.id}`).execute();
+    const rows = await app.database.db.selectFrom('customers').selectAll().where('external_id', 'in', [c.externalId, 'emulator:conversation:group-1', 'emulator:conversation:group-2']).execute();
     expect(rows).toEqual([]);
   });
 
@@ -179,7 +179,8 @@ describe('Bot Framework with an app id', () => {
     expect(res.status).toBe(200);
     expect(await deliveriesOf(activity)).toHaveLength(1);
     const from = (activity.from as { id: string }).id;
-    const customer = await secured.database.db.selectFrom('customers').select('address').where('external_id', '=', `msteams:${from}`).executeTakeFirstOrThrow();
+    const conversationId = (activity.conversation as { id: string }).id;
+    const customer = await secured.database.db.selectFrom('customers').select('address').where('external_id', '=', `msteams:conversation:${conversationId}`).executeTakeFirstOrThrow();
     expect(customer.address).toMatchObject({ serviceUrl: connector.url, user: { id: from } });
   });
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { botFrameworkIdentity } from '../../adapters/botframework/botframework.mapper.ts';
 import type { BotReply, ChatCustomer, TestFile } from '../contract/channel-driver.ts';
 import type { ConnectorCall, FakeBotConnector } from './fake-bot-connector.ts';
 import { waitForOutboxIdle } from './outbox-idle.ts';
@@ -104,9 +105,14 @@ export class BotFrameworkCustomer implements ChatCustomer {
     return this.replies();
   }
 
+  /** The customer's identity as the adapter keys it (customers.external_id). */
+  get externalId(): string {
+    const activity = (this.last ?? this.activity({})) as Parameters<typeof botFrameworkIdentity>[0];
+    return botFrameworkIdentity(activity, activity.from!);
+  }
+
   async replies(): Promise<BotReply[]> {
-    const channelId = String(this.last?.channelId ?? 'emulator');
-    await waitForOutboxIdle(this.app().database.db, `botframework:${channelId}:${this.user.id}`);
+    await waitForOutboxIdle(this.app().database.db, `botframework:${this.externalId}`);
     const sent = this.connector.sentTo(this.conversationId);
     const fresh = sent.slice(this.cursor);
     this.cursor = sent.length;
