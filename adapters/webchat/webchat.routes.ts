@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import express, { type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import type { InboundAttachment } from '../../src/channels/contract.ts';
+import { acceptEvidence } from '../../src/channels/evidence.ts';
 import type { Db } from '../../src/db/database.ts';
 import { upsertAndLockCustomer } from '../../src/inbound/customer.repository.ts';
 import type { ConversationService } from '../../src/inbound/conversation.service.ts';
@@ -119,13 +120,12 @@ export function webchatRouter(deps: WebchatDeps): Router {
   router.post('/webchat/attachments', express.raw({ type: () => true, limit: deps.policy.attachments.maxBytes }), async (req, res) => {
     const visitorId = visitorIdOf(req);
     if (!visitorId) return problem(res, 401, 'unauthenticated', 'A valid session token is required.');
-    const mimeType = (req.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-    if (!deps.policy.attachments.allowedTypes.includes(mimeType)) {
-      return problem(res, 415, 'unsupported_type', 'Photos (JPEG, PNG, WebP, GIF) and PDF documents are accepted.');
-    }
     const content = req.body as Buffer;
     if (!Buffer.isBuffer(content) || content.length === 0) return problem(res, 400, 'empty_file', 'The file is empty.');
-    const fileName = sanitiseFileName(req.get('x-file-name') ?? 'file');
+    // The declared type and name are the visitor's say-so: the type comes from the bytes, the extension from the type.
+    const accepted = await acceptEvidence({ fileName: sanitiseFileName(req.get('x-file-name') ?? 'file') }, content, deps.policy.attachments);
+    if (!accepted.ok) return problem(res, 415, 'unsupported_type', 'Photos (JPEG, PNG, WebP, GIF) and PDF documents are accepted.');
+    const { fileName, mimeType } = accepted.file.attachment;
     const customer = await upsertAndLockCustomer(deps.db, { channel: 'webchat', externalId: visitorId, address: { visitorId }, locale: 'en' });
     const id = randomUUID();
     await deps.db
