@@ -8,9 +8,9 @@ const base = {
   id: 'a1',
   channelId: 'msteams',
   serviceUrl: 'https://smba.trafficmanager.net/emea/',
-  from: { id: '29:abc', name: 'Alice Example' },
+  from: { id: '29:abc', name: 'Alice Example', aadObjectId: 'aad-alice' },
   recipient: { id: '28:bot', name: 'hearken' },
-  conversation: { id: 'a:conv', conversationType: 'personal' },
+  conversation: { id: 'a:conv', conversationType: 'personal', tenantId: 'tenant-1' },
   locale: 'zh-CN',
 };
 
@@ -22,7 +22,7 @@ describe('Bot Framework mapper: activities in', () => {
       files: [],
       message: {
         channel: 'botframework',
-        externalUserId: 'msteams:29:abc',
+        externalUserId: 'msteams:tenant-1:aad-alice',
         deliveryId: 'msteams:a:conv:a1',
         text: 'hello',
         locale: 'zh-CN',
@@ -30,6 +30,15 @@ describe('Bot Framework mapper: activities in', () => {
         address: { channelId: 'msteams', serviceUrl: base.serviceUrl, conversation: { id: 'a:conv' }, user: { id: '29:abc' }, bot: { id: '28:bot' } },
       },
     });
+  });
+
+  it('keys Teams on tenant + AAD object id, and falls back to the conversation without them; never on from.id alone', () => {
+    const noAad = mapActivity({ ...base, from: { id: '29:abc' }, text: 'hi' } as never, { limits });
+    expect(noAad).toMatchObject({ message: { externalUserId: 'msteams:conversation:a:conv' } });
+    const tenantInChannelData = mapActivity({ ...base, conversation: { id: 'a:conv', conversationType: 'personal' }, channelData: { tenant: { id: 'tenant-2' } }, text: 'hi' } as never, { limits });
+    expect(tenantInChannelData).toMatchObject({ message: { externalUserId: 'msteams:tenant-2:aad-alice' } });
+    const directLine = mapActivity({ ...base, channelId: 'directline', from: { id: 'dl_anyone' }, conversation: { id: 'dl-conv' }, text: 'hi' } as never, { limits });
+    expect(directLine).toMatchObject({ message: { externalUserId: 'directline:conversation:dl-conv' } });
   });
 
   it('reads a pressed button from value, not from the text', () => {
@@ -73,14 +82,14 @@ describe('Bot Framework mapper: activities in', () => {
     expect(greeting).toEqual({
       kind: 'inbound',
       files: [],
-      message: expect.objectContaining({ greeting: true, externalUserId: 'webchat:dl_user', deliveryId: 'webchat:wc:a1', profile: { name: 'Bob' }, locale: 'zh-CN' }),
+      message: expect.objectContaining({ greeting: true, externalUserId: 'webchat:conversation:wc', deliveryId: 'webchat:wc:a1', profile: { name: 'Bob' }, locale: 'zh-CN' }),
     });
     expect((greeting as { message: { address: unknown } }).message.address).toMatchObject({ user: { id: 'dl_user' }, bot: { id: '28:bot' }, conversation: { id: 'wc' } });
     expect(mapActivity({ ...webChat, membersAdded: [{ id: '28:bot' }] } as never, { limits })).toEqual({ kind: 'ignored', reason: 'nobody_joined' });
     expect(mapActivity({ ...webChat, membersRemoved: [{ id: 'dl_user' }] } as never, { limits })).toEqual({ kind: 'ignored', reason: 'nobody_joined' });
     // Teams announces a personal install by adding the bot to the user's chat: the sender is greeted.
     const install = mapActivity({ ...base, type: 'conversationUpdate', membersAdded: [{ id: '28:bot' }] } as never, { limits });
-    expect(install).toMatchObject({ kind: 'inbound', message: { greeting: true, externalUserId: 'msteams:29:abc', address: { user: { id: '29:abc' } } } });
+    expect(install).toMatchObject({ kind: 'inbound', message: { greeting: true, externalUserId: 'msteams:tenant-1:aad-alice', address: { user: { id: '29:abc' } } } });
   });
 });
 
