@@ -49,7 +49,7 @@ describe('web chat in a real browser', () => {
     await botSays(page, 'order or product number');
     await click(page, 'Skip');
     await botSays(page, 'photos or documents');
-    await page.setInputFiles('#file', { name: 'receipt.png', mimeType: 'image/png', buffer: Buffer.from('89504e470d0a1a0a', 'hex') });
+    await page.setInputFiles('#file', { name: 'receipt.png', mimeType: 'image/png', buffer: Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex') });
     await botSays(page, 'Received receipt.png');
     await click(page, 'Done');
     await botSays(page, 'What would you like us to do?');

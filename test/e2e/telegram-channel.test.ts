@@ -86,8 +86,10 @@ describe('Telegram webhook', () => {
     await c.say('The kettle lid snapped off on the first day of use.');
     await c.press('cmd:skip');
     await c.press('cmd:skip');
-    const small = fake.addFile(Buffer.from('small-jpeg'));
-    const large = fake.addFile(Buffer.from('the-large-jpeg-bytes'));
+    // JPEG bytes (start of image, JFIF): files are judged by their bytes.
+    const jpeg = (tail: string) => Buffer.concat([Buffer.from('ffd8ffe000104a46494600', 'hex'), Buffer.from(tail)]);
+    const small = fake.addFile(jpeg('small'));
+    const large = fake.addFile(jpeg('the-large-jpeg-bytes'));
     const replies = await c.send(createMessageUpdate(c.user, {
       caption: 'the lid',
       photo: [
@@ -98,7 +100,7 @@ describe('Telegram webhook', () => {
     expect(replies.at(-1)!.text).toContain(`Received photo-${large.uniqueId}.jpg (1 file(s) so far)`);
     expect(fake.callsOf('getFile').at(-1)!.params).toEqual({ file_id: large.fileId });
     const stored = await app.database.db.selectFrom('attachments').selectAll().where('file_name', '=', `photo-${large.uniqueId}.jpg`).executeTakeFirstOrThrow();
-    expect(stored).toMatchObject({ channel: 'telegram', mime_type: 'image/jpeg', size_bytes: 20, case_id: null });
+    expect(stored).toMatchObject({ channel: 'telegram', mime_type: 'image/jpeg', size_bytes: large.size, case_id: null });
   });
 
   it('refuses a file over the size limit without downloading it, and one Telegram says is too big', async () => {

@@ -45,7 +45,8 @@ export async function englishIntake(app: TestApp, person: EnglishPerson): Promis
     const upload = await fetch(`${app.url}/webchat/attachments`, {
       method: 'POST',
       headers: { authorization: `Bearer ${chat.token}`, 'content-type': 'image/png', 'x-file-name': encodeURIComponent(person.fileName) },
-      body: Buffer.from('89504e470d0a1a0a', 'hex'),
+      // A real PNG: uploads are judged by their bytes.
+      body: Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'),
     });
     if (upload.status !== 201) throw new Error(`upload → ${upload.status}`);
     const { id } = (await upload.json()) as { id: string };
