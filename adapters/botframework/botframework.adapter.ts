@@ -3,7 +3,7 @@ import { CallerIdConstants, CloudAdapter, ConfigurationBotFrameworkAuthenticatio
 // botbuilder's own connector (a dependency of botbuilder 4.23): CloudAdapter answers 401 only for its AuthenticationError.
 import { AuthenticationConstants, AuthenticationError } from 'botframework-connector';
 import type { AppContext, ChannelModule } from '../../src/channels/channel-module.ts';
-import { acceptEvidence, type EvidenceFile } from '../../src/channels/evidence.ts';
+import { acceptEvidence, type EvidenceFile, type RefusalReason } from '../../src/channels/evidence.ts';
 import { fetchAllowedFile } from '../../src/channels/file-fetch.ts';
 import { insertAttachments } from '../../src/inbound/attachment.repository.ts';
 import { InboundOverloaded } from '../../src/inbound/conversation.service.ts';
@@ -212,11 +212,7 @@ export class BotFrameworkChannel implements ChannelModule {
     if (mapped.files.length > 0 && !(await isDeliveryClaimed(db, 'botframework', message.deliveryId))) {
       const rejected = [...(message.rejectedAttachments ?? [])];
       for (const file of mapped.files) {
-        // The URL is the sender's say-so: fetched only from the channel's file hosts; a file that cannot be fetched is
-        // told to the customer and the rest of the message is handled (a redelivery would fail the same way).
-        const fetched = await fetchAllowedFile(file.url, { allowedHosts: this.fileHosts, maxBytes: policy.attachments.maxBytes, headers: await this.downloadHeaders(file, activity.serviceUrl) });
-        if (!fetched.ok) logger.warn({ channel: 'botframework', activityId: activity.id, reason: fetched.reason }, 'bot framework file not fetched');
-        const accepted = fetched.ok ? await acceptEvidence(file, fetched.content, policy.attachments) : { ok: false as const, reason: fetched.reason === 'too_large' ? ('too_large' as const) : ('not_received' as const) };
+        const accepted = await this.fetchEvidence(file, activity);
         if (accepted.ok) evidence.push(accepted.file);
         else rejected.push({ fileName: file.fileName, reason: accepted.reason });
       }
@@ -233,6 +229,21 @@ export class BotFrameworkChannel implements ChannelModule {
       { channel: 'botframework', channelId: activity.channelId, activityId: activity.id, customerId: outcome.ok ? outcome.customerId : undefined, duplicate: !outcome.ok, files: evidence.length },
       'bot framework activity handled',
     );
+  }
+
+  /**
+   * The URL is the sender's say-so: fetched only from the channel's file
+   * hosts. A file that cannot be fetched is a refusal the customer is told
+   * about; the rest of the message is handled (a redelivery would fail the
+   * same way).
+   */
+  private async fetchEvidence(file: BotFrameworkFileRef, activity: Activity): Promise<{ ok: true; file: EvidenceFile } | { ok: false; reason: RefusalReason }> {
+    const { policy, logger } = this.ctx;
+    const headers = await this.downloadHeaders(file, activity.serviceUrl);
+    const fetched = await fetchAllowedFile(file.url, { allowedHosts: this.fileHosts, maxBytes: policy.attachments.maxBytes, headers });
+    if (fetched.ok) return acceptEvidence(file, fetched.content, policy.attachments);
+    logger.warn({ channel: 'botframework', activityId: activity.id, reason: fetched.reason }, 'bot framework file not fetched');
+    return { ok: false, reason: fetched.reason === 'too_large' ? 'too_large' : 'not_received' };
   }
 
   /** Files on the channel's own service (Teams inline images) need the bot's token; other URLs are pre-authorised. */
