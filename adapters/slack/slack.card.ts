@@ -141,7 +141,7 @@ function evidenceBlocks(row: CaseRow): Block[] {
   const shown = files.slice(0, MAX_CARD_EVIDENCE).map((f) => `• ${customerText(displayFileName(f.fileName), 120)}`);
   const more = files.length > MAX_CARD_EVIDENCE ? `\n… and ${files.length - MAX_CARD_EVIDENCE} more` : '';
   return [
-    { type: 'section', text: mrkdwn(`:paperclip: *Evidence from the intake*: ${files.length} file${files.length === 1 ? '' : 's'}, uploaded in this thread`) },
+    { type: 'section', text: mrkdwn(`:paperclip: *Evidence from the intake*: ${files.length} file${files.length === 1 ? '' : 's'}, ${more ? `the first ${MAX_CARD_EVIDENCE}` : files.length === 1 ? 'it is' : 'all'} uploaded in this thread`) },
     { type: 'section', text: literal(`${shown.join('\n')}${more}`) },
   ];
 }

@@ -80,7 +80,7 @@ describe("customers' words in Slack", () => {
 
   it('lists the intake evidence on the card and uploads it to the thread', async () => {
     const card = await rig.fake.waitFor('chat.postMessage', (p) => p.channel === CASES && everyText(p).includes(number));
-    expect(everyText(card)).toContain('*Evidence from the intake*: 2 files');
+    expect(everyText(card)).toContain('*Evidence from the intake*: 2 files, all uploaded in this thread');
     expect(renderedLiterally(card, 'kettle.png').literal).toBe(1);
     expect(everyText(card)).toContain('handgnp.exe.png');
     expect(everyText(card)).not.toContain('\u202E');
