@@ -26,7 +26,7 @@ const DESK_TEXTS = ['messages.companyName', 'messages.staffReply', 'messages.req
 /**
  * The staff desk in Slack (off without SLACK_BOT_TOKEN). HTTP mode: Bolt's
  * ExpressReceiver on the shared app at POST /slack/events, requests signed
- * with SLACK_SIGNING_SECRET (bad or stale → 401). Socket Mode when
+ * with SLACK_SIGNING_SECRET (bad, stale or dated ahead → 401). Socket Mode when
  * SLACK_APP_TOKEN is set. Web API calls go to SLACK_API_URL when set.
  */
 export async function createSlackModule(ctx: AppContext): Promise<ChannelModule | undefined> {
