@@ -16,7 +16,8 @@ const MAX_WORDS = 2_900;
 
 /** The customer's text as staff may see it: contacts masked, cut to what a block holds. */
 export function customerText(text: string, max = MAX_WORDS): string {
-  const masked = maskContactsInText(text).trim();
+  // Cut well past what is shown before masking (bounded work), so no number is split inside the visible part.
+  const masked = maskContactsInText(text.trim().slice(0, max + 100));
   return masked.length <= max ? masked : `${masked.slice(0, max - 1)}…`;
 }
 
