@@ -147,7 +147,7 @@ function evidenceBlocks(row: CaseRow): Block[] {
 }
 
 /** The files recorded with the case at intake (the case's `evidence`), as the card lists them. */
-export function intakeEvidence(row: Pick<CaseRow, 'evidence'>): Array<{ id: string; fileName: string }> {
+function intakeEvidence(row: Pick<CaseRow, 'evidence'>): Array<{ id: string; fileName: string }> {
   const list = Array.isArray(row.evidence) ? row.evidence : [];
   return list.flatMap((e) => (typeof e.id === 'string' ? [{ id: e.id, fileName: typeof e.fileName === 'string' ? e.fileName : 'file' }] : []));
 }
