@@ -113,13 +113,17 @@ export function hasContact(row: Pick<CaseRow, 'contact_name' | 'contact_phone' |
   return Boolean(row.contact_name || row.contact_phone || row.contact_email);
 }
 
-/** The unmasked contact, for the one staff member who pressed Reveal contact (ephemeral, never on the card). */
-export function renderContact(row: CaseRow): string {
-  const lines = [`:lock: Contact for *${row.number}* (only you see this; your request is recorded on the case)`];
-  if (row.contact_name) lines.push(`Name: ${escapeMrkdwn(row.contact_name)}`);
-  if (row.contact_phone) lines.push(`Phone: ${escapeMrkdwn(row.contact_phone)}`);
-  if (row.contact_email) lines.push(`E-mail: ${escapeMrkdwn(row.contact_email)}`);
-  return lines.join('\n');
+/**
+ * The unmasked contact, for the one staff member who pressed Reveal contact (ephemeral, never on the card).
+ * What the customer typed is literal text; the fallback `text` carries only the bot's words.
+ */
+export function renderContact(row: CaseRow): { text: string; blocks: Block[] } {
+  const text = `:lock: Contact for *${row.number}* (only you see this; your request is recorded on the case)`;
+  const lines: string[] = [];
+  if (row.contact_name) lines.push(`Name: ${row.contact_name}`);
+  if (row.contact_phone) lines.push(`Phone: ${row.contact_phone}`);
+  if (row.contact_email) lines.push(`E-mail: ${row.contact_email}`);
+  return { text, blocks: [{ type: 'section', text: mrkdwn(text) }, { type: 'section', text: literal(lines.join('\n')) }] };
 }
 
 // --- Customer's words on the card (s-slack, issue 19 items 7, 8, 10): literal text, contacts masked. ---

@@ -64,8 +64,10 @@ describe('Slack desk: contact reveal', () => {
     await press(AGENT, 'case_reveal_contact', row);
     const shown = await rig.fake.waitFor('chat.postEphemeral', (p) => p.user === AGENT && String(p.text).includes(number));
     expect(shown.channel).toBe(CASES);
-    expect(shown.text).toContain(email);
-    expect(shown.text).toContain(name);
+    // The contact is literal text in the blocks; the fallback text carries only the bot's words.
+    expect(blockText(shown.blocks)).toContain(`E-mail: ${email}`);
+    expect(blockText(shown.blocks)).toContain(`Name: ${name}`);
+    expect(shown.text).not.toContain(email);
 
     const revealed = (await events(row.id)).filter((e) => e.action === 'contact_revealed');
     expect(revealed).toHaveLength(1);

@@ -116,6 +116,14 @@ describe("customers' words in Slack", () => {
     expect(everyText(answer)).not.toContain(EMAIL);
   });
 
+  it('shows the revealed contact as literal text to the one staff member who asked, not in the fallback text', async () => {
+    const res = await rig.slack.press({ user: AGENT, actionId: 'case_reveal_contact', value: String(row.id), channel: CASES, messageTs: row.slack_ts! });
+    expect(res.status).toBe(200);
+    const shown = await rig.fake.waitFor('chat.postEphemeral', (p) => p.user === AGENT && everyText(p).includes(number));
+    expect(renderedLiterally(shown, 'Name: Wang Li')).toEqual({ literal: 1, formatted: 0, inFallback: false });
+    expect(renderedLiterally(shown, EMAIL)).toEqual({ literal: 1, formatted: 0, inFallback: false });
+  });
+
   it('posts a survey comment literal and masked', async () => {
     const comment = `:white_check_mark: *Approved by the supervisor* — text me on ${PHONE}`;
     await answerCaseSurvey(rig.app, chat, number, comment);
