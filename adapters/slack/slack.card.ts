@@ -1,11 +1,12 @@
 import type { SupervisorNotice } from './slack.desk.ts';
-import { maskContact } from '../../src/cases/mask-contact.ts';
+import { maskContact } from '../../src/privacy/mask.ts';
 import type { PromptCatalog } from '../../src/conversation/prompt-catalog.ts';
 import type { CaseRow } from '../../src/db/schema.ts';
 import { isOpen } from '../../src/staff/staff-action.ts';
+import { customerText, customerWordsBlocks, displayFileName, literal } from './slack.customer-words.ts';
 import { escapeMrkdwn } from './slack.reply-rule.ts';
 
-/** Block Kit for staff. Staff-facing labels are English; customer text is escaped. */
+/** Block Kit for staff. Staff-facing labels are English; customer text is literal and masked (slack.customer-words.ts). */
 
 export const ACTIONS = {
   claim: 'case_claim',
@@ -77,14 +78,11 @@ export function renderCard(row: CaseRow, options: { catalog: PromptCatalog; curr
   const { catalog } = options;
   const status = STATUS_LABELS[row.status] ?? row.status;
   const anonymised = row.anonymised_at !== null;
-  const summary = anonymised
-    ? `(personal data removed ${slackDate(row.anonymised_at)}: description and contact are no longer held)`
-    : row.description ? escapeMrkdwn(truncate(row.description, 600)) : '(no description: the customer asked for a person)';
   const responded = row.first_responded_at ? `\n:white_check_mark: answered ${slackDate(row.first_responded_at)}` : '';
   const late = (due: Date | string) => (isOpen(row.status) && new Date(due).getTime() < options.now.getTime() ? ' :red_circle: *late*' : '');
   const blocks: Block[] = [
     { type: 'header', text: plain(`${row.number} · ${row.severity.toUpperCase()}`) },
-    { type: 'section', text: mrkdwn(`*Summary*\n${summary}`) },
+    ...summaryBlocks(row),
     {
       type: 'section',
       fields: [
@@ -101,8 +99,9 @@ export function renderCard(row: CaseRow, options: { catalog: PromptCatalog; curr
       ],
     },
   ];
-  const context = contextLines(row, options);
-  if (context.length > 0) blocks.push({ type: 'context', elements: context.map((line) => mrkdwn(line)) });
+  blocks.push(...evidenceBlocks(row));
+  const context = contextElements(row, options);
+  if (context.length > 0) blocks.push({ type: 'context', elements: context });
   blocks.push({ type: 'actions', block_id: 'case_actions', elements: buttons(row, options.survey) });
   // Its own block, so the case's workflow buttons stay one list. The unmasked contact is only ever shown ephemerally.
   if (hasContact(row)) blocks.push({ type: 'actions', block_id: 'case_contact', elements: [button('Reveal contact', ACTIONS.revealContact, row.id)] });
@@ -114,13 +113,55 @@ export function hasContact(row: Pick<CaseRow, 'contact_name' | 'contact_phone' |
   return Boolean(row.contact_name || row.contact_phone || row.contact_email);
 }
 
-/** The unmasked contact, for the one staff member who pressed Reveal contact (ephemeral, never on the card). */
-export function renderContact(row: CaseRow): string {
-  const lines = [`:lock: Contact for *${row.number}* (only you see this; your request is recorded on the case)`];
-  if (row.contact_name) lines.push(`Name: ${escapeMrkdwn(row.contact_name)}`);
-  if (row.contact_phone) lines.push(`Phone: ${escapeMrkdwn(row.contact_phone)}`);
-  if (row.contact_email) lines.push(`E-mail: ${escapeMrkdwn(row.contact_email)}`);
-  return lines.join('\n');
+/**
+ * The unmasked contact, for the one staff member who pressed Reveal contact (ephemeral, never on the card).
+ * What the customer typed is literal text; the fallback `text` carries only the bot's words.
+ */
+export function renderContact(row: CaseRow): { text: string; blocks: Block[] } {
+  const text = `:lock: Contact for *${row.number}* (only you see this; your request is recorded on the case)`;
+  const lines: string[] = [];
+  if (row.contact_name) lines.push(`Name: ${row.contact_name}`);
+  if (row.contact_phone) lines.push(`Phone: ${row.contact_phone}`);
+  if (row.contact_email) lines.push(`E-mail: ${row.contact_email}`);
+  return { text, blocks: [{ type: 'section', text: mrkdwn(text) }, { type: 'section', text: literal(lines.join('\n')) }] };
+}
+
+// --- Customer's words on the card (s-slack, issue 19 items 7, 8, 10): literal text, contacts masked. ---
+
+/** The description the customer wrote, under the bot's own header; the bot's notes when there is none. */
+function summaryBlocks(row: CaseRow): Block[] {
+  if (row.anonymised_at !== null) return [{ type: 'section', text: mrkdwn(`*Summary*\n(personal data removed ${slackDate(row.anonymised_at)}: description and contact are no longer held)`) }];
+  if (!row.description) return [{ type: 'section', text: mrkdwn('*Summary*\n(no description: the customer asked for a person)') }];
+  return customerWordsBlocks("*Summary* · the customer's own words (contacts masked):", row.description, 600);
+}
+
+/** Files sent during the intake: how many, and their names (cleaned, literal). They are uploaded to the thread. */
+export const MAX_CARD_EVIDENCE = 10;
+
+function evidenceBlocks(row: CaseRow): Block[] {
+  if (row.anonymised_at !== null) return [];
+  const files = intakeEvidence(row);
+  if (files.length === 0) return [];
+  const shown = files.slice(0, MAX_CARD_EVIDENCE).map((f) => `• ${customerText(displayFileName(f.fileName), 120)}`);
+  const more = files.length > MAX_CARD_EVIDENCE ? `\n… and ${files.length - MAX_CARD_EVIDENCE} more` : '';
+  return [
+    { type: 'section', text: mrkdwn(`:paperclip: *Evidence from the intake*: ${files.length} file${files.length === 1 ? '' : 's'}, ${more ? `the first ${MAX_CARD_EVIDENCE}` : files.length === 1 ? 'it is' : 'all'} uploaded in this thread`) },
+    { type: 'section', text: literal(`${shown.join('\n')}${more}`) },
+  ];
+}
+
+/** The files recorded with the case at intake (the case's `evidence`), as the card lists them. */
+function intakeEvidence(row: Pick<CaseRow, 'evidence'>): Array<{ id: string; fileName: string }> {
+  const list = Array.isArray(row.evidence) ? row.evidence : [];
+  return list.flatMap((e) => (typeof e.id === 'string' ? [{ id: e.id, fileName: typeof e.fileName === 'string' ? e.fileName : 'file' }] : []));
+}
+
+// --- end of the customer's words ---
+
+function contextElements(row: CaseRow, options: { catalog: PromptCatalog; currency: string; survey?: CardSurvey }): Block[] {
+  // Prefixed before masking, so an order number is recognised as one and left readable.
+  const order = row.order_ref ? [literal(customerText(`Order ${row.order_ref}`, 150))] : [];
+  return [...order, ...contextLines(row, options).map((line) => mrkdwn(line))].slice(0, 10);
 }
 
 function contextLines(row: CaseRow, options: { catalog: PromptCatalog; currency: string; survey?: CardSurvey }): string[] {
@@ -132,7 +173,6 @@ function contextLines(row: CaseRow, options: { catalog: PromptCatalog; currency:
   } else if (survey) {
     lines.push(`Satisfaction survey: ${survey.status}`);
   }
-  if (row.order_ref) lines.push(`Order ${escapeMrkdwn(row.order_ref)}`);
   if (row.severity_reasons.length > 0) lines.push(`Severity because: ${escapeMrkdwn(row.severity_reasons.join(', '))}`);
   if (row.escalation) lines.push(`:rotating_light: Escalated: *${row.escalation}*${row.escalated_by ? ` by <@${row.escalated_by}>` : ''}`);
   if (row.remedy_approval === 'pending') lines.push(`:hourglass: Remedy *${remedyLabel(options.catalog, row.remedy, row.remedy_amount, options.currency)}* awaits a supervisor's approval`);
@@ -142,7 +182,7 @@ function contextLines(row: CaseRow, options: { catalog: PromptCatalog; currency:
     const approved = row.remedy_approval === 'approved' ? ` (approved by <@${row.remedy_decided_by}>)` : '';
     lines.push(`${row.determination === 'responsible' ? 'Responsible' : 'Not responsible'} · root cause ${row.root_cause ?? '—'} · remedy ${remedy}${approved}`);
   }
-  return lines.slice(0, 10);
+  return lines.slice(0, 9);
 }
 
 function buttons(row: CaseRow, survey: CardSurvey | undefined): Block[] {

@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
 import { findCaseByNumber } from '../../src/cases/case.repository.ts';
-import { maskContact } from '../../src/cases/mask-contact.ts';
+import { maskContact } from '../../src/privacy/mask.ts';
 import { rollingDays } from '../../src/reports/report-range.ts';
 import { buildReport } from '../../src/reports/report.ts';
 import { listOpenCases } from '../../src/staff/staff.repository.ts';
@@ -11,6 +11,7 @@ import { CUSTOMER_EXPORT_PATH, customerExportToken, EXPORT_PATH, exportToken } f
 import type { PrivacyService } from '../../src/privacy/privacy.service.ts';
 import { refusalText } from './slack.modals.ts';
 import { renderReport } from './slack.report.ts';
+import { customerWordsBlocks } from './slack.customer-words.ts';
 import { escapeMrkdwn } from './slack.reply-rule.ts';
 
 export const COMMAND = '/complaints';
@@ -61,7 +62,7 @@ export function registerCommand(app: App, ctx: SlackContext, options: CommandOpt
   });
 }
 
-async function answer(ctx: SlackContext, actor: StaffActor, sub: string, args: string[], options: CommandOptions): Promise<string | ReturnType<typeof renderReport>> {
+async function answer(ctx: SlackContext, actor: StaffActor, sub: string, args: string[], options: CommandOptions): Promise<string | { text: string; blocks: Array<Record<string, unknown>> }> {
   const { db, catalog, clock } = ctx.deps;
   const now = clock();
   const list = (title: string, rows: Awaited<ReturnType<typeof listOpenCases>>) =>
@@ -77,7 +78,7 @@ async function answer(ctx: SlackContext, actor: StaffActor, sub: string, args: s
       const number = (args[0] ?? '').toUpperCase();
       const row = number ? await findCaseByNumber(db, number) : undefined;
       if (!row) return `No case ${escapeMrkdwn(number || '(no number given)')}. Example: \`${COMMAND} show C-2026-000123\``;
-      return [
+      const lines = [
         `*${row.number}* · ${row.severity} · ${STATUS_LABELS[row.status] ?? row.status}${row.escalation ? ` · escalated: ${row.escalation}` : ''}`,
         `Owner ${row.owner ? `<@${row.owner}>` : '_unassigned_'} · team ${row.team ?? '—'} · ${escapeMrkdwn(categoryLabel(catalog, row.category))} · via ${row.channel}`,
         `Contact ${maskContact({ phone: row.contact_phone, email: row.contact_email }) ?? '—'}`,
@@ -85,6 +86,9 @@ async function answer(ctx: SlackContext, actor: StaffActor, sub: string, args: s
         row.determination ? `Determination ${row.determination} · root cause ${row.root_cause ?? '—'} · remedy ${remedyLabel(catalog, row.remedy, row.remedy_amount, ctx.deps.routing.resolution.currency)}${row.remedy_approval ? ` (${row.remedy_approval})` : ''}` : '',
         row.slack_channel ? `Card and thread in <#${row.slack_channel}>` : 'Card not posted yet',
       ].filter(Boolean).join('\n');
+      // The description is the customer's: literal and masked, never in the mrkdwn lines or the `text` fallback.
+      const words = row.description && row.anonymised_at === null ? customerWordsBlocks("*Summary* · the customer's own words (contacts masked):", row.description, 600) : [];
+      return { text: lines, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: lines } }, ...words] };
     }
     case 'stats': {
       const days = parseDays(args[0]);

@@ -27,10 +27,15 @@ export async function lookupActor(ctx: SlackContext, userId: string): Promise<St
 }
 
 /** A message only `user` sees; failures are logged, never thrown (the action already happened or was refused). */
-export async function ephemeral(ctx: SlackContext, target: { channel?: string; user: string; threadTs?: string }, text: string): Promise<void> {
+export async function ephemeral(
+  ctx: SlackContext,
+  target: { channel?: string; user: string; threadTs?: string },
+  message: string | { text: string; blocks: Array<Record<string, unknown>> },
+): Promise<void> {
   if (!target.channel) return;
+  const body = typeof message === 'string' ? { text: message } : { text: message.text, blocks: message.blocks as never };
   try {
-    await ctx.client.chat.postEphemeral({ channel: target.channel, user: target.user, text, ...(target.threadTs ? { thread_ts: target.threadTs } : {}) });
+    await ctx.client.chat.postEphemeral({ channel: target.channel, user: target.user, ...body, ...(target.threadTs ? { thread_ts: target.threadTs } : {}) });
   } catch (error) {
     ctx.logger.warn({ component: 'slack', channel: target.channel, code: (error as { data?: { error?: string } }).data?.error }, 'ephemeral message failed');
   }

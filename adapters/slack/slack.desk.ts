@@ -1,18 +1,23 @@
 import type { Db } from '../../src/db/database.ts';
 import { enqueueOutbound } from '../../src/outbox/outbox.repository.ts';
 import type { DeskEvent, StaffDesk } from '../../src/staff/staff-desk.ts';
-import { escapeMrkdwn } from './slack.reply-rule.ts';
+import { MAX_CARD_EVIDENCE } from './slack.card.ts';
+import { customerWordsBlocks, type Block } from './slack.customer-words.ts';
 import { caseConversationKey, hasCard, hasQueuedCardRefresh, SLACK_OUTBOX_CHANNEL, takeThreadPostsToRedact } from './slack.repository.ts';
 
 /** Outbox payloads of the `slack` channel, delivered by SlackSender. */
 export type SlackPayload =
   /** Post the case card, or update it in place: rendered from the case as it is when sent. */
   | { kind: 'card'; caseId: number }
-  /** A thread line; `redacted` (the text without the customer's words) when it carries them: the post is recorded to be redacted later. */
-  | { kind: 'thread'; caseId: number; text: string; redacted?: string }
+  /**
+   * A thread line; `blocks` when it carries the customer's words (then `text`, the notification fallback, does not),
+   * `redacted` (the text without the customer's words): the post is recorded to be redacted later.
+   */
+  | { kind: 'thread'; caseId: number; text: string; blocks?: Block[]; redacted?: string }
   /** Replace a recorded thread post's text (the case was anonymised). */
   | { kind: 'redact'; caseId: number; channel: string; ts: string; text: string }
-  | { kind: 'file'; caseId: number; attachmentId: string }
+  /** A customer's file, uploaded to the thread; `from: 'intake'` for the evidence sent before the case opened. */
+  | { kind: 'file'; caseId: number; attachmentId: string; from?: 'intake' }
   | { kind: 'reaction'; caseId: number; channel: string; ts: string; name: string }
   | { kind: 'supervisors'; caseId: number; notice: SupervisorNotice }
   /** The weekly report digest, rendered when queued; `period` makes it once per channel and period. */
@@ -22,6 +27,9 @@ export type SupervisorNotice = 'approval' | 'escalated' | 'emergency' | 'breache
 
 /** A relayed customer message once its case is anonymised. */
 export const CUSTOMER_MESSAGE_REDACTED = ':speech_balloon: *Customer:* _message removed (personal data)_';
+/** The notification fallback of a relayed customer message: the bot's words only. */
+export const CUSTOMER_WROTE_FALLBACK = ':speech_balloon: The customer wrote in this thread';
+const CUSTOMER_WROTE_HEADER = ':speech_balloon: *Customer wrote* (their own words, shown as plain text; contacts masked):';
 
 export const REACTION_DELIVERED = 'white_check_mark';
 export const REACTION_FAILED = 'x';
@@ -90,10 +98,15 @@ export class SlackDesk implements StaffDesk {
         return (await hasQueuedCardRefresh(trx, caseId)) ? [] : [{ kind: 'card', caseId }];
       case 'customer-wrote': {
         const out: SlackPayload[] = [];
-        if (event.text.trim()) out.push(thread(`:speech_balloon: *Customer:* ${escapeMrkdwn(event.text)}`, CUSTOMER_MESSAGE_REDACTED));
+        if (event.text.trim()) {
+          out.push({ kind: 'thread', caseId, text: CUSTOMER_WROTE_FALLBACK, blocks: customerWordsBlocks(CUSTOMER_WROTE_HEADER, event.text), redacted: CUSTOMER_MESSAGE_REDACTED });
+        }
         for (const attachmentId of event.attachmentIds) out.push({ kind: 'file', caseId, attachmentId });
         return out;
       }
+      case 'intake-evidence':
+        // Slack takes about one post a second per channel: a case brings at most this many files to its thread.
+        return event.attachmentIds.slice(0, MAX_CARD_EVIDENCE).map((attachmentId): SlackPayload => ({ kind: 'file', caseId, attachmentId, from: 'intake' }));
       case 'reply-outcome': {
         const channel = String(event.ref.channel ?? '');
         const ts = String(event.ref.ts ?? '');
@@ -124,8 +137,11 @@ export class SlackDesk implements StaffDesk {
         return [thread(`:rotating_light: Escalated to *${event.level}* ${event.by ? `by <@${event.by}>` : 'at the customer\'s request'}.`), ...this.supervisors(caseId, 'escalated')];
       case 'survey-answered': {
         const [result, ...alerts] = surveyPosts(event);
-        // The comment is the customer's own words: the post without it replaces it when the case is anonymised.
-        return [thread(result!, event.comment ? surveyPosts({ ...event, comment: null })[0] : undefined), ...alerts.map((text) => thread(text))];
+        // The comment is the customer's own words: literal blocks under the result; the result alone replaces the post when the case is anonymised.
+        const answered: SlackPayload = event.comment?.trim()
+          ? { kind: 'thread', caseId, text: result!, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: result! } }, ...customerWordsBlocks('*Their comment* (plain text; contacts masked):', event.comment)], redacted: result! }
+          : thread(result!);
+        return [answered, ...alerts.map((text) => thread(text))];
       }
       case 'survey-skipped':
         return [thread(`:no_bell: <@${event.by}> chose to send no satisfaction survey for this case.`)];
@@ -157,8 +173,7 @@ function surveyPosts(event: Extract<DeskEvent, { type: 'survey-answered' }>): st
   const parts = [`resolved *${yesNo(event.resolved)}*`, `CSAT *${event.csat ?? '—'}/5*`];
   if (event.nps !== null) parts.push(`NPS *${event.nps}*`);
   const credited = event.owner ? ` · credited to <@${event.owner}>` : '';
-  const comment = event.comment ? `\n> ${escapeMrkdwn(event.comment).replace(/\n/g, '\n> ')}` : '';
-  const posts = [`:bar_chart: *Satisfaction survey answered*: ${parts.join(' · ')}${credited}${comment}`];
+  const posts = [`:bar_chart: *Satisfaction survey answered*: ${parts.join(' · ')}${credited}`];
   if (event.low) {
     const then =
       event.action === 'reopened' ? 'The case was *reopened* with a new resolution window.'

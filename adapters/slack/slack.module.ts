@@ -16,6 +16,7 @@ import { queueDigest, REPORT_DIGEST_QUEUE } from './slack.digest.ts';
 import { SlackDirectory } from './slack.directory.ts';
 import { customerExportRouter, exportKey, exportRouter } from './slack.export.ts';
 import { registerInteractions } from './slack.interactions.ts';
+import { refuseFutureRequests, SLACK_EVENTS_PATH } from './slack.freshness.ts';
 import { SlackSender } from './slack.sender.ts';
 import { registerThreadEvents } from './slack.thread-events.ts';
 
@@ -25,7 +26,7 @@ const DESK_TEXTS = ['messages.companyName', 'messages.staffReply', 'messages.req
 /**
  * The staff desk in Slack (off without SLACK_BOT_TOKEN). HTTP mode: Bolt's
  * ExpressReceiver on the shared app at POST /slack/events, requests signed
- * with SLACK_SIGNING_SECRET (bad or stale → 401). Socket Mode when
+ * with SLACK_SIGNING_SECRET (bad, stale or dated ahead → 401). Socket Mode when
  * SLACK_APP_TOKEN is set. Web API calls go to SLACK_API_URL when set.
  */
 export async function createSlackModule(ctx: AppContext): Promise<ChannelModule | undefined> {
@@ -84,6 +85,8 @@ export async function createSlackModule(ctx: AppContext): Promise<ChannelModule 
   });
 
   const router = socketMode ? undefined : express.Router();
+  // Registered before Bolt's own handler on the same path, so it runs first (Bolt refuses only old timestamps).
+  router?.post(SLACK_EVENTS_PATH, refuseFutureRequests(logger));
   const receiver: Receiver = socketMode
     ? new SocketModeReceiver({
         appToken: config.SLACK_APP_TOKEN!,
@@ -95,7 +98,7 @@ export async function createSlackModule(ctx: AppContext): Promise<ChannelModule 
         signingSecret: config.SLACK_SIGNING_SECRET!,
         router,
         logger: sdkLogger,
-        endpoints: '/slack/events',
+        endpoints: SLACK_EVENTS_PATH,
         // Answer Slack only once the change is committed: a failure answers 500 and Slack redelivers the event
         // (deduplicated by event_id), instead of an acknowledged event being lost.
         processBeforeResponse: true,

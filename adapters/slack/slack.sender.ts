@@ -6,6 +6,7 @@ import type { Logger } from '../../src/logger.ts';
 import { renderCard, renderSupervisorNotice } from './slack.card.ts';
 import { classifySlackError, isSlackError, type SlackClient, type SlackHealth } from './slack.client.ts';
 import type { SlackDesk, SlackPayload } from './slack.desk.ts';
+import { customerText, displayFileName } from './slack.customer-words.ts';
 import { ChannelPacer } from './slack.pacer.ts';
 import { latestSurveyOfCase } from '../../src/surveys/survey.repository.ts';
 import { loadCase, readAttachment, saveCardMessage, saveThreadPost, SLACK_OUTBOX_CHANNEL } from './slack.repository.ts';
@@ -76,7 +77,14 @@ export class SlackSender implements OutboxSender<SlackPayload> {
         const card = await this.card(payload.caseId, false);
         await this.pacer.take(card.channel);
         const posted = await this.call(card.channel, () =>
-          this.deps.client.chat.postMessage({ channel: card.channel, thread_ts: card.ts, text: payload.text, unfurl_links: false, unfurl_media: false }),
+          this.deps.client.chat.postMessage({
+            channel: card.channel,
+            thread_ts: card.ts,
+            text: payload.text,
+            ...(payload.blocks ? { blocks: payload.blocks as never } : {}),
+            unfurl_links: false,
+            unfurl_media: false,
+          }),
         );
         if (payload.redacted !== undefined && posted.ts) await this.recordPost(payload.caseId, String(posted.channel ?? card.channel), String(posted.ts), payload.redacted);
         return posted.ts;
@@ -84,14 +92,16 @@ export class SlackSender implements OutboxSender<SlackPayload> {
       case 'redact':
         await this.pacer.take(payload.channel);
         try {
-          await this.call(payload.channel, () => this.deps.client.chat.update({ channel: payload.channel, ts: payload.ts, text: payload.text }));
+          // The blocks are replaced too: an update without them would keep the customer's words.
+          const blocks = [{ type: 'section', text: { type: 'mrkdwn', text: payload.text } }];
+          await this.call(payload.channel, () => this.deps.client.chat.update({ channel: payload.channel, ts: payload.ts, text: payload.text, blocks }));
         } catch (error) {
           // Deleted by hand: nothing left to redact.
           if (!(error instanceof TargetError && isSlackError(error.cause, 'message_not_found'))) throw error;
         }
         return undefined;
       case 'file':
-        await this.file(payload.caseId, payload.attachmentId);
+        await this.file(payload.caseId, payload.attachmentId, payload.from);
         return undefined;
       case 'reaction':
         try {
@@ -154,22 +164,24 @@ export class SlackSender implements OutboxSender<SlackPayload> {
     if (late) this.deps.outboxWritten?.();
   }
 
-  private async file(caseId: number, attachmentId: string): Promise<void> {
+  private async file(caseId: number, attachmentId: string, from?: 'intake'): Promise<void> {
     const attachment = await readAttachment(this.deps.db, attachmentId);
     if (!attachment?.content) return; // erased or never stored: nothing to show
     const card = await this.card(caseId, false);
     const content = Buffer.from(attachment.content);
     const { client } = this.deps;
-    const upload = await this.call('upload', () => client.files.getUploadURLExternal({ filename: attachment.fileName, length: content.length }));
+    // The name is the customer's: shown without bidi or zero-width tricks, contacts masked.
+    const fileName = customerText(displayFileName(attachment.fileName), 120);
+    const upload = await this.call('upload', () => client.files.getUploadURLExternal({ filename: fileName, length: content.length }));
     const response = await fetch(String(upload.upload_url), { method: 'POST', body: content, headers: { 'content-type': attachment.mimeType } });
     if (!response.ok) throw new TargetError('upload', Object.assign(new Error('upload refused'), { code: `upload_http_${response.status}` }));
     await this.pacer.take(card.channel);
     await this.call(card.channel, () =>
       client.files.completeUploadExternal({
-        files: [{ id: String(upload.file_id), title: attachment.fileName }],
+        files: [{ id: String(upload.file_id), title: fileName }],
         channel_id: card.channel,
         thread_ts: card.ts,
-        initial_comment: ':paperclip: File from the customer',
+        initial_comment: from === 'intake' ? ':paperclip: Evidence the customer sent during the intake' : ':paperclip: File from the customer',
       }),
     );
   }

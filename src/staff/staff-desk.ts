@@ -5,6 +5,8 @@ export type DeskEvent =
   /** The case changed: its card must show the new state. */
   | { type: 'case-changed' }
   | { type: 'customer-wrote'; text: string; attachmentIds: string[] }
+  /** The files the customer sent during the intake, to show with the new case. */
+  | { type: 'intake-evidence'; attachmentIds: string[] }
   /** A staff reply reached the customer, or failed for good; `ref` is the desk's own message reference. */
   | { type: 'reply-outcome'; ok: boolean; ref: Record<string, unknown>; error?: string }
   /** A notice to the customer (question, result) reached them, or failed for good. */

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CUSTOMER_WROTE_FALLBACK } from '../../adapters/slack/slack.desk.ts';
 import { FILES_NOT_RELAYED } from '../../adapters/slack/slack.thread-events.ts';
 import { complainOnWebchat, quickCaseOnWebchat, until, uploadOnWebchat } from '../support/complaints.ts';
 import { AGENT, blockText, buttonIds, CASES, OUTSIDER, SIGNING_SECRET, startSlackRig, SUPERVISOR, SUPERVISORS, type SlackTestRig } from '../support/slack-app.ts';
@@ -103,8 +104,10 @@ describe('staff work a case in its Slack thread, end to end', () => {
     const attachmentId = await uploadOnWebchat(chat, photo, 'label.png', 'image/png');
     expect((await chat.post({ text: 'It is model HX-200 <see photo>', attachmentIds: [attachmentId] })).status).toBe(202);
     await chat.replies();
-    const relayed = await fake.waitFor('chat.postMessage', (p) => p.thread_ts === cardTs && String(p.text).includes('HX-200'));
-    expect(relayed.text).toBe(':speech_balloon: *Customer:* It is model HX-200 &lt;see photo&gt;');
+    const relayed = await fake.waitFor('chat.postMessage', (p) => p.thread_ts === cardTs && blockText(p.blocks ?? []).includes('HX-200'));
+    // The customer's words are literal text under the bot's header, never in the mrkdwn fallback.
+    expect(relayed.text).toBe(CUSTOMER_WROTE_FALLBACK);
+    expect(relayed.blocks[1]).toEqual({ type: 'section', text: { type: 'plain_text', text: 'It is model HX-200 <see photo>', emoji: false } });
     const completed = await fake.waitFor('files.completeUploadExternal', (p) => p.thread_ts === cardTs);
     expect(completed.channel_id).toBe(CASES);
     const upload = fake.uploads.find((u) => u.fileId === completed.files[0].id);

@@ -68,7 +68,9 @@ describe('satisfaction survey after a resolution, end to end', () => {
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ status: 'answered', resolved: true, csat: 5, nps: 10, comment: 'Quick and friendly.', owner: AGENT });
     const posted = await rig.fake.waitFor('chat.postMessage', (p) => p.thread_ts === row.slack_ts && String(p.text).includes('Satisfaction survey answered'));
-    expect(posted.text).toBe(`:bar_chart: *Satisfaction survey answered*: resolved *yes* · CSAT *5/5* · NPS *10* · credited to <@${AGENT}>\n> Quick and friendly.`);
+    // The comment is the customer's: a literal block, not part of the mrkdwn text.
+    expect(posted.text).toBe(`:bar_chart: *Satisfaction survey answered*: resolved *yes* · CSAT *5/5* · NPS *10* · credited to <@${AGENT}>`);
+    expect(posted.blocks.at(-1)).toEqual({ type: 'section', text: { type: 'plain_text', text: 'Quick and friendly.', emoji: false } });
     const card = await rig.fake.waitFor('chat.update', (p) => p.ts === row.slack_ts && blockText(p.blocks).includes('CSAT *5/5*'));
     expect(blockText(card.blocks)).toContain(':bar_chart: CSAT *5/5* · NPS 10');
     expect(threadPosts(rig, row.slack_ts!, /Dissatisfied/)).toHaveLength(0);
@@ -109,7 +111,7 @@ describe('satisfaction survey after a resolution, end to end', () => {
     expect(events.filter((e) => e.actor === 'customer').map((e) => e.action)).toEqual(['survey_answered', 'reopened', 'status_changed']);
     // Further messages go to the reopened case.
     await customer.say('Still no parcel here.');
-    await rig.fake.waitFor('chat.postMessage', (p) => p.thread_ts === row.slack_ts && String(p.text).includes('Still no parcel here.'));
+    await rig.fake.waitFor('chat.postMessage', (p) => p.thread_ts === row.slack_ts && blockText(p.blocks ?? []).includes('Still no parcel here.'));
   });
 
   it('Bot Framework: answered with suggested-action buttons and a typed number', async () => {
