@@ -18,6 +18,7 @@ export const TRANSCRIPT_CHANNEL = 'hearken_webchat';
  * queues a NOTIFY until then), in the same round trip.
  */
 export async function appendTranscript(db: Db, visitorId: string, direction: 'in' | 'out', payload: Record<string, unknown>, notify = false): Promise<number> {
+  // The visitor's own lines wake nobody: the page that sent them already shows them.
   if (notify) {
     const { rows } = await sql<{ id: string | number }>`
       WITH line AS (

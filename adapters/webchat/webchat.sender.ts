@@ -19,7 +19,8 @@ export class WebchatSender implements ChannelSender {
   async send(address: Record<string, unknown>, message: OutboundMessage): Promise<DeliveryResult> {
     const visitorId = address.visitorId;
     if (typeof visitorId !== 'string') return { ok: false, permanent: true, error: 'webchat address without visitorId' };
-    const id = await appendTranscript(this.db, visitorId, 'out', message as unknown as Record<string, unknown>, this.wakeups.shared);
+    const id = await appendTranscript(this.db, visitorId, 'out', message as unknown as Record<string, unknown>, true);
+    // At once here; the NOTIFY wakes polls on the other instances (and again here, harmlessly).
     this.wakeups.wake(visitorId);
     return { ok: true, externalId: String(id) };
   }

@@ -14,7 +14,8 @@ const RECONNECT_MS = { first: 500, max: 30_000 };
  * PostgreSQL several instances share the database: a line committed on
  * instance A is NOTIFYed (appendTranscript), and each instance LISTENs on
  * one dedicated connection, so a poll waiting on instance B hears of it.
- * PGlite lives in one process: the direct wake-up is all there is.
+ * PGlite lives in one process; it LISTENs all the same, so a line written
+ * by any path (a worker, a job) wakes its poll the same way on both.
  * While the listening connection is down, waiters time out and the page
  * polls again (reading the table); on reconnect every waiter is woken once.
  */
@@ -26,21 +27,20 @@ export class TranscriptWakeups {
   private retryTimer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly database: Pick<DatabaseHandle, 'kind' | 'connectionString'>,
+    private readonly database: Pick<DatabaseHandle, 'kind' | 'connectionString' | 'pglite'>,
     private readonly logger: Logger,
   ) {}
 
-  /** Whether lines must be NOTIFYed for other instances. */
-  get shared(): boolean {
-    return this.database.kind === 'postgres';
-  }
+  private unlisten: (() => Promise<void>) | undefined;
 
   async start(): Promise<void> {
-    if (this.shared) await this.connect();
+    if (this.database.pglite) this.unlisten = await this.database.pglite.listen(TRANSCRIPT_CHANNEL, (visitorId) => this.wake(visitorId));
+    else await this.connect();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    await this.unlisten?.().catch(() => undefined);
     clearTimeout(this.retryTimer);
     const client = this.client;
     this.client = undefined;
