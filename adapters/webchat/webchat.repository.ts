@@ -51,12 +51,15 @@ export async function readTranscript(db: Db, visitorId: string, afterId: number,
  * token: a token whose visitor id has no row was never issued (or its
  * identity was erased or anonymised since).
  */
-export async function insertVisitor(db: Db, visitorId: string, locale: string): Promise<void> {
-  await db
+export async function insertVisitor(db: Db, visitorId: string, locale: string): Promise<number> {
+  const row = await db
     .insertInto('customers')
     .values({ channel: 'webchat', external_id: visitorId, address: JSON.stringify({ visitorId }), locale, state: JSON.stringify({}), updated_at: sql`now()` })
-    .onConflict((oc) => oc.columns(['channel', 'external_id']).doNothing())
-    .execute();
+    // A fresh random token never collides; should it, the row is the same visitor's.
+    .onConflict((oc) => oc.columns(['channel', 'external_id']).doUpdateSet({ updated_at: sql`now()` }))
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return Number(row.id);
 }
 
 /** The customer id of an issued visitor id, or undefined. */

@@ -79,12 +79,20 @@ export function webchatRouter(deps: WebchatDeps): Router {
   const sessionGuard = new FloodGuard({ burst: limits.sessionBurst, perSecond: limits.sessionsPerHour / HOUR_SECONDS });
   const uploadGuard = new FloodGuard({ burst: limits.uploadBurst, perSecond: limits.uploadsPerHour / HOUR_SECONDS });
 
-  /** Only tokens this server issued (their visitor has a row): checked before any body is read. */
-  const visitor = async (req: Request, res: Response, next: NextFunction) => {
+  const known = new KnownVisitors();
+  /**
+   * Only tokens this server issued (their visitor has a row), checked before
+   * any body is read. Messages and polls may trust a visitor seen in the last
+   * minute (no query per poll); uploads, which store under the customer id,
+   * always look it up.
+   */
+  const visitor = (fresh: boolean) => async (req: Request, res: Response, next: NextFunction) => {
     const token = /^Bearer ([A-Za-z0-9_-]{32,64})$/.exec(req.get('authorization') ?? '')?.[1];
     const visitorId = token ? visitorIdOf(token) : undefined;
-    const customerId = visitorId ? await findVisitor(deps.db, visitorId) : undefined;
+    let customerId = visitorId && !fresh ? known.get(visitorId) : undefined;
+    if (visitorId && customerId === undefined) customerId = await findVisitor(deps.db, visitorId);
     if (!visitorId || customerId === undefined) return problem(res, 401, 'unauthenticated', 'A valid session token is required.');
+    known.set(visitorId, customerId);
     res.locals.visitor = { visitorId, customerId } satisfies Visitor;
     next();
   };
@@ -103,11 +111,12 @@ export function webchatRouter(deps: WebchatDeps): Router {
     const { waitMs } = sessionGuard.admit(req.ip ?? 'unknown');
     if (waitMs > 0) return answerRateLimited(res, waitMs, 'Too many new chats from your network. Please try again later.');
     const token = randomBytes(32).toString('base64url');
-    await insertVisitor(deps.db, visitorIdOf(token), 'en');
+    const visitorId = visitorIdOf(token);
+    known.set(visitorId, await insertVisitor(deps.db, visitorId, 'en'));
     res.status(201).json({ token });
   });
 
-  router.post('/webchat/messages', visitor, express.json({ limit: '64kb' }), async (req, res) => {
+  router.post('/webchat/messages', visitor(false), express.json({ limit: '64kb' }), async (req, res) => {
     const { visitorId } = visitorOf(res);
     const parsed = messageSchema.safeParse(req.body);
     if (!parsed.success) return problem(res, 400, 'invalid_message', parsed.error.issues[0]?.message ?? 'Invalid message.');
@@ -139,7 +148,7 @@ export function webchatRouter(deps: WebchatDeps): Router {
     res.status(202).json({ accepted: true, duplicate: !outcome.ok });
   });
 
-  router.get('/webchat/messages', visitor, async (req, res) => {
+  router.get('/webchat/messages', visitor(false), async (req, res) => {
     const { visitorId } = visitorOf(res);
     const cursor = String(req.query.after ?? '0');
     // Transcript ids are bigserial: 15 digits stay exact in a JS number and far above any real id.
@@ -163,7 +172,7 @@ export function webchatRouter(deps: WebchatDeps): Router {
 
   router.post(
     '/webchat/attachments',
-    visitor,
+    visitor(true),
     uploadAdmission,
     express.raw({ type: () => true, limit: deps.policy.attachments.maxBytes }),
     async (req, res) => {
@@ -217,4 +226,26 @@ function sanitiseFileName(name: string): string {
   }
   const cleaned = decoded.replace(/[\u0000-\u001F\u007F/\\]/g, '_').trim().slice(0, 120);
   return cleaned || 'file';
+}
+
+const KNOWN_FOR_MS = 60_000;
+const KNOWN_MAX = 10_000;
+
+/** Visitor ids recently found issued, for a minute, in this process (oldest forgotten first). */
+class KnownVisitors {
+  private readonly entries = new Map<string, { customerId: number; until: number }>();
+
+  get(visitorId: string): number | undefined {
+    const entry = this.entries.get(visitorId);
+    if (!entry) return undefined;
+    if (entry.until > Date.now()) return entry.customerId;
+    this.entries.delete(visitorId);
+    return undefined;
+  }
+
+  set(visitorId: string, customerId: number): void {
+    this.entries.delete(visitorId);
+    if (this.entries.size >= KNOWN_MAX) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(visitorId, { customerId, until: Date.now() + KNOWN_FOR_MS });
+  }
 }
