@@ -12,7 +12,8 @@ import { WebchatClient } from '../support/webchat-client.ts';
  * expiry, and long polls woken by the transcript's NOTIFY instead of
  * querying the database while they wait.
  */
-const PNG = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.alloc(64, 1)]);
+// The start of a real PNG: uploads are judged by their bytes (file-type).
+const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
 let now = new Date();
 let app: TestApp;
 
