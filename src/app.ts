@@ -1,11 +1,9 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { sql } from 'kysely';
 import type { Clock } from 'pg-boss';
 import { reportsRouter } from '../adapters/reports/reports.routes.ts';
 import { REPORT_DIGEST_QUEUE } from '../adapters/slack/slack.digest.ts';
-import { WebchatSender } from '../adapters/webchat/webchat.sender.ts';
-import { webchatRouter } from '../adapters/webchat/webchat.routes.ts';
+import { createWebchatChannel } from '../adapters/webchat/webchat.module.ts';
 import type { AppContext, ChannelModule } from './channels/channel-module.ts';
 import type { OutboxSender } from './channels/contract.ts';
 import type { OutboxRow } from './db/schema.ts';
@@ -107,10 +105,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const privacy = new PrivacyService({ db, policy, logger, clock, timers, caseListeners, outboxWritten });
   const ctx: AppContext = { config, policy, catalog, database, db, conversations, deadlines, timers, privacy, surveys, campaigns, desk, logger, clock, outboxWritten, inboundDropped: (channel) => metrics.inboundDropped(channel) };
 
-  const webchatSender = new WebchatSender(db);
-  const modules: ChannelModule[] = [
-    { name: 'webchat', sender: webchatSender, mount: (app) => app.use(webchatRouter({ db, conversations, sender: webchatSender, policy })) },
-  ];
+  const modules: ChannelModule[] = [createWebchatChannel(ctx)];
   for (const factory of [...channelModuleFactories, ...(options.modules ?? [])]) {
     const module = await factory(ctx);
     if (module) modules.push(module);
@@ -122,19 +117,9 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const listeners = modules.flatMap((m) => (m.deliveryListener ? [m.deliveryListener] : []));
   outbox = new OutboxWorker(db, senders, logger, { pollMs: config.OUTBOX_POLL_MS, listeners, observer: metrics });
 
-  const app = createHttpApp();
-  app.get('/healthz', async (_req, res) => {
-    // A channel's platform problem (archived Slack channel, revoked token) shows here without failing the check.
-    const channels = Object.fromEntries(modules.map((m) => [m.name, m.lastError?.() ?? 'ok']));
-    try {
-      await sql`SELECT 1`.execute(db);
-      res.json({ status: 'ok', database: 'ok', channels });
-    } catch {
-      res.status(503).json({ status: 'unavailable', database: 'unreachable' });
-    }
-  });
+  const app = createHttpApp({ trustProxy: config.TRUST_PROXY });
   app.use(opsRouter({ db, modules, metrics, metricsToken: config.METRICS_TOKEN }));
-  if (config.REPORTS_TOKEN) app.use(reportsRouter({ db, token: config.REPORTS_TOKEN, timezone: policy.timezone, clock, logger }));
+  if (config.REPORTS_TOKEN) app.use('/reports', reportsRouter({ db, token: config.REPORTS_TOKEN, timezone: policy.timezone, clock, logger, sessionHours: config.REPORTS_SESSION_HOURS }));
   for (const module of modules) module.mount?.(app);
   finishHttpApp(app, logger);
 

@@ -49,6 +49,27 @@ const envSchema = z.object({
    * `Authorization: Bearer <REPORTS_TOKEN>`. Without it the page is off (404).
    */
   REPORTS_TOKEN: optionalString.pipe(z.string().min(16, 'use at least 16 characters').optional()),
+  /** How long the reports cookie (signed issue time) stays valid, in hours. */
+  REPORTS_SESSION_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
+  /**
+   * Express 'trust proxy': which proxies' X-Forwarded-For / -Proto are
+   * believed (client address for the web chat limits, Secure cookies behind
+   * TLS). `false` (default: the peer is the client), `true`, a hop count, or
+   * a comma list of addresses/subnets (`loopback`, `10.0.0.0/8`).
+   */
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .default('false')
+    .transform((v): boolean | number | string => (v === '' || v === 'false' ? false : v === 'true' ? true : /^\d+$/.test(v) ? Number(v) : v)),
+  /** Web chat, per client address: new sessions (a burst, then this many per hour). */
+  WEBCHAT_SESSION_BURST: z.coerce.number().int().min(1).max(1_000_000).default(20),
+  WEBCHAT_SESSIONS_PER_HOUR: z.coerce.number().positive().max(1_000_000).default(60),
+  /** Web chat, per client address: file uploads (a burst, then this many per hour). */
+  WEBCHAT_UPLOAD_BURST: z.coerce.number().int().min(1).max(1_000_000).default(20),
+  WEBCHAT_UPLOADS_PER_HOUR: z.coerce.number().positive().max(1_000_000).default(120),
+  /** Web chat: most files one visitor may hold that are not yet part of a case. */
+  WEBCHAT_UNATTACHED_UPLOADS: z.coerce.number().int().min(1).max(1000).default(10),
   /** Slack channel the weekly report digest is posted to (needs the Slack desk); unset: no digest. */
   REPORT_DIGEST_CHANNEL: optionalString,
   /** When the digest is posted: cron expression in the policy time zone (default Monday 09:00). */

@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -24,48 +24,90 @@ export interface ReportsDeps {
   timezone: string;
   clock: () => Date;
   logger: Logger;
+  /** Lifetime of the cookie set by `?token=` (REPORTS_SESSION_HOURS). */
+  sessionHours: number;
 }
 
 const digest = (value: string) => createHash('sha256').update(`hearken-reports\0${value}`).digest();
 
 /**
+ * The cookie holds its issue time and an HMAC of it under a key derived from
+ * REPORTS_TOKEN: it expires on the server whatever the browser keeps, and
+ * changing the token ends every session.
+ */
+export function reportsCookieSigner(token: string, sessionHours: number) {
+  const key = createHmac('sha256', 'hearken-reports-cookie').update(token).digest();
+  const mac = (issuedAt: number) => createHmac('sha256', key).update(`v1:${issuedAt}`).digest();
+  const lifetimeSeconds = Math.round(sessionHours * 3600);
+  return {
+    lifetimeSeconds,
+    issue: (now: Date) => {
+      const issuedAt = Math.floor(now.getTime() / 1000);
+      return `${issuedAt}.${mac(issuedAt).toString('hex')}`;
+    },
+    valid(value: string, now: Date): boolean {
+      const match = /^(\d{1,12})\.([0-9a-f]{64})$/.exec(value);
+      if (!match) return false;
+      const issuedAt = Number(match[1]);
+      const age = now.getTime() / 1000 - issuedAt;
+      // A minute of clock skew between instances.
+      if (age < -60 || age >= lifetimeSeconds) return false;
+      return timingSafeEqual(Buffer.from(match[2]!, 'hex'), mac(issuedAt));
+    },
+  };
+}
+
+/**
  * The staff reports page at /reports, its JSON (/reports/api/report) and CSV
- * (/reports/api/report.csv, /reports/api/cases.csv). Mounted only when
- * REPORTS_TOKEN is set. Access: `?token=<REPORTS_TOKEN>` once (answered with
- * an HttpOnly cookie holding a digest of the token, never the token, and a
- * redirect that drops it from the address bar) or `Authorization: Bearer`.
+ * (/reports/api/report.csv, /reports/api/cases.csv). Mount it at `/reports`
+ * (REPORTS_TOKEN set): the check is the router's first handler, so every
+ * spelling Express routes here (`/REPORTS/`, `/Reports/api/...`) passes it.
+ * Access: `?token=<REPORTS_TOKEN>` once (answered with an HttpOnly cookie
+ * holding a signed issue time, never the token, and a redirect that drops it
+ * from the address bar) or `Authorization: Bearer`.
  */
 export function reportsRouter(deps: ReportsDeps): Router {
   const router = express.Router();
   const expected = digest(deps.token);
-  const matches = (given: string | undefined, hashed = false) => {
+  const matches = (given: string | undefined) => {
     if (!given) return false;
-    const value = hashed ? Buffer.from(given, 'hex') : digest(given);
-    return value.length === expected.length && timingSafeEqual(value, expected);
+    return timingSafeEqual(digest(given), expected);
   };
+  const cookies = reportsCookieSigner(deps.token, deps.sessionHours);
   const files: Record<string, { type: string; body: string }> = {
-    '/reports/assets/chart.umd.min.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(CHART_JS, 'utf8') },
-    '/reports/assets/reports.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(join(PUBLIC_DIR, 'reports.js'), 'utf8') },
-    '/reports/assets/reports.css': { type: 'text/css; charset=utf-8', body: readFileSync(join(PUBLIC_DIR, 'reports.css'), 'utf8') },
+    '/assets/chart.umd.min.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(CHART_JS, 'utf8') },
+    '/assets/reports.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(join(PUBLIC_DIR, 'reports.js'), 'utf8') },
+    '/assets/reports.css': { type: 'text/css; charset=utf-8', body: readFileSync(join(PUBLIC_DIR, 'reports.css'), 'utf8') },
   };
   const page = readFileSync(join(PUBLIC_DIR, 'index.html'), 'utf8');
 
   const authenticate = (req: Request, res: Response, next: NextFunction) => {
-    if (req.path !== '/reports' && !req.path.startsWith('/reports/')) return next();
     res.set('cache-control', 'no-store').set('referrer-policy', 'no-referrer');
     const queryToken = typeof req.query.token === 'string' ? req.query.token : undefined;
-    if (queryToken !== undefined && req.method === 'GET' && req.path === '/reports') {
+    if (queryToken !== undefined && req.method === 'GET' && req.path === '/') {
       if (!matches(queryToken)) return unauthenticated(res);
-      res.cookie(REPORTS_COOKIE, expected.toString('hex'), { httpOnly: true, sameSite: 'strict', path: '/reports', secure: req.secure, maxAge: 12 * 3_600_000 });
+      res.cookie(REPORTS_COOKIE, cookies.issue(deps.clock()), {
+        httpOnly: true,
+        sameSite: 'strict',
+        path: '/reports',
+        // req.secure believes X-Forwarded-Proto only from proxies TRUST_PROXY names.
+        secure: req.secure,
+        maxAge: cookies.lifetimeSeconds * 1000,
+      });
       return res.redirect(303, '/reports');
     }
     const bearer = /^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1];
-    if (matches(bearer) || matches(cookieOf(req, REPORTS_COOKIE), true)) return next();
+    if (matches(bearer)) return next();
+    const cookie = cookieOf(req, REPORTS_COOKIE);
+    if (cookie === 'malformed') {
+      return void res.status(400).json({ error: { code: 'bad_cookie', message: 'The reports cookie is malformed: open /reports?token=<REPORTS_TOKEN> again.' } });
+    }
+    if (cookie && cookies.valid(cookie, deps.clock())) return next();
     unauthenticated(res);
   };
   router.use(authenticate);
 
-  router.get('/reports', (_req, res) => {
+  router.get('/', (_req, res) => {
     res.set('content-security-policy', "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'").type('html').send(page);
   });
   for (const [path, file] of Object.entries(files)) router.get(path, (_req, res) => void res.type(file.type).send(file.body));
@@ -79,17 +121,17 @@ export function reportsRouter(deps: ReportsDeps): Router {
   };
   const report = (range: ReportRange) => buildReport(deps.db, range, { now: deps.clock(), timezone: deps.timezone });
 
-  router.get('/reports/api/report', async (req, res) => {
+  router.get('/api/report', async (req, res) => {
     const range = rangeOf(req, res);
     if (range) res.json(await report(range));
   });
-  router.get('/reports/api/report.csv', async (req, res) => {
+  router.get('/api/report.csv', async (req, res) => {
     const range = rangeOf(req, res);
     if (!range) return;
     deps.logger.info({ component: 'reports', what: 'report' }, 'report exported');
     csv(res, `report-${String(req.query.from ?? '')}-${String(req.query.to ?? '')}.csv`, reportCsv(await report(range)));
   });
-  router.get('/reports/api/cases.csv', async (req, res) => {
+  router.get('/api/cases.csv', async (req, res) => {
     const range = rangeOf(req, res);
     if (!range) return;
     deps.logger.info({ component: 'reports', what: 'cases' }, 'report exported');
@@ -109,10 +151,16 @@ function unauthenticated(res: Response): void {
     .json({ error: { code: 'unauthenticated', message: 'Open /reports?token=<REPORTS_TOKEN> once, or send Authorization: Bearer <REPORTS_TOKEN>.' } });
 }
 
-function cookieOf(req: Request, name: string): string | undefined {
+/** The cookie's value; 'malformed' when it cannot be decoded (answered 400, not 500). */
+function cookieOf(req: Request, name: string): string | 'malformed' | undefined {
   for (const part of (req.get('cookie') ?? '').split(';')) {
     const [key, ...value] = part.trim().split('=');
-    if (key === name) return decodeURIComponent(value.join('='));
+    if (key !== name) continue;
+    try {
+      return decodeURIComponent(value.join('='));
+    } catch {
+      return 'malformed';
+    }
   }
   return undefined;
 }

@@ -2,20 +2,22 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import express, { type Request, type Response, type Router } from 'express';
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
-import type { InboundAttachment } from '../../src/channels/contract.ts';
 import { acceptEvidence } from '../../src/channels/evidence.ts';
 import type { Db } from '../../src/db/database.ts';
-import { upsertAndLockCustomer } from '../../src/inbound/customer.repository.ts';
+import { answerRateLimited } from '../../src/http/server.ts';
 import type { ConversationService } from '../../src/inbound/conversation.service.ts';
+import { FloodGuard } from '../../src/inbound/flood-guard.ts';
+import { wellFormed } from '../../src/inbound/well-formed.ts';
 import type { Policy } from '../../src/policy.ts';
 import { cleanText } from '../../src/conversation/validators.ts';
-import { appendTranscript, readTranscript } from './webchat.repository.ts';
-import type { WebchatSender } from './webchat.sender.ts';
+import { appendTranscript, countUnattachedUploads, findOwnAttachments, findVisitor, insertUpload, insertVisitor, readTranscript } from './webchat.repository.ts';
+import type { TranscriptWakeups } from './webchat.wakeups.ts';
 
 const PUBLIC_DIR = join(dirname(fileURLToPath(import.meta.url)), 'public');
 const MAX_WAIT_SECONDS = 25;
+const HOUR_SECONDS = 3600;
 
 const messageSchema = z
   .object({
@@ -30,18 +32,35 @@ const messageSchema = z
   })
   .strict();
 
+/** Per client address (req.ip, which honours TRUST_PROXY) and per visitor. */
+export interface WebchatLimits {
+  sessionBurst: number;
+  sessionsPerHour: number;
+  uploadBurst: number;
+  uploadsPerHour: number;
+  /** Files a visitor may hold that no case holds yet (uploaded within the intake expiry). */
+  unattachedUploads: number;
+}
+
 export interface WebchatDeps {
   db: Db;
   conversations: ConversationService;
-  sender: WebchatSender;
+  wakeups: TranscriptWakeups;
   policy: Policy;
+  limits: WebchatLimits;
+  clock: () => Date;
+  /** Called after each accepted upload: stale unattached files are swept from here. */
+  uploaded?: () => void;
+}
+
+interface Visitor {
+  visitorId: string;
+  customerId: number;
 }
 
 /** Visitor ids are a hash of the browser-held token: the database never holds a usable token. */
-function visitorIdOf(req: Request): string | undefined {
-  const header = req.get('authorization') ?? '';
-  const token = /^Bearer ([A-Za-z0-9_-]{32,64})$/.exec(header)?.[1];
-  return token ? createHash('sha256').update(token).digest('hex').slice(0, 40) : undefined;
+function visitorIdOf(token: string): string {
+  return createHash('sha256').update(token).digest('hex').slice(0, 40);
 }
 
 function problem(res: Response, status: number, code: string, message: string): void {
@@ -57,6 +76,28 @@ export function webchatRouter(deps: WebchatDeps): Router {
     '/webchat/chat.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(join(PUBLIC_DIR, 'chat.js'), 'utf8') },
     '/webchat/chat.css': { type: 'text/css; charset=utf-8', body: readFileSync(join(PUBLIC_DIR, 'chat.css'), 'utf8') },
   };
+  const { limits } = deps;
+  const sessionGuard = new FloodGuard({ burst: limits.sessionBurst, perSecond: limits.sessionsPerHour / HOUR_SECONDS });
+  const uploadGuard = new FloodGuard({ burst: limits.uploadBurst, perSecond: limits.uploadsPerHour / HOUR_SECONDS });
+
+  const known = new KnownVisitors();
+  /**
+   * Only tokens this server issued (their visitor has a row), checked before
+   * any body is read. Messages and polls may trust a visitor seen in the last
+   * minute (no query per poll); uploads, which store under the customer id,
+   * always look it up.
+   */
+  const visitor = (fresh: boolean) => async (req: Request, res: Response, next: NextFunction) => {
+    const token = /^Bearer ([A-Za-z0-9_-]{32,64})$/.exec(req.get('authorization') ?? '')?.[1];
+    const visitorId = token ? visitorIdOf(token) : undefined;
+    let customerId = visitorId && !fresh ? known.get(visitorId) : undefined;
+    if (visitorId && customerId === undefined) customerId = await findVisitor(deps.db, visitorId);
+    if (!visitorId || customerId === undefined) return problem(res, 401, 'unauthenticated', 'A valid session token is required.');
+    known.set(visitorId, customerId);
+    res.locals.visitor = { visitorId, customerId } satisfies Visitor;
+    next();
+  };
+  const visitorOf = (res: Response) => res.locals.visitor as Visitor;
 
   router.get('/', (_req, res) => {
     res.set('content-security-policy', "default-src 'self'; img-src 'self' data:; frame-ancestors *").type('html').send(page);
@@ -67,16 +108,21 @@ export function webchatRouter(deps: WebchatDeps): Router {
     });
   }
 
-  router.post('/webchat/session', (_req, res) => {
-    res.status(201).json({ token: randomBytes(32).toString('base64url') });
+  router.post('/webchat/session', async (req, res) => {
+    const { waitMs } = sessionGuard.admit(req.ip ?? 'unknown');
+    if (waitMs > 0) return answerRateLimited(res, waitMs, 'Too many new chats from your network. Please try again later.');
+    const token = randomBytes(32).toString('base64url');
+    const visitorId = visitorIdOf(token);
+    known.set(visitorId, await insertVisitor(deps.db, visitorId, 'en'));
+    res.status(201).json({ token });
   });
 
-  router.post('/webchat/messages', express.json({ limit: '64kb' }), async (req, res) => {
-    const visitorId = visitorIdOf(req);
-    if (!visitorId) return problem(res, 401, 'unauthenticated', 'A valid session token is required.');
+  router.post('/webchat/messages', visitor(false), express.json({ limit: '64kb' }), async (req, res) => {
+    const { visitorId } = visitorOf(res);
     const parsed = messageSchema.safeParse(req.body);
     if (!parsed.success) return problem(res, 400, 'invalid_message', parsed.error.issues[0]?.message ?? 'Invalid message.');
-    const body = parsed.data;
+    // A lone surrogate or NUL is repaired here too: the transcript line below is stored before the engine sees the message.
+    const body = wellFormed(parsed.data);
     if (!body.text?.trim() && !body.choice && !body.attachmentIds?.length) {
       return problem(res, 400, 'empty_message', 'The message has no text, choice or attachment.');
     }
@@ -98,80 +144,75 @@ export function webchatRouter(deps: WebchatDeps): Router {
       });
     }, { rejectWhenLimited: true });
     if (!outcome.ok && outcome.reason === 'rate_limited') {
-      res.set('retry-after', String(Math.max(1, Math.ceil(outcome.retryAfterMs / 1000))));
-      return problem(res, 429, 'rate_limited', 'You are sending messages too quickly. Please wait a moment and send again.');
+      return answerRateLimited(res, outcome.retryAfterMs, 'You are sending messages too quickly. Please wait a moment and send again.');
     }
     res.status(202).json({ accepted: true, duplicate: !outcome.ok });
   });
 
-  router.get('/webchat/messages', async (req, res) => {
-    const visitorId = visitorIdOf(req);
-    if (!visitorId) return problem(res, 401, 'unauthenticated', 'A valid session token is required.');
-    const after = Number.parseInt(String(req.query.after ?? '0'), 10);
+  router.get('/webchat/messages', visitor(false), async (req, res) => {
+    const { visitorId } = visitorOf(res);
+    const cursor = String(req.query.after ?? '0');
+    // Transcript ids are bigserial: 15 digits stay exact in a JS number and far above any real id.
+    if (!/^\d{1,15}$/.test(cursor)) return problem(res, 400, 'invalid_cursor', '`after` must be a message id.');
+    const after = Number(cursor);
     const wait = Math.min(MAX_WAIT_SECONDS, Math.max(0, Number.parseFloat(String(req.query.wait ?? '0')) || 0));
-    if (!Number.isFinite(after) || after < 0) return problem(res, 400, 'invalid_cursor', '`after` must be a message id.');
-    let messages = await readTranscript(deps.db, visitorId, after);
-    if (messages.length === 0 && wait > 0) {
-      messages = await waitForMessages(deps, visitorId, after, wait * 1000, req);
-    }
-    res.json({ messages });
+    const messages = wait > 0 ? await waitForLines(deps, visitorId, after, wait * 1000, res) : await readTranscript(deps.db, visitorId, after);
+    if (!res.writableEnded) res.json({ messages });
   });
 
-  router.post('/webchat/attachments', express.raw({ type: () => true, limit: deps.policy.attachments.maxBytes }), async (req, res) => {
-    const visitorId = visitorIdOf(req);
-    if (!visitorId) return problem(res, 401, 'unauthenticated', 'A valid session token is required.');
-    const content = req.body as Buffer;
-    if (!Buffer.isBuffer(content) || content.length === 0) return problem(res, 400, 'empty_file', 'The file is empty.');
-    // The declared type and name are the visitor's say-so: the type comes from the bytes, the extension from the type.
-    const accepted = await acceptEvidence({ fileName: sanitiseFileName(req.get('x-file-name') ?? 'file') }, content, deps.policy.attachments);
-    if (!accepted.ok) return problem(res, 415, 'unsupported_type', 'Photos (JPEG, PNG, WebP, GIF) and PDF documents are accepted.');
-    const { fileName, mimeType } = accepted.file.attachment;
-    const customer = await upsertAndLockCustomer(deps.db, { channel: 'webchat', externalId: visitorId, address: { visitorId }, locale: 'en' });
-    const id = randomUUID();
-    await deps.db
-      .insertInto('attachments')
-      .values({ id, customer_id: customer.id, case_id: null, channel: 'webchat', file_name: fileName, mime_type: mimeType, size_bytes: content.length, content })
-      .execute();
-    res.status(201).json({ id, fileName, mimeType, sizeBytes: content.length });
-  });
+  /** Rate per address and the visitor's quota, before the body is read. */
+  const uploadAdmission = async (req: Request, res: Response, next: NextFunction) => {
+    const { waitMs } = uploadGuard.admit(req.ip ?? 'unknown');
+    if (waitMs > 0) return answerRateLimited(res, waitMs, 'Too many files from your network. Please wait a moment and send again.');
+    const since = new Date(deps.clock().getTime() - deps.policy.intake.expireAfterSeconds * 1000);
+    if ((await countUnattachedUploads(deps.db, visitorOf(res).customerId, since)) >= limits.unattachedUploads) {
+      return problem(res, 429, 'too_many_files', 'You have sent several files that are not part of a message yet. Send your message first, then more files.');
+    }
+    next();
+  };
+
+  router.post(
+    '/webchat/attachments',
+    visitor(true),
+    uploadAdmission,
+    express.raw({ type: () => true, limit: deps.policy.attachments.maxBytes }),
+    async (req, res) => {
+      const content = req.body as Buffer;
+      if (!Buffer.isBuffer(content) || content.length === 0) return problem(res, 400, 'empty_file', 'The file is empty.');
+      // The declared type and name are the visitor's say-so: the type comes from the bytes, the extension from the type.
+      const accepted = await acceptEvidence({ fileName: sanitiseFileName(req.get('x-file-name') ?? 'file') }, content, deps.policy.attachments);
+      if (!accepted.ok) return problem(res, 415, 'unsupported_type', 'Photos (JPEG, PNG, WebP, GIF) and PDF documents are accepted.');
+      const { fileName, mimeType } = accepted.file.attachment;
+      const id = randomUUID();
+      await insertUpload(deps.db, { id, customerId: visitorOf(res).customerId, fileName, mimeType, content });
+      deps.uploaded?.();
+      res.status(201).json({ id, fileName, mimeType, sizeBytes: content.length });
+    },
+  );
 
   return router;
 }
 
-async function findOwnAttachments(db: Db, visitorId: string, ids: string[]): Promise<InboundAttachment[]> {
-  if (ids.length === 0) return [];
-  const rows = await db
-    .selectFrom('attachments')
-    .innerJoin('customers', 'customers.id', 'attachments.customer_id')
-    .select(['attachments.id', 'attachments.file_name', 'attachments.mime_type', 'attachments.size_bytes'])
-    .where('customers.channel', '=', 'webchat')
-    .where('customers.external_id', '=', visitorId)
-    .where('attachments.id', 'in', ids)
-    .execute();
-  return rows.map((r) => ({ id: r.id, fileName: r.file_name, mimeType: r.mime_type, sizeBytes: r.size_bytes }));
-}
-
-function waitForMessages(deps: WebchatDeps, visitorId: string, after: number, waitMs: number, req: Request) {
-  return new Promise<Awaited<ReturnType<typeof readTranscript>>>((resolve) => {
-    let done = false;
-    const finish = async () => {
-      if (done) return;
-      done = true;
-      clearTimeout(timeout);
-      clearInterval(poll);
-      deps.sender.delivered.off(visitorId, onDelivered);
-      resolve(await readTranscript(deps.db, visitorId, after).catch(() => []));
-    };
-    const onDelivered = () => void finish();
-    deps.sender.delivered.on(visitorId, onDelivered);
-    const timeout = setTimeout(() => void finish(), waitMs);
-    // Another instance may have delivered: look at the table now and then.
-    const poll = setInterval(async () => {
-      const found = await readTranscript(deps.db, visitorId, after, 1).catch(() => []);
-      if (found.length > 0) void finish();
-    }, 1000);
-    req.on('close', () => void finish());
-  });
+/**
+ * Reads the visitor's lines after `after`, waiting up to `waitMs` for one:
+ * subscribed before the first read, so a line committed in between still wakes it.
+ */
+async function waitForLines(deps: WebchatDeps, visitorId: string, after: number, waitMs: number, res: Response) {
+  let wake!: () => void;
+  const woken = new Promise<void>((resolve) => (wake = resolve));
+  const unsubscribe = deps.wakeups.subscribe(visitorId, () => wake());
+  const timeout = setTimeout(() => wake(), waitMs);
+  res.once('close', () => wake());
+  try {
+    const lines = await readTranscript(deps.db, visitorId, after);
+    if (lines.length > 0) return lines;
+    await woken;
+    if (res.destroyed) return [];
+    return await readTranscript(deps.db, visitorId, after);
+  } finally {
+    clearTimeout(timeout);
+    unsubscribe();
+  }
 }
 
 function sanitiseFileName(name: string): string {
@@ -183,4 +224,26 @@ function sanitiseFileName(name: string): string {
   }
   const cleaned = decoded.replace(/[\u0000-\u001F\u007F/\\]/g, '_').trim().slice(0, 120);
   return cleaned || 'file';
+}
+
+const KNOWN_FOR_MS = 60_000;
+const KNOWN_MAX = 10_000;
+
+/** Visitor ids recently found issued, for a minute, in this process (oldest forgotten first). */
+class KnownVisitors {
+  private readonly entries = new Map<string, { customerId: number; until: number }>();
+
+  get(visitorId: string): number | undefined {
+    const entry = this.entries.get(visitorId);
+    if (!entry) return undefined;
+    if (entry.until > Date.now()) return entry.customerId;
+    this.entries.delete(visitorId);
+    return undefined;
+  }
+
+  set(visitorId: string, customerId: number): void {
+    this.entries.delete(visitorId);
+    if (this.entries.size >= KNOWN_MAX) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(visitorId, { customerId, until: Date.now() + KNOWN_FOR_MS });
+  }
 }

@@ -1,10 +1,16 @@
 import express, { type ErrorRequestHandler, type Express, type Response } from 'express';
 import type { Logger } from '../logger.ts';
 
+export interface HttpOptions {
+  /** Express 'trust proxy' (TRUST_PROXY): decides req.ip and req.secure. */
+  trustProxy?: boolean | number | string;
+}
+
 /** The one HTTP app every channel mounts on. */
-export function createHttpApp(): Express {
+export function createHttpApp(options: HttpOptions = {}): Express {
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', options.trustProxy ?? false);
   app.set('etag', false);
   app.use((_req, res, next) => {
     res.set('x-content-type-options', 'nosniff');
@@ -17,6 +23,12 @@ export function createHttpApp(): Express {
 export function answerOverloaded(res: Response, error: { retryAfterSeconds: number }): void {
   res.set('retry-after', String(error.retryAfterSeconds));
   res.status(503).json({ error: { code: 'overloaded', message: 'We are receiving a lot of messages right now. Please send yours again in a moment.' } });
+}
+
+/** 429 with Retry-After (whole seconds, at least 1) for a client over a rate limit. */
+export function answerRateLimited(res: Response, waitMs: number, message: string): void {
+  res.set('retry-after', String(Math.max(1, Math.ceil(waitMs / 1000))));
+  res.status(429).json({ error: { code: 'rate_limited', message } });
 }
 
 /** Last handlers: JSON 404, and errors mapped to clear 4xx/5xx answers without internals. */

@@ -17,6 +17,7 @@ import { openDataRequest } from '../privacy/data-request.ts';
 import type { SurveyAnswers } from '../surveys/survey-answers.ts';
 import { claimDeliveriesAndLockCustomers, lockCustomer, type InboundIdentity } from './customer.repository.ts';
 import { FloodGuard } from './flood-guard.ts';
+import { wellFormed } from './well-formed.ts';
 
 export const IDLE_CHECK_QUEUE = 'conversation-idle-check';
 /** How long a turn's replies stay leased to the process that committed them. */
@@ -168,6 +169,8 @@ export class ConversationService {
     alsoInTransaction?: (trx: Db, customerId: number) => Promise<void>,
     options: { rejectWhenLimited?: boolean } = {},
   ): Promise<InboundOutcome> {
+    // Every channel passes here before anything is stored: repair, don't refuse.
+    message = wellFormed(message);
     if (this.queue.length >= (this.deps.queueLimit ?? DEFAULT_QUEUE_LIMIT)) throw this.shed(message);
     const limited = await this.limited(message, options);
     if (limited) return limited;

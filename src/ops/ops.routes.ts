@@ -15,6 +15,22 @@ export interface OpsDeps {
 }
 
 /**
+ * Each channel's last platform problem, redacted (platform errors can carry
+ * credentials) and cut short: the one source of /healthz and /readyz.
+ */
+export function channelProblems(modules: readonly ChannelModule[]): Record<string, string | undefined> {
+  return Object.fromEntries(
+    modules.map((m) => {
+      const error = m.lastError?.();
+      return [m.name, error ? redactSecrets(error).slice(0, 200) : undefined];
+    }),
+  );
+}
+
+/**
+ * `/healthz`: is the process alive and its database reachable? A channel's
+ * platform problem (archived Slack channel, revoked token) shows, redacted,
+ * without failing the check.
  * `/readyz`: can this instance serve? 503 when the database is unreachable
  * or migrations are missing. A channel whose platform reports an error makes
  * it `degraded`, still 200: a Telegram outage must not take the web chat out
@@ -22,6 +38,16 @@ export interface OpsDeps {
  */
 export function opsRouter(deps: OpsDeps): Router {
   const router = express.Router();
+
+  router.get('/healthz', async (_req, res) => {
+    const channels = Object.fromEntries(Object.entries(channelProblems(deps.modules)).map(([name, error]) => [name, error ?? 'ok']));
+    try {
+      await sql`SELECT 1`.execute(deps.db);
+      res.json({ status: 'ok', database: 'ok', channels });
+    } catch {
+      res.status(503).json({ status: 'unavailable', database: 'unreachable' });
+    }
+  });
 
   router.get('/readyz', async (_req, res) => {
     let database: 'ok' | 'unreachable' = 'ok';
@@ -33,9 +59,8 @@ export function opsRouter(deps: OpsDeps): Router {
       database = 'unreachable';
     }
     const channels: Record<string, { status: 'ok' } | { status: 'error'; lastError: string }> = {};
-    for (const module of deps.modules) {
-      const error = module.lastError?.();
-      channels[module.name] = error ? { status: 'error', lastError: redactSecrets(error).slice(0, 200) } : { status: 'ok' };
+    for (const [name, error] of Object.entries(channelProblems(deps.modules))) {
+      channels[name] = error ? { status: 'error', lastError: error } : { status: 'ok' };
     }
     const ready = database === 'ok' && pending.length === 0;
     const status = !ready ? 'unavailable' : Object.values(channels).some((c) => c.status === 'error') ? 'degraded' : 'ready';

@@ -238,10 +238,11 @@ export async function clearAbandonedIntakes(db: Db, cutoff: Date): Promise<numbe
   return Number(result.numUpdatedRows);
 }
 
-/** Files uploaded before `cutoff` that belong to no case (not evidence, not in a case message) and no live draft. */
-export async function deleteOrphanAttachments(db: Db, cutoff: Date): Promise<number> {
+/** Files uploaded before `cutoff` that belong to no case (not evidence, not in a case message) and no live draft; `channel` narrows it to one channel. */
+export async function deleteOrphanAttachments(db: Db, cutoff: Date, channel?: string): Promise<number> {
   const result = await db
     .deleteFrom('attachments')
+    .$if(channel !== undefined, (qb) => qb.where('channel', '=', channel!))
     .where('case_id', 'is', null)
     .where('created_at', '<', cutoff)
     .where(({ not, exists, selectFrom }) =>

@@ -106,7 +106,7 @@ describe('reports API: token, JSON and CSV', () => {
     expect(login.status).toBe(303);
     expect(login.headers.get('location')).toBe('/reports');
     const cookie = login.headers.get('set-cookie')!;
-    expect(cookie).toMatch(/^hearken_reports=[0-9a-f]{64}; /);
+    expect(cookie).toMatch(/^hearken_reports=\d+\.[0-9a-f]{64}; /);
     expect(cookie).toContain('HttpOnly');
     expect(cookie).toContain('SameSite=Strict');
     expect(cookie).toContain('Path=/reports');

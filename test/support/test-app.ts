@@ -26,6 +26,9 @@ export async function startTestApp(env: Record<string, string> = {}, options: Ap
     OUTBOX_POLL_MS: '200',
     TIMER_POLL_SECONDS: '0.5',
     NODE_ENV: 'test',
+    // Every test client comes from 127.0.0.1: per-address limits are tested on their own (test/security).
+    WEBCHAT_SESSION_BURST: '1000000',
+    WEBCHAT_UPLOAD_BURST: '1000000',
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     ...env,
   });

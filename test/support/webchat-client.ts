@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 
 export interface ChatEntry {
   id: number;
@@ -20,10 +20,14 @@ export class WebchatClient {
     private readonly locale = 'en-GB',
   ) {}
 
+  /** A new visitor: the server issues the token (one it did not issue is refused). */
   static async open(baseUrl: string, locale?: string): Promise<WebchatClient> {
-    const res = await fetch(`${baseUrl}/webchat/session`, { method: 'POST' });
-    const { token } = (await res.json()) as { token: string };
-    return new WebchatClient(baseUrl, token, locale);
+    return new WebchatClient(baseUrl, await issueWebchatToken(baseUrl), locale);
+  }
+
+  /** The visitor id the server derives from the token (customers.external_id, webchat_messages.visitor_id). */
+  get visitorId(): string {
+    return webchatVisitorId(this.token);
   }
 
   async post(body: Record<string, unknown>): Promise<Response> {
@@ -80,4 +84,14 @@ export function lastText(entries: ChatEntry[]): string {
 
 export function allText(entries: ChatEntry[]): string {
   return entries.map((e) => e.payload.text).join('\n');
+}
+
+export async function issueWebchatToken(baseUrl: string): Promise<string> {
+  const res = await fetch(`${baseUrl}/webchat/session`, { method: 'POST' });
+  if (res.status !== 201) throw new Error(`POST /webchat/session → ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { token: string }).token;
+}
+
+export function webchatVisitorId(token: string): string {
+  return createHash('sha256').update(token).digest('hex').slice(0, 40);
 }

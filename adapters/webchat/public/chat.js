@@ -18,13 +18,18 @@
     return 'm' + Date.now().toString(36) + Math.random().toString(36).slice(2, 12);
   }
 
-  function api(method, path, body, headers) {
+  // A token the server no longer knows (erased, or never issued) is replaced
+  // by a new session once; the conversation then starts afresh.
+  function api(method, path, body, headers, renewed) {
     var init = { method: method, headers: Object.assign({ authorization: 'Bearer ' + token }, headers || {}) };
     if (body !== undefined) {
       if (body instanceof Blob) { init.body = body; }
       else { init.body = JSON.stringify(body); init.headers['content-type'] = 'application/json'; }
     }
     return fetch(path, init).then(function (res) {
+      if (res.status === 401 && !renewed) {
+        return newSession().then(function () { lastId = 0; return api(method, path, body, headers, true); });
+      }
       return res.json().catch(function () { return {}; }).then(function (data) {
         if (!res.ok) { var err = new Error((data.error && data.error.message) || ('HTTP ' + res.status)); err.status = res.status; throw err; }
         return data;
@@ -38,13 +43,21 @@
     try { window.localStorage.getItem(TOKEN_KEY); return window.localStorage; } catch (e) { return null; }
   })();
 
+  // The server issues tokens; one it did not issue is refused.
+  function newSession() {
+    return fetch('/webchat/session', { method: 'POST' }).then(function (r) {
+      return r.json().catch(function () { return {}; }).then(function (data) {
+        if (!r.ok || !data.token) { var err = new Error((data.error && data.error.message) || ('HTTP ' + r.status)); err.status = r.status; throw err; }
+        token = data.token;
+        if (storage) { try { storage.setItem(TOKEN_KEY, token); } catch (e) { /* keep it in memory */ } }
+      });
+    });
+  }
+
   function ensureToken() {
     token = storage ? storage.getItem(TOKEN_KEY) : null;
     if (token) return Promise.resolve();
-    return fetch('/webchat/session', { method: 'POST' }).then(function (r) { return r.json(); }).then(function (data) {
-      token = data.token;
-      if (storage) { try { storage.setItem(TOKEN_KEY, token); } catch (e) { /* keep it in memory */ } }
-    });
+    return newSession();
   }
 
   function disableOldChoices() {
@@ -157,5 +170,7 @@
     accept(data.messages || []);
     if (lastId === 0) setStatus('Say hello to start — 您好，请直接输入。');
     poll();
-  }).catch(function () { setStatus('The chat is unavailable right now. Please try again later.'); });
+  }).catch(function (err) {
+    setStatus(err && err.status === 429 ? err.message : 'The chat is unavailable right now. Please try again later.');
+  });
 })();

@@ -1,5 +1,5 @@
-import { createHash, randomUUID } from 'node:crypto';
-import type { ChatEntry } from '../../support/webchat-client.ts';
+import { randomUUID } from 'node:crypto';
+import { issueWebchatToken, webchatVisitorId, type ChatEntry } from '../../support/webchat-client.ts';
 import { waitForOutboxIdle } from '../../support/outbox-idle.ts';
 import type { TestApp } from '../../support/test-app.ts';
 import type { BotReply, ChannelDriver, ChatCustomer, TestFile } from '../channel-driver.ts';
@@ -13,8 +13,8 @@ function toReply(entry: ChatEntry): BotReply {
 /** A visitor of the web chat page: a browser-held token, POSTed messages, the transcript. */
 class WebchatCustomer implements ChatCustomer {
   readonly profileName = undefined;
-  private readonly token = randomUUID().replaceAll('-', '') + randomUUID().replaceAll('-', '');
-  private readonly visitorId = createHash('sha256').update(this.token).digest('hex').slice(0, 40);
+  /** Issued by the server on the first request, as the page does. */
+  private token: string | undefined;
   private lastId = 0;
   private lastBody: Record<string, unknown> | undefined;
   private offered = new Set<string>();
@@ -33,10 +33,15 @@ class WebchatCustomer implements ChatCustomer {
     return this.post({ choice: value });
   }
 
+  private async session(): Promise<string> {
+    return (this.token ??= await issueWebchatToken(this.app().url));
+  }
+
   async sendFile(file: TestFile): Promise<BotReply[]> {
+    const token = await this.session();
     const res = await fetch(`${this.app().url}/webchat/attachments`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${this.token}`, 'content-type': file.mimeType, 'x-file-name': encodeURIComponent(file.fileName) },
+      headers: { authorization: `Bearer ${token}`, 'content-type': file.mimeType, 'x-file-name': encodeURIComponent(file.fileName) },
       body: new Uint8Array(file.content),
     });
     const body = (await res.json()) as { id?: string; error?: { message: string } };
@@ -51,16 +56,17 @@ class WebchatCustomer implements ChatCustomer {
   }
 
   private async post(fields: Record<string, unknown>): Promise<BotReply[]> {
+    const token = await this.session();
     const body = { id: randomUUID(), locale: this.locale, ...fields };
     this.lastBody = body;
     const res = await fetch(`${this.app().url}/webchat/messages`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify(body),
     });
     if (res.status !== 202) throw new Error(`POST /webchat/messages → ${res.status} ${await res.text()}`);
-    await waitForOutboxIdle(this.app().database.db, `webchat:${this.visitorId}`);
-    const read = await fetch(`${this.app().url}/webchat/messages?after=${this.lastId}`, { headers: { authorization: `Bearer ${this.token}` } });
+    await waitForOutboxIdle(this.app().database.db, `webchat:${webchatVisitorId(token)}`);
+    const read = await fetch(`${this.app().url}/webchat/messages?after=${this.lastId}`, { headers: { authorization: `Bearer ${token}` } });
     const { messages } = (await read.json()) as { messages: ChatEntry[] };
     for (const m of messages) this.lastId = Math.max(this.lastId, m.id);
     const replies = messages.filter((m) => m.direction === 'out').map(toReply);
