@@ -74,7 +74,7 @@ describe('web chat in a real browser', () => {
     expect(row).toMatchObject({ category: 'service_attitude', desired_resolution: 'apology', contact_email: 'carol@example.com' });
     expect(row.evidence).toEqual([expect.objectContaining({ fileName: 'receipt.png', mimeType: 'image/png' })]);
     const stored = await app.database.db.selectFrom('attachments').select(['case_id', 'size_bytes']).executeTakeFirstOrThrow();
-    expect(stored).toEqual({ case_id: row.id, size_bytes: 8 });
+    expect(stored).toEqual({ case_id: row.id, size_bytes: 16 });
 
     // The visitor comes back later: same browser storage, same conversation.
     const again = await context.newPage();
