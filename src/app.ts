@@ -70,7 +70,12 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const policy = loadPolicy(config.POLICY_FILE);
   const catalog = loadPromptCatalog(config.PROMPTS_DIR, policy);
 
-  const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: config.DATABASE_POOL_SIZE });
+  const database = await openDatabase({
+    databaseUrl: config.DATABASE_URL,
+    dataDir: config.DATA_DIR,
+    poolSize: config.DATABASE_POOL_SIZE,
+    onConnectionError: (error) => logger.warn({ err: { message: error.message, code: error.code } }, 'database connection lost; the pool reconnects'),
+  });
   const db = database.db;
   await migrateToLatest(db);
   const timers = await Timers.start(database, logger, { pollSeconds: config.TIMER_POLL_SECONDS, clock: options.timerClock });
@@ -120,7 +125,14 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const senders = new Map<string, OutboxSender>();
   for (const module of modules) if (module.sender) senders.set(module.sender.channel, module.sender);
   const listeners = modules.flatMap((m) => (m.deliveryListener ? [m.deliveryListener] : []));
-  outbox = new OutboxWorker(db, senders, logger, { pollMs: config.OUTBOX_POLL_MS, listeners, observer: metrics });
+  outbox = new OutboxWorker(db, senders, logger, {
+    pollMs: config.OUTBOX_POLL_MS,
+    leaseSeconds: config.OUTBOX_LEASE_SECONDS,
+    // A send must give up inside its lease, or the row is sent twice at once.
+    sendTimeoutMs: Math.min(20_000, (config.OUTBOX_LEASE_SECONDS * 1000) / 2),
+    listeners,
+    observer: metrics,
+  });
 
   const app = createHttpApp();
   app.get('/healthz', async (_req, res) => {
