@@ -25,6 +25,7 @@ import { loadPolicy, type Policy } from './policy.ts';
 import { CASE_ANONYMISED_QUEUE, PrivacyService, type CaseAnonymisedJob } from './privacy/privacy.service.ts';
 import { RETENTION_QUEUE } from './privacy/retention.ts';
 import { DeskRelay } from './staff/desk-relay.ts';
+import { CASE_CLOSE_QUEUE, CaseClosing, type CaseCloseTimer } from './cases/case-closing.ts';
 import { CampaignService } from './surveys/campaign.service.ts';
 import { SurveyAnswers } from './surveys/survey-answers.ts';
 import { SURVEY_QUEUE, SurveyService, type SurveyTimer } from './surveys/survey.service.ts';
@@ -49,6 +50,8 @@ export interface RunningApp {
   conversations: ConversationService;
   deadlines: DeadlineService;
   surveys: SurveyService;
+  /** Resolved → closed: survey answers and the quiet-period timer. */
+  closing: CaseClosing;
   campaigns: CampaignService;
   outbox: OutboxWorker;
   timers: Timers;
@@ -88,7 +91,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const deliverNow = (rows: OutboxRow[]) => outbox?.deliverNow(rows);
   const deadlines = new DeadlineService({ db, timers, policy, catalog, logger, clock, outboxWritten, listeners: caseListeners });
   const desk = new DeskRelay();
-  const surveyAnswers = new SurveyAnswers({ policy, desk, deadlines, logger });
+  const closing = new CaseClosing({ db, timers, policy, desk, deadlines, logger, clock, outboxWritten });
+  const surveyAnswers = new SurveyAnswers({ policy, desk, deadlines, logger, closing });
   const conversations = new ConversationService({
     db,
     catalog,
@@ -102,12 +106,13 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     inboundHandled,
     batchCommitted: (size) => metrics.inboundBatchCommitted(size),
     surveyAnswers,
+    closing,
     // The embedded database has one connection: a second batch would only wait for it.
     concurrentBatches: database.kind === 'pglite' ? 1 : config.INBOUND_BATCHES,
     queueLimit: config.INBOUND_QUEUE_LIMIT,
   });
   caseListeners.push(deadlines.listener);
-  const surveys = new SurveyService({ db, timers, policy, logger, clock, outboxWritten, conversations });
+  const surveys = new SurveyService({ db, timers, policy, logger, clock, outboxWritten, conversations, closing });
   const campaigns = new CampaignService({ db, timers, logger, clock });
   const privacy = new PrivacyService({ db, policy, logger, clock, timers, caseListeners, outboxWritten });
   const ctx: AppContext = { config, policy, catalog, database, db, conversations, deadlines, timers, privacy, surveys, campaigns, desk, logger, clock, outboxWritten, inboundDropped: (channel) => metrics.inboundDropped(channel) };
@@ -155,6 +160,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   );
   await timers.work<DeadlineTimer>(DEADLINE_QUEUE, (data) => deadlines.handle(data));
   await timers.work<SurveyTimer>(SURVEY_QUEUE, (data) => surveys.handle(data));
+  await timers.work<CaseCloseTimer>(CASE_CLOSE_QUEUE, (data) => closing.handle(data));
   await timers.work(RETENTION_QUEUE, async () => void (await privacy.runRetention()));
   await timers.work<CaseAnonymisedJob>(CASE_ANONYMISED_QUEUE, (job) => privacy.caseAnonymised(job));
   if (policy.retention.enabled) await timers.scheduleRecurring(RETENTION_QUEUE, policy.retention.schedule, { tz: policy.timezone });
@@ -192,7 +198,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       logger.info('hearken stopped');
     })());
 
-  return { url, port, config, policy, catalog, database, conversations, deadlines, surveys, campaigns, outbox, timers, privacy, metrics, modules, logger, stop };
+  return { url, port, config, policy, catalog, database, conversations, deadlines, surveys, closing, campaigns, outbox, timers, privacy, metrics, modules, logger, stop };
 }
 
 /** The staff reports page and the weekly digest, as the start log shows them. */
