@@ -1,4 +1,5 @@
 import type { Db } from '../db/database.ts';
+import { findCaseById } from './case.repository.ts';
 import type { CaseRow } from '../db/schema.ts';
 import type { Timers } from '../jobs/timers.ts';
 import type { Logger } from '../logger.ts';
@@ -84,9 +85,12 @@ export class CaseClosing {
    * the caller lets the engine see a customer without a case).
    */
   async messageAfterClose(trx: Db, caseId: number, now: Date): Promise<AfterClose> {
+    // Read without a lock: most messages go to open cases, and the inbound batch should not hold their rows.
+    const seen = await findCaseById(trx, caseId);
+    if (!seen || seen.status !== 'closed') return 'open';
+    if (this.deps.policy.closing.afterClose === 'new_case') return 'left_closed';
     const row = await lockCase(trx, caseId);
     if (!row || row.status !== 'closed') return 'open';
-    if (this.deps.policy.closing.afterClose === 'new_case') return 'left_closed';
     await reopenLockedCase(trx, this.deps, row, 'customer', now);
     this.deps.logger.info({ caseId }, 'closed case reopened by a customer message');
     return 'reopened';
