@@ -23,6 +23,7 @@ import { loadPolicy, type Policy } from './policy.ts';
 import { CASE_ANONYMISED_QUEUE, PrivacyService, type CaseAnonymisedJob } from './privacy/privacy.service.ts';
 import { RETENTION_QUEUE } from './privacy/retention.ts';
 import { DeskRelay } from './staff/desk-relay.ts';
+import { CASE_CLOSE_QUEUE, CaseClosing, type CaseCloseTimer } from './cases/case-closing.ts';
 import { CampaignService } from './surveys/campaign.service.ts';
 import { SurveyAnswers } from './surveys/survey-answers.ts';
 import { SURVEY_QUEUE, SurveyService, type SurveyTimer } from './surveys/survey.service.ts';
@@ -47,6 +48,8 @@ export interface RunningApp {
   conversations: ConversationService;
   deadlines: DeadlineService;
   surveys: SurveyService;
+  /** Resolved → closed: survey answers and the quiet-period timer. */
+  closing: CaseClosing;
   campaigns: CampaignService;
   outbox: OutboxWorker;
   timers: Timers;
@@ -68,7 +71,12 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const policy = loadPolicy(config.POLICY_FILE);
   const catalog = loadPromptCatalog(config.PROMPTS_DIR, policy);
 
-  const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: config.DATABASE_POOL_SIZE });
+  const database = await openDatabase({
+    databaseUrl: config.DATABASE_URL,
+    dataDir: config.DATA_DIR,
+    poolSize: config.DATABASE_POOL_SIZE,
+    onConnectionError: (error) => logger.warn({ err: { message: error.message, code: error.code } }, 'database connection lost; the pool reconnects'),
+  });
   const db = database.db;
   await migrateToLatest(db);
   const timers = await Timers.start(database, logger, { pollSeconds: config.TIMER_POLL_SECONDS, clock: options.timerClock });
@@ -81,7 +89,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const deliverNow = (rows: OutboxRow[]) => outbox?.deliverNow(rows);
   const deadlines = new DeadlineService({ db, timers, policy, catalog, logger, clock, outboxWritten, listeners: caseListeners });
   const desk = new DeskRelay();
-  const surveyAnswers = new SurveyAnswers({ policy, desk, deadlines, logger });
+  const closing = new CaseClosing({ db, timers, policy, desk, deadlines, logger, clock, outboxWritten });
+  const surveyAnswers = new SurveyAnswers({ policy, desk, deadlines, logger, closing });
   const conversations = new ConversationService({
     db,
     catalog,
@@ -95,12 +104,13 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     inboundHandled,
     batchCommitted: (size) => metrics.inboundBatchCommitted(size),
     surveyAnswers,
+    closing,
     // The embedded database has one connection: a second batch would only wait for it.
     concurrentBatches: database.kind === 'pglite' ? 1 : config.INBOUND_BATCHES,
     queueLimit: config.INBOUND_QUEUE_LIMIT,
   });
   caseListeners.push(deadlines.listener);
-  const surveys = new SurveyService({ db, timers, policy, logger, clock, outboxWritten, conversations });
+  const surveys = new SurveyService({ db, timers, policy, logger, clock, outboxWritten, conversations, closing });
   const campaigns = new CampaignService({ db, timers, logger, clock });
   const privacy = new PrivacyService({ db, policy, logger, clock, timers, caseListeners, outboxWritten });
   const ctx: AppContext = { config, policy, catalog, database, db, conversations, deadlines, timers, privacy, surveys, campaigns, desk, logger, clock, outboxWritten, inboundDropped: (channel) => metrics.inboundDropped(channel) };
@@ -115,7 +125,14 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const senders = new Map<string, OutboxSender>();
   for (const module of modules) if (module.sender) senders.set(module.sender.channel, module.sender);
   const listeners = modules.flatMap((m) => (m.deliveryListener ? [m.deliveryListener] : []));
-  outbox = new OutboxWorker(db, senders, logger, { pollMs: config.OUTBOX_POLL_MS, listeners, observer: metrics });
+  outbox = new OutboxWorker(db, senders, logger, {
+    pollMs: config.OUTBOX_POLL_MS,
+    leaseSeconds: config.OUTBOX_LEASE_SECONDS,
+    // A send must give up inside its lease, or the row is sent twice at once.
+    sendTimeoutMs: Math.min(20_000, (config.OUTBOX_LEASE_SECONDS * 1000) / 2),
+    listeners,
+    observer: metrics,
+  });
 
   const app = createHttpApp({ trustProxy: config.TRUST_PROXY });
   app.use(opsRouter({ db, modules, metrics, metricsToken: config.METRICS_TOKEN }));
@@ -128,6 +145,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   );
   await timers.work<DeadlineTimer>(DEADLINE_QUEUE, (data) => deadlines.handle(data));
   await timers.work<SurveyTimer>(SURVEY_QUEUE, (data) => surveys.handle(data));
+  await timers.work<CaseCloseTimer>(CASE_CLOSE_QUEUE, (data) => closing.handle(data));
   await timers.work(RETENTION_QUEUE, async () => void (await privacy.runRetention()));
   await timers.work<CaseAnonymisedJob>(CASE_ANONYMISED_QUEUE, (job) => privacy.caseAnonymised(job));
   if (policy.retention.enabled) await timers.scheduleRecurring(RETENTION_QUEUE, policy.retention.schedule, { tz: policy.timezone });
@@ -165,7 +183,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       logger.info('hearken stopped');
     })());
 
-  return { url, port, config, policy, catalog, database, conversations, deadlines, surveys, campaigns, outbox, timers, privacy, metrics, modules, logger, stop };
+  return { url, port, config, policy, catalog, database, conversations, deadlines, surveys, closing, campaigns, outbox, timers, privacy, metrics, modules, logger, stop };
 }
 
 /** The staff reports page and the weekly digest, as the start log shows them. */

@@ -38,6 +38,8 @@ const envSchema = z.object({
 
   /** Outbox worker: how often it looks for due rows when nothing woke it, in ms. */
   OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
+  /** Outbox: how long a claimed message is reserved before another round (or instance) sends it again, in seconds. */
+  OUTBOX_LEASE_SECONDS: z.coerce.number().int().min(4).max(600).default(30),
   /** Timer worker (pg-boss) polling interval, in seconds. */
   TIMER_POLL_SECONDS: z.coerce.number().min(0.5).max(60).default(2),
   /** When set, GET /metrics needs `Authorization: Bearer <METRICS_TOKEN>`. */

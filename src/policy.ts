@@ -84,6 +84,21 @@ export const policySchema = z
         askNps: z.boolean().default(true),
       })
       .prefault({}),
+    /** Resolved → closed (docs/surveys.md). */
+    closing: z
+      .object({
+        /** A survey answered "resolved" with at least this CSAT (1..5) closes the case at once. */
+        satisfiedCsat: z.number().int().min(1).max(5).default(4),
+        /** Otherwise a resolved case closes this long after its resolution (default 7 days). */
+        quietSeconds: z.number().int().positive().default(604_800),
+        /**
+         * A customer's message after closing: `new_case` starts a new complaint
+         * from it (closing is final: the old case keeps its resolution, deadlines
+         * and reopen figures); `reopen` puts the closed case back to work.
+         */
+        afterClose: z.enum(['new_case', 'reopen']).default('new_case'),
+      })
+      .prefault({}),
     /** How long each kind of record keeps personal data (days); see docs/privacy.md. */
     retention: z
       .object({

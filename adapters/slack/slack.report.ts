@@ -22,7 +22,7 @@ function reportLines(r: Report, title: string): string[][] {
     (a) => `• <@${a.agent}>: owns ${a.owned}, resolved ${a.resolved}, median resolution ${hrs(a.medianResolutionHours)}, CSAT ${score(a.csatAverage)} (${a.csatCount})`,
   );
   return [
-    [`*${title}: ${r.cases.opened}* (open now, all time: ${r.cases.openNow})`, `Resolved ${r.cases.resolved} · reopen rate ${pct(r.reopen.rate)} (${r.reopen.reopened} of ${r.reopen.resolved})`],
+    [`*${title}: ${r.cases.opened}* (open now, all time: ${r.cases.openNow})`, `Resolved ${r.cases.resolved} · closed ${r.cases.closed} · reopen rate ${pct(r.reopen.rate)} (${r.reopen.reopened} of ${r.reopen.resolved})`],
     [
       `*Response times* — first response median ${hrs(r.firstResponseHours.median)}, p90 ${hrs(r.firstResponseHours.p90)} · resolution median ${hrs(r.resolutionHours.median)}, p90 ${hrs(r.resolutionHours.p90)}`,
       `Deadlines met: first response ${pct(r.deadlines.firstResponse.share)} (${r.deadlines.firstResponse.met}/${r.deadlines.firstResponse.judged}) · resolution ${pct(r.deadlines.resolution.share)} (${r.deadlines.resolution.met}/${r.deadlines.resolution.judged})`,

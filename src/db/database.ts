@@ -25,12 +25,26 @@ const parseInt8 = (value: string): number => Number.parseInt(value, 10);
  * `dataDir` (`memory://` for an in-memory database). int8 columns come back as
  * numbers from both.
  */
-export async function openDatabase(options: { databaseUrl?: string; dataDir: string; poolSize?: number }): Promise<DatabaseHandle> {
+export async function openDatabase(options: {
+  databaseUrl?: string;
+  dataDir: string;
+  poolSize?: number;
+  /** Told when a connection to PostgreSQL breaks (server restart, network); the pool replaces it. */
+  onConnectionError?: (error: Error & { code?: string }) => void;
+}): Promise<DatabaseHandle> {
   if (options.databaseUrl) {
     pg.types.setTypeParser(INT8_OID, parseInt8);
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
+    const connectionError = (error: Error) => options.onConnectionError?.(error);
     // An idle client that loses its server must not crash the process.
-    pool.on('error', () => undefined);
+    pool.on('error', connectionError);
+    // Nor may a checked-out one: pg-pool takes its own 'error' listener off a
+    // client while it is checked out and Kysely adds none, so a server that
+    // ends the session between two statements of a transaction (57P01 on
+    // restart, ECONNRESET) would be an unhandled 'error' event. The statement
+    // in flight, or the next one, fails instead; the transaction rolls back
+    // with it, and pg-pool discards the broken client on release.
+    pool.on('connect', (client) => client.on('error', () => undefined));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: 'postgres', connectionString: options.databaseUrl, close: () => db.destroy() };
   }

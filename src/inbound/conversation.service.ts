@@ -1,6 +1,7 @@
 import type { InboundMessage, OutboundMessage } from '../channels/contract.ts';
 import type { CaseListener, CaseOpenedEvent } from '../cases/case-listener.ts';
 import { appendCaseMessage, listCasesOfCustomer } from '../cases/case.repository.ts';
+import type { CaseClosing } from '../cases/case-closing.ts';
 import { openCase } from '../cases/open-case.ts';
 import type { ConversationEvent } from '../conversation/effects.ts';
 import type { Locale, PromptCatalog } from '../conversation/prompt-catalog.ts';
@@ -92,6 +93,8 @@ export interface ConversationDeps {
   inboundHandled?: (channel: string, outcome: 'new' | 'duplicate' | 'rate_limited' | 'overloaded') => void;
   /** Stores survey answers and decides what a finished survey leads to. */
   surveyAnswers?: Pick<SurveyAnswers, 'answer' | 'finish'>;
+  /** A message to a closed case reopens it or starts a new complaint (policy.closing.afterClose). */
+  closing?: Pick<CaseClosing, 'messageAfterClose'>;
   /**
    * Inbound batches committing at once (default 1). Messages that arrive
    * while that many are in flight are committed together in the next one.
@@ -347,6 +350,12 @@ export class ConversationService {
     const outbound: NewOutboxMessage[] = [];
     const events: ConversationEvent[] = [first];
     let state = initial;
+    if (first.type === 'inbound' && state.activeCase && !state.intake && !state.survey && this.deps.closing) {
+      const after = await this.deps.closing.messageAfterClose(trx, state.activeCase.id, now);
+      // A closed case takes no more messages: the engine sees a customer without a case, and the message starts a new complaint.
+      if (after === 'left_closed') state = { ...state, activeCase: undefined };
+      if (after === 'reopened') otherWrites = true;
+    }
     for (let handled = 0; events.length > 0 && handled < MAX_EVENTS_PER_TURN; handled += 1) {
       const result = step(state, events.shift()!, ctx);
       state = result.state;

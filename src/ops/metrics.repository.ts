@@ -41,3 +41,18 @@ export async function deadlineBreachesBySeverity(db: Db): Promise<Array<{ severi
     .execute();
   return rows.map((r) => ({ severity: r.severity, count: Number(r.count) }));
 }
+
+/** Case surveys sent (all time) and how many of those were answered; the same for those sent since `since`. */
+export async function surveyResponses(db: Db, since: Date): Promise<{ sent: number; answered: number; recentSent: number; recentAnswered: number }> {
+  const row = await db
+    .selectFrom('surveys')
+    .select([
+      sql<number>`count(*)`.as('sent'),
+      sql<number>`count(answered_at)`.as('answered'),
+      sql<number>`count(*) FILTER (WHERE sent_at >= ${since})`.as('recent_sent'),
+      sql<number>`count(answered_at) FILTER (WHERE sent_at >= ${since})`.as('recent_answered'),
+    ])
+    .where('sent_at', 'is not', null)
+    .executeTakeFirstOrThrow();
+  return { sent: Number(row.sent), answered: Number(row.answered), recentSent: Number(row.recent_sent), recentAnswered: Number(row.recent_answered) };
+}

@@ -3,7 +3,10 @@ import type { Db } from '../db/database.ts';
 import type { Logger } from '../logger.ts';
 import type { DeliveryObserver } from '../outbox/outbox-worker.ts';
 import { outboxBacklog } from '../outbox/outbox.repository.ts';
-import { deadlineBreachesBySeverity, openCasesBySeverity, overdueOpenCases } from './metrics.repository.ts';
+import { deadlineBreachesBySeverity, openCasesBySeverity, overdueOpenCases, surveyResponses } from './metrics.repository.ts';
+
+/** The response rate looks at surveys sent this recently: a rate over all time would hardly move. */
+const RESPONSE_RATE_WINDOW_DAYS = 30;
 
 /**
  * Prometheus metrics of one process. Counters are in-memory increments on
@@ -30,6 +33,13 @@ export class Metrics implements DeliveryObserver {
   private readonly outboxOldest = this.gauge('hearken_outbox_oldest_pending_seconds', 'Age of the oldest undelivered outbound message.', []);
   private readonly openCases = this.gauge('hearken_open_cases', 'Cases not yet resolved or closed, by severity.', ['severity']);
   private readonly overdue = this.gauge('hearken_open_cases_overdue', 'Open cases past a deadline now; deadline=first_response or resolution.', ['deadline']);
+  private readonly surveysSent = this.gauge('hearken_surveys_sent', 'Case surveys sent to customers (all time).', []);
+  private readonly surveysAnswered = this.gauge('hearken_surveys_answered', 'Case surveys sent and answered (all time).', []);
+  private readonly responseRate = this.gauge(
+    'hearken_survey_response_rate',
+    `Share (0-1) of the case surveys sent in the last ${RESPONSE_RATE_WINDOW_DAYS} days that were answered; NaN when none was sent.`,
+    [],
+  );
   private readonly breaches = this.gauge('hearken_deadlines_breached', 'Deadline breaches recorded in the audit log (deadline_breached events, all time), by severity.', ['severity']);
 
   constructor(
@@ -86,6 +96,12 @@ export class Metrics implements DeliveryObserver {
     this.overdue.set({ deadline: 'first_response' }, overdue.firstResponse);
     this.overdue.set({ deadline: 'resolution' }, overdue.resolution);
     setAll(this.breaches, this.options.severities, breaches);
+    const since = new Date(this.options.clock().getTime() - RESPONSE_RATE_WINDOW_DAYS * 86_400_000);
+    const surveys = await surveyResponses(this.db, since);
+    this.surveysSent.set(surveys.sent);
+    this.surveysAnswered.set(surveys.answered);
+    // 0 of 0 is no rate: NaN, as Prometheus itself gives for 0/0.
+    this.responseRate.set(surveys.recentSent > 0 ? surveys.recentAnswered / surveys.recentSent : Number.NaN);
   }
 
   private counter<L extends string>(name: string, help: string, labelNames: L[]): Counter<L> {

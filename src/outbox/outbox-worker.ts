@@ -8,6 +8,10 @@ import { claimDue, markFailed, markRetry, markSent, postpone, release } from './
 import { RateLimiter } from './rate-limiter.ts';
 import { redactSecrets } from '../ops/redact.ts';
 
+/** A failed "mark sent" is retried this often, this far apart (well inside the lease). */
+const MARK_SENT_RETRIES = 20;
+const MARK_SENT_RETRY_MS = 500;
+
 /** Rate-limit waits up to this long are slept inline; longer ones postpone the conversation's rows. */
 const INLINE_RATE_WAIT_MS = 250;
 
@@ -203,13 +207,22 @@ export class OutboxWorker {
    * Marks rows sent in batches: ids delivered in the same tick share one
    * UPDATE (one commit for many messages under load).
    */
-  private markSentSoon(ids: number[]): Promise<void> {
+  private markSentSoon(ids: number[], attempt = 0): Promise<void> {
     this.sentBatch.push(...ids);
     this.sentFlush ??= new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
       const batch = this.sentBatch;
       this.sentBatch = [];
       this.sentFlush = undefined;
-      await markSent(this.db, batch);
+      try {
+        await markSent(this.db, batch);
+      } catch (error) {
+        // These messages went out. While the database is away (a restart),
+        // keep marking them for a while instead of sending them again when
+        // their lease ends; past that, or when stopping, the lease decides.
+        if (this.stopped || attempt >= MARK_SENT_RETRIES) throw error;
+        await new Promise((r) => setTimeout(r, MARK_SENT_RETRY_MS));
+        await this.markSentSoon(batch, attempt + 1);
+      }
     });
     return this.sentFlush;
   }

@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { loadConfigOrExit, type Config } from '../config.ts';
@@ -6,6 +6,7 @@ import { migrateToLatest, openDatabase } from '../db/database.ts';
 import { Timers } from '../jobs/timers.ts';
 import { createLogger } from '../logger.ts';
 import { loadPolicy } from '../policy.ts';
+import { checkExportTarget, writeExportFile, type ExportTarget } from './export-file.ts';
 import { CASE_ANONYMISED_QUEUE, PrivacyService, type DataSubject } from './privacy.service.ts';
 
 const USAGE = `Data subject requests and retention, from the command line.
@@ -17,7 +18,8 @@ const USAGE = `Data subject requests and retention, from the command line.
   npm run privacy -- retention
 
 <channel> is webchat, telegram or botframework. Exports are JSON (stdout, or
-<file> written with mode 0600); erasure prints what it removed (counts and
+<file> written as a new file with mode 0600, never through a symbolic link);
+erasure prints what it removed (counts and
 case numbers). Both are audited with the actor cli:<os user>. Verify the
 requester's identity first: this tool does not.
 
@@ -49,6 +51,9 @@ async function runCli(args: string[], config: Config): Promise<number> {
     process.stderr.write(`${USAGE}\n`);
     return 2;
   }
+  // Refused before anything is read or audited.
+  const target = outFile ? checkExportTarget(outFile) : undefined;
+  if (target && !target.ok) return refusedTarget(outFile!, target);
   if (!config.DATABASE_URL && !force && existsSync(join(config.DATA_DIR, 'postmaster.pid'))) {
     process.stderr.write(`The embedded database in ${config.DATA_DIR} is open in another process (postmaster.pid). Stop hearken first, or pass --force if it is not running.\n`);
     return 3;
@@ -81,7 +86,8 @@ async function runCli(args: string[], config: Config): Promise<number> {
       if (!outcome.ok) return notFound(outcome.reason);
       const json = `${JSON.stringify(outcome.data, null, 2)}\n`;
       if (outFile) {
-        writeFileSync(outFile, json, { mode: 0o600 });
+        const written = writeExportFile(outFile, json);
+        if (!written.ok) return refusedTarget(outFile, written);
         process.stderr.write(`Export written to ${outFile} (${outcome.data.cases.length} case(s)).\n`);
       } else {
         process.stdout.write(json);
@@ -103,6 +109,15 @@ function parseSubject(rest: string[]): DataSubject | undefined {
   const [first, second] = rest as [string, string];
   if (first === 'case') return /^C-\d{4}-\d{6,}$/.test(second) ? { caseNumber: second } : undefined;
   return CHANNELS.includes(first) && second.length > 0 ? { channel: first, externalId: second } : undefined;
+}
+
+function refusedTarget(path: string, target: Exclude<ExportTarget, { ok: true }>): number {
+  process.stderr.write(
+    target.reason === 'symlink'
+      ? `${path} is a symbolic link: give the path of a new or regular file.\n`
+      : `${path} is not a regular file: give the path of a new or regular file.\n`,
+  );
+  return 1;
 }
 
 function notFound(reason: string): number {

@@ -11,6 +11,7 @@ export function reportCsv(report: Report): string {
     ['range', '', 'timezone', report.range.timezone],
     ['cases', '', 'opened', report.cases.opened],
     ['cases', '', 'resolved', report.cases.resolved],
+    ['cases', '', 'closed', report.cases.closed],
     ['cases', '', 'open_now', report.cases.openNow],
   ];
   for (const [dimension, counts] of Object.entries(report.volumes)) for (const c of counts) rows.push([`volume_${dimension}`, c.key, 'cases', c.count]);

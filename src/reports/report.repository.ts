@@ -61,6 +61,7 @@ export async function caseTimings(db: Db, range: ReportRange, now: Date) {
       sql<string>`percentile_cont(0.5) within group (order by ${seconds('first_responded_at')})`.as('fr_median'),
       sql<string>`percentile_cont(0.9) within group (order by ${seconds('first_responded_at')})`.as('fr_p90'),
       sql<string>`count(resolved_at)`.as('resolved'),
+      sql<string>`count(*) filter (where status = 'closed')`.as('closed'),
       sql<string>`percentile_cont(0.5) within group (order by ${seconds('resolved_at')})`.as('res_median'),
       sql<string>`percentile_cont(0.9) within group (order by ${seconds('resolved_at')})`.as('res_p90'),
       // A deadline is judged once it was met, recorded as missed, or is past due; met means done in time and never recorded as missed.
@@ -73,6 +74,7 @@ export async function caseTimings(db: Db, range: ReportRange, now: Date) {
     .executeTakeFirstOrThrow();
   return {
     opened: num(row.opened),
+    closed: num(row.closed),
     firstResponse: { count: num(row.responded), medianSeconds: numOrNull(row.fr_median), p90Seconds: numOrNull(row.fr_p90) } satisfies DurationFigures,
     resolution: { count: num(row.resolved), medianSeconds: numOrNull(row.res_median), p90Seconds: numOrNull(row.res_p90) } satisfies DurationFigures,
     firstResponseDeadline: { judged: num(row.fr_judged), met: num(row.fr_met) },

@@ -24,7 +24,8 @@ import {
  */
 export interface Report {
   range: { from: string; to: string; timezone: string };
-  cases: { opened: number; resolved: number; openNow: number };
+  /** Of the cases opened in the range: resolved (ever), closed (now), and all cases open now. */
+  cases: { opened: number; resolved: number; closed: number; openNow: number };
   volumes: { category: KeyCount[]; severity: KeyCount[]; channel: KeyCount[]; day: KeyCount[] };
   firstResponseHours: Duration;
   resolutionHours: Duration;
@@ -112,7 +113,7 @@ export async function buildReport(db: Db, range: ReportRange, options: { now: Da
 
   return {
     range: { from: range.from.toISOString(), to: range.to.toISOString(), timezone },
-    cases: { opened: timings.opened, resolved: timings.resolution.count, openNow: await countOpenCasesNow(db, OPEN_STATUSES) },
+    cases: { opened: timings.opened, resolved: timings.resolution.count, closed: timings.closed, openNow: await countOpenCasesNow(db, OPEN_STATUSES) },
     volumes: {
       category: byCount(await caseCountsBy(db, range, 'category')),
       severity: byCount(await caseCountsBy(db, range, 'severity')),

@@ -1,6 +1,7 @@
 import { appendCaseEvent } from '../cases/case.repository.ts';
 import type { SurveyOutcome, SurveyRef } from '../conversation/effects.ts';
 import type { SurveyField } from '../conversation/survey.flow.ts';
+import type { CaseClosing } from '../cases/case-closing.ts';
 import type { Db } from '../db/database.ts';
 import type { Logger } from '../logger.ts';
 import type { Policy } from '../policy.ts';
@@ -12,6 +13,8 @@ import { insertCampaignAnswer, lockSurvey, recordSurveyAnswer, updateSurvey } fr
 
 export interface SurveyAnswerDeps {
   policy: Policy;
+  /** Closes the case on a satisfied answer (policy.closing). */
+  closing?: Pick<CaseClosing, 'satisfied' | 'closeLocked'>;
   desk: StaffDesk;
   deadlines: DeadlineClock;
   logger: Logger;
@@ -62,6 +65,8 @@ export class SurveyAnswers {
       action: 'survey_answered',
       details: { surveyId: row.id, resolved: row.resolved, csat: row.csat, nps: row.nps, owner: row.owner, low },
     });
+    // The customer confirms it is resolved, satisfied: the case is done (closed before the card refresh below).
+    if (!low && caseRow?.status === 'resolved' && this.deps.closing?.satisfied(row)) await this.deps.closing.closeLocked(trx, caseRow, CUSTOMER, now, 'survey_satisfied');
     await this.deps.desk.publish(trx, row.case_id, {
       type: 'survey-answered',
       resolved: row.resolved,

@@ -1,4 +1,5 @@
 import { appendCaseEvent } from '../cases/case.repository.ts';
+import type { CaseClosing } from '../cases/case-closing.ts';
 import type { ConversationEvent } from '../conversation/effects.ts';
 import type { Db } from '../db/database.ts';
 import type { CaseRow } from '../db/schema.ts';
@@ -26,6 +27,8 @@ export interface SurveyDeps {
   outboxWritten: () => void;
   /** Runs an event through the customer's conversation inside `trx`. */
   conversations: { handleEventIn(trx: Db, customerId: number, event: ConversationEvent): Promise<void> };
+  /** The quiet-period close, scheduled in the same resolution transaction (every resolution path calls caseResolved). */
+  closing?: Pick<CaseClosing, 'caseResolved'>;
   /** For sampling; [0, 1). */
   random?: () => number;
 }
@@ -43,6 +46,7 @@ export class SurveyService {
 
   /** Called in the transaction that resolved the case. */
   async caseResolved(trx: Db, row: CaseRow, now: Date): Promise<void> {
+    await this.deps.closing?.caseResolved(trx, row, now);
     const policy = this.deps.policy.survey;
     if (!policy.enabled) return;
     const log = { caseId: row.id };

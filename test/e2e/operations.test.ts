@@ -115,8 +115,9 @@ describe('/metrics', () => {
     expect(value(after, 'hearken_deadlines_breached', { severity: 'general' })).toBe(0);
     expect(value(after, 'hearken_database_up')).toBe(1);
     expect(value(after, 'hearken_process_resident_memory_bytes')).toBeGreaterThan(0);
-    // No survey table yet: no survey response rate series.
-    expect(after).not.toContain('survey');
+    // No survey sent yet: no response rate (test/security/survey-metrics.test.ts has one).
+    expect(value(after, 'hearken_surveys_sent')).toBe(0);
+    expect(value(after, 'hearken_survey_response_rate')).toBeNaN();
   });
 
   it('shows deadlines, breaches, the outbox backlog and delivery failures', async () => {

@@ -74,7 +74,8 @@ describe('satisfaction survey after a resolution, end to end', () => {
     const card = await rig.fake.waitFor('chat.update', (p) => p.ts === row.slack_ts && blockText(p.blocks).includes('CSAT *5/5*'));
     expect(blockText(card.blocks)).toContain(':bar_chart: CSAT *5/5* · NPS 10');
     expect(threadPosts(rig, row.slack_ts!, /Dissatisfied/)).toHaveLength(0);
-    expect((await caseOf(number)).status).toBe('resolved');
+    // Resolved and satisfied: closed (test/e2e/case-closing.test.ts).
+    expect((await caseOf(number)).status).toBe('closed');
     // Sent once for this resolution.
     expect(chat.transcript.filter((e) => e.direction === 'out' && e.payload.text.includes(QUESTION))).toHaveLength(1);
 

@@ -120,7 +120,7 @@ describe('data export', () => {
       consent: { given: true, version: '2026-11' },
       messages: [{ direction: 'customer', body: annabel.followUp }],
     });
-    expect((data.cases[0]!.auditEvents as Array<{ action: string }>).map((e) => e.action)).toEqual(['created', 'survey_sent', 'survey_answered']);
+    expect((data.cases[0]!.auditEvents as Array<{ action: string }>).map((e) => e.action)).toEqual(['created', 'survey_sent', 'survey_answered', 'closed', 'status_changed']);
     // The case survey and its answers; the data request has none.
     expect(data.cases[0]!.surveys).toEqual([
       expect.objectContaining({ channel: 'webchat', status: 'answered', sentAt: expect.any(String), answers: { resolved: true, csat: 5, nps: null, comment: annabel.needles.at(-1) } }),
@@ -170,7 +170,7 @@ describe('erasure', () => {
     expect(await reportFigures(db)).toEqual(figures);
 
     const row = await db.selectFrom('cases').selectAll().where('number', '=', annabel.caseNumber).executeTakeFirstOrThrow();
-    expect(row).toMatchObject({ category: 'product_quality', severity: 'general', status: 'resolved', desired_resolution: 'refund', consent_given: true, description: null });
+    expect(row).toMatchObject({ category: 'product_quality', severity: 'general', status: 'closed', desired_resolution: 'refund', consent_given: true, description: null });
     // The survey's scores stay for the reports; its comment is gone (the scan above).
     expect(await db.selectFrom('surveys').select(['status', 'resolved', 'csat', 'comment']).where('case_id', '=', row.id).execute()).toEqual([
       { status: 'answered', resolved: true, csat: 5, comment: null },

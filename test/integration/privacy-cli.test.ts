@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { statSync, readFileSync } from 'node:fs';
+import { lstatSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -50,11 +50,26 @@ describe('npm run privacy', () => {
     expect(exported.code, exported.stderr).toBe(0);
     const data = JSON.parse(exported.stdout);
     expect(data.cases[0]).toMatchObject({ number: person.caseNumber, contact: { name: person.name, email: person.email } });
+    // Onto an existing, world-readable file: replaced by a new 0600 file, not rewritten in place.
     const outFile = join(tmpdir(), `hearken-export-${Date.now()}.json`);
+    writeFileSync(outFile, 'an older export, much longer than nothing at all '.repeat(200), { mode: 0o644 });
+    const oldInode = statSync(outFile).ino;
     const toFile = await privacyCli(['export', 'webchat', data.customer.externalId, '--out', outFile], env);
     expect(toFile.code, toFile.stderr).toBe(0);
     expect(JSON.parse(readFileSync(outFile, 'utf8')).cases[0].number).toBe(person.caseNumber);
     expect(statSync(outFile).mode & 0o777).toBe(0o600);
+    expect(statSync(outFile).ino).not.toBe(oldInode);
+
+    // Through a symbolic link: refused before anything is read (no audit event), the link's target untouched.
+    const victim = join(tmpdir(), `hearken-victim-${Date.now()}.txt`);
+    writeFileSync(victim, 'not yours', { mode: 0o644 });
+    const link = join(tmpdir(), `hearken-export-link-${Date.now()}.json`);
+    symlinkSync(victim, link);
+    const viaLink = await privacyCli(['export', 'webchat', data.customer.externalId, '--out', link], env);
+    expect(viaLink.code).toBe(1);
+    expect(viaLink.stderr).toContain('symbolic link');
+    expect(readFileSync(victim, 'utf8')).toBe('not yours');
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
 
     const erased = await privacyCli(['erase', 'case', person.caseNumber], env);
     expect(erased.code, erased.stderr).toBe(0);

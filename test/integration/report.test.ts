@@ -21,7 +21,7 @@ const week = () => buildReport(app.database.db, { from: WEEK.start, to: WEEK.end
 describe('report figures over a hand-checked week', () => {
   it('counts volumes by category, severity, channel and day (cases opened in [from, to))', async () => {
     const r = await week();
-    expect(r.cases).toEqual({ opened: 5, resolved: 3, openNow: 3 }); // open now: D, E and the case after the week
+    expect(r.cases).toEqual({ opened: 5, resolved: 3, closed: 1, openNow: 3 }); // closed: A; open now: D, E and the case after the week
     expect(r.volumes.category).toEqual([{ key: 'product_quality', count: 3 }, { key: 'price_billing', count: 1 }, { key: 'service_attitude', count: 1 }]);
     expect(r.volumes.severity).toEqual([{ key: 'general', count: 4 }, { key: 'major', count: 1 }]);
     expect(r.volumes.channel).toEqual([{ key: 'webchat', count: 3 }, { key: 'botframework', count: 1 }, { key: 'telegram', count: 1 }]);

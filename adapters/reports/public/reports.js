@@ -46,7 +46,7 @@
   function render(r) {
     var kpis = $('kpis');
     kpis.replaceChildren(
-      kpi('Cases opened', String(r.cases.opened), 'resolved ' + r.cases.resolved + ' · open now ' + r.cases.openNow),
+      kpi('Cases opened', String(r.cases.opened), 'resolved ' + r.cases.resolved + ' · closed ' + r.cases.closed + ' · open now ' + r.cases.openNow),
       kpi('First response', hours(r.firstResponseHours.median), 'median · p90 ' + hours(r.firstResponseHours.p90)),
       kpi('Resolution', hours(r.resolutionHours.median), 'median · p90 ' + hours(r.resolutionHours.p90)),
       kpi('First response deadline met', pct(r.deadlines.firstResponse.share), r.deadlines.firstResponse.met + ' of ' + r.deadlines.firstResponse.judged),
