@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -30,6 +30,7 @@ const jsonOut = option('--json');
 
 const checks: Array<{ name: string; ok: boolean }> = [];
 const figures: string[] = [];
+const stepTimes: string[] = [];
 const log = (line: string) => console.log(`smoke: ${line}`);
 function check(name: string, ok: boolean, detail = ''): boolean {
   checks.push({ name, ok });
@@ -38,18 +39,19 @@ function check(name: string, ok: boolean, detail = ''): boolean {
 }
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
-async function run(image: ReplayedImage, name: string, env: Record<string, string>): Promise<{ instance: Instance; ready: boolean; ms: number }> {
+async function run(image: ReplayedImage, name: string, env: Record<string, string>): Promise<{ instance: Instance; ready: boolean; ms: number; cpu: string }> {
   const since = Date.now();
   const instance = await startInstance({ name, command: image.cmd, cwd: image.dir, env: { ...image.env, LOG_LEVEL: 'info', ...env } });
   const ready = await untilReady(instance, since);
   if (!ready.ok) console.log(`smoke: ${name} output:\n  ${instance.output.slice(-20).join('\n  ')}`);
   check(`${name}: /readyz 200`, ready.ok, ready.ok ? `after ${seconds(ready.ms)}` : ready.reason);
-  return { instance, ready: ready.ok, ms: ready.ok ? ready.ms : Number.NaN };
+  const cpu = ready.ok && ready.cpu !== undefined ? `, ${ready.cpu.toFixed(2)} s CPU` : '';
+  return { instance, ready: ready.ok, ms: ready.ok ? ready.ms : Number.NaN, cpu };
 }
 
-async function stop(instance: Instance): Promise<void> {
+async function stop(instance: Instance, note = ''): Promise<void> {
   const stopped = await stopInstance(instance, STOP_LIMIT_MS);
-  check(`${instance.name}: SIGTERM → exit 0 within ${STOP_LIMIT_MS / 1000} s`, stopped.code === 0 && !stopped.killed, `code ${stopped.code}${stopped.signal ? ` signal ${stopped.signal}` : ''} after ${seconds(stopped.ms)}${stopped.killed ? ' (SIGKILLed)' : ''}`);
+  check(`${instance.name}: SIGTERM${note} → exit 0 within ${STOP_LIMIT_MS / 1000} s`, stopped.code === 0 && !stopped.killed, `code ${stopped.code}${stopped.signal ? ` signal ${stopped.signal}` : ''} after ${seconds(stopped.ms)}${stopped.killed ? ' (SIGKILLed)' : ''}`);
 }
 
 function imageChecks(image: ReplayedImage): void {
@@ -63,7 +65,7 @@ function imageChecks(image: ReplayedImage): void {
 async function embedded(image: ReplayedImage): Promise<void> {
   const fresh = await run(image, 'embedded database, fresh', {});
   if (fresh.ready) {
-    figures.push(`embedded database (PGlite), fresh:    ${seconds(fresh.ms)}`);
+    figures.push(`embedded database (PGlite), fresh:      ${seconds(fresh.ms)}${fresh.cpu}`);
     const health = spawnSync(image.healthcheck?.[0] === 'node' ? process.execPath : (image.healthcheck?.[0] ?? 'false'), image.healthcheck?.slice(1) ?? [], {
       cwd: image.dir,
       env: { ...baseEnv(), ...image.env, PORT: String(fresh.instance.port) },
@@ -79,7 +81,7 @@ async function embedded(image: ReplayedImage): Promise<void> {
   const existing = await run(image, 'embedded database, existing (reports page on)', { REPORTS_TOKEN: 'smoke-reports-token-0123456789' });
   if (existing.ready) {
     const met = existing.ms < EXISTING_EMBEDDED_TARGET_MS;
-    figures.push(`embedded database (PGlite), existing: ${seconds(existing.ms)} (target < ${seconds(EXISTING_EMBEDDED_TARGET_MS)}: ${met ? 'met' : 'MISSED'})`);
+    figures.push(`embedded database (PGlite), existing:   ${seconds(existing.ms)}${existing.cpu} (target < ${seconds(EXISTING_EMBEDDED_TARGET_MS)}: ${met ? 'met' : 'missed'})`);
     const css = await fetch(`${existing.instance.url}/reports/assets/reports.css`).then((r) => r.status, () => 0);
     log(`reports asset /reports/assets/reports.css → ${css}`);
   }
@@ -103,7 +105,7 @@ async function postgres(image: ReplayedImage, admin: string): Promise<void> {
     // As compose starts them: both at once on an empty database; the migrator's lock lets one migrate.
     const [a, b] = await Promise.all([run(image, 'PostgreSQL instance 1, fresh database', env), run(image, 'PostgreSQL instance 2, same database, same moment', env)]);
     running.push(a.instance, b.instance);
-    if (a.ready && b.ready) figures.push(`PostgreSQL, fresh database, two at once: ${seconds(a.ms)} and ${seconds(b.ms)}`);
+    if (a.ready && b.ready) figures.push(`PostgreSQL, fresh database, two at once: ${seconds(a.ms)}${a.cpu} and ${seconds(b.ms)}${b.cpu}`);
     const db = new pg.Client({ connectionString: url.toString() });
     await db.connect();
     const applied = await db.query<{ n: string }>('SELECT count(*) AS n FROM kysely_migration').then((r) => Number(r.rows[0]?.n), () => -1);
@@ -119,7 +121,18 @@ async function postgres(image: ReplayedImage, admin: string): Promise<void> {
     running.splice(running.indexOf(a.instance), 1);
     const again = await run(image, 'PostgreSQL instance 1 again, existing database', env);
     running.push(again.instance);
-    if (again.ready) figures.push(`PostgreSQL, existing database:          ${seconds(again.ms)}`);
+    if (again.ready) figures.push(`PostgreSQL, existing database:          ${seconds(again.ms)}${again.cpu}`);
+    if (intake.ok) {
+      // A visitor waiting on a long poll (up to 25 s) must not hold the stop up.
+      const poll = fetch(`${b.instance.url}/webchat/messages?after=999999999&wait=25`, { headers: { authorization: `Bearer ${intake.token}` } }).then(
+        (r) => `answered ${r.status}`,
+        () => 'connection closed',
+      );
+      await new Promise((r) => setTimeout(r, 300)); // let the poll reach the server
+      running.splice(running.indexOf(b.instance), 1);
+      await stop(b.instance, ' with a web chat long poll open');
+      log(`the open long poll: ${await poll}`);
+    }
   } finally {
     await Promise.all(running.map((instance) => stop(instance)));
     await adminClient.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined);
@@ -133,7 +146,7 @@ async function main(): Promise<number> {
   log(`replaying the Dockerfile without Docker in ${work}`);
   try {
     const replay = replayImage({ repo, work, log });
-    for (const r of replay.ok ? replay.image.runs : replay.runs) figures.push(`RUN ${r.command}: ${seconds(r.ms)}`);
+    for (const r of replay.ok ? replay.image.runs : replay.runs) stepTimes.push(`${seconds(r.ms).padStart(8)}  RUN ${r.command}`);
     if (!check('image steps replayed (build stage npm ci + npm run build, runtime npm ci --omit=dev)', replay.ok, replay.ok ? '' : replay.reason) || !replay.ok) return 1;
     imageChecks(replay.image);
     await embedded(replay.image);
@@ -150,7 +163,10 @@ async function main(): Promise<number> {
     await containerSmoke(repo, check, log);
   } else log(`image build and compose SKIPPED: no container engine (${engine.reason}); the image's steps were replayed above without Docker`);
 
-  console.log('smoke: start-up, process start → /readyz 200:');
+  console.log('smoke: image steps replayed (wall time):');
+  for (const step of stepTimes) console.log(`smoke:   ${step}`);
+  const load = loadavg().map((l) => l.toFixed(1)).join(' ');
+  console.log(`smoke: start-up, process start → /readyz 200 (load average ${load} on ${availableParallelism()} cores):`);
   for (const figure of figures) console.log(`smoke:   ${figure}`);
   const failed = checks.filter((c) => !c.ok).length;
   console.log(`smoke: ${checks.length - failed} passed, ${failed} failed in ${seconds(Date.now() - started)}`);

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { baseEnv } from './replay.ts';
 
@@ -42,18 +43,32 @@ export async function startInstance(options: { name: string; command: string[]; 
 }
 
 /**
+ * CPU seconds (user + system) the process has used so far, from /proc (Linux;
+ * undefined elsewhere): unlike wall time, barely moved by other load on the machine.
+ */
+export function cpuSeconds(pid: number | undefined): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    // utime and stime are fields 14 and 15 of stat(5), in clock ticks (100 per second on Linux).
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Milliseconds from `since` until /readyz answers 200. Polls every 25 ms
  * (readiness has no event to wait for from outside, as with the platform's
  * own probe); gives up when the process exits or after `limitMs`.
  */
-export async function untilReady(instance: Instance, since: number, limitMs = 60_000): Promise<{ ok: true; ms: number } | { ok: false; reason: string }> {
+export async function untilReady(instance: Instance, since: number, limitMs = 60_000): Promise<{ ok: true; ms: number; cpu: number | undefined } | { ok: false; reason: string }> {
   let exit: { code: number | null } | undefined;
   void instance.exited.then((e) => (exit = e));
   while (Date.now() - since < limitMs) {
     if (exit) return { ok: false, reason: `exited with code ${exit.code} before it was ready` };
     try {
       const res = await fetch(`${instance.url}/readyz`, { signal: AbortSignal.timeout(2_000) });
-      if (res.status === 200) return { ok: true, ms: Date.now() - since };
+      if (res.status === 200) return { ok: true, ms: Date.now() - since, cpu: cpuSeconds(instance.child.pid) };
       await res.body?.cancel();
     } catch {
       // not listening yet
