@@ -31,7 +31,10 @@ RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 EXPOSE 3978
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 CMD ["node", "deploy/healthcheck.mjs"]
-# node itself is PID 1 and gets SIGTERM (npm would not pass it on). A stop
-# takes under ~3 s; its hard limit is 15 s (src/main.ts), so give the platform
-# a stop timeout above that (compose: stop_grace_period 20s).
+# Exec form: SIGTERM goes to node itself (npm would not pass it on). Run with
+# an init (compose: init: true; docker run --init) so a SIGTERM that comes
+# before the app's handlers are installed still stops it. A stop takes ~0.1 s
+# idle, ~2 s with web chat long polls open; its hard limit is 15 s
+# (src/main.ts), so give the platform a stop timeout above that (compose:
+# stop_grace_period 20s).
 CMD ["node", "dist/src/main.js"]

@@ -60,6 +60,8 @@ function imageChecks(image: ReplayedImage): void {
   check('runtime runs as a non-root user', image.user !== undefined && image.user !== 'root' && image.user !== '0', `USER ${image.user}`);
   check('no .env in the build context', !existsSync(join(image.dir, '..', 'context', '.env')));
   for (const step of image.notReplayed) log(`not replayed here (needs the image): ${step}`);
+  const size = spawnSync('du', ['-sm', join(image.dir, 'node_modules'), join(image.dir, 'dist')], { encoding: 'utf8' });
+  if (size.status === 0) log(`runtime stage sizes (MB): ${size.stdout.trim().replace(/\s+\/\S*\//g, ' ').replace(/\n/g, ', ')}`);
 }
 
 async function embedded(image: ReplayedImage): Promise<void> {
