@@ -32,6 +32,14 @@ describe('the production image (Dockerfile)', () => {
     expect(Number(grace![1]) * 1000).toBeGreaterThan(Number(limit![1]!.replaceAll('_', '')));
   });
 
+  it("compose runs the image's own command, health check and init", () => {
+    const compose = readFileSync('docker-compose.yml', 'utf8');
+    expect(compose).not.toMatch(/^\s*(command|entrypoint|healthcheck):/m);
+    expect(compose).toMatch(/^\s*build: \.$/m);
+    expect(compose).toMatch(/^\s*init: true$/m);
+    expect(compose.match(/condition: service_healthy/g)).toHaveLength(3);
+  });
+
   it('keeps secrets, local data and host builds out of the build context', () => {
     const ignored = dockerignore(readFileSync('.dockerignore', 'utf8'));
     for (const path of ['.env', '.env.production', 'config/.env', 'data/base/1', 'node_modules/x/index.js', 'adapters/x/node_modules/y', 'dist/src/main.js', '.git/HEAD']) expect(ignored(path), path).toBe(true);
