@@ -34,9 +34,13 @@ describe('the production image (Dockerfile)', () => {
 
   it("compose runs the image's own command, health check and init", () => {
     const compose = readFileSync('docker-compose.yml', 'utf8');
-    expect(compose).not.toMatch(/^\s*(command|entrypoint|healthcheck):/m);
-    expect(compose).toMatch(/^\s*build: \.$/m);
-    expect(compose).toMatch(/^\s*init: true$/m);
+    // app1 and app2 are both this anchor.
+    const hearken = compose.slice(compose.indexOf('x-hearken:'), compose.indexOf('\nservices:'));
+    expect(compose).toMatch(/^ {2}app1: \*hearken$/m);
+    expect(compose).toMatch(/^ {2}app2: \*hearken$/m);
+    expect(hearken).not.toMatch(/^\s*(command|entrypoint|healthcheck):/m);
+    expect(hearken).toMatch(/^\s*build: \.$/m);
+    expect(hearken).toMatch(/^\s*init: true$/m);
     expect(compose.match(/condition: service_healthy/g)).toHaveLength(3);
   });
 
