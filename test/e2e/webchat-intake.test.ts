@@ -118,7 +118,7 @@ describe('web chat intake, end to end over HTTP', () => {
     expect(lastText(replies)).toContain('12 小时内');
     const row = await caseRow(number!);
     expect(row).toMatchObject({ locale: 'zh-CN', severity: 'major', category: 'delivery_installation', contact_phone: '13800138000', desired_resolution: 'compensation' });
-    expect(row.severity_reasons).toEqual(expect.arrayContaining(['keyword:受伤', 'remedy:compensation']));
+    expect(row.severity_reasons).toEqual(expect.arrayContaining(['injury: "受伤"', 'fire_electric: "漏电"', 'remedy:compensation']));
   });
 
   it('opens a case at once when the customer asks for a person, without contact details if consent was declined', async () => {

@@ -7,7 +7,10 @@ import { findEmail, findPhone, matchOrderRef, normaliseEmail, normalisePhone, va
 import { detectLocale } from '../../src/inbound/conversation.service.ts';
 import { backoffMs } from '../../src/outbox/outbox-worker.ts';
 import { parsePolicy, PolicyError } from '../../src/policy.ts';
+import { loadClassifyRules } from '../../src/understanding/classify-rules.ts';
 import { catalog, policy } from '../support/engine.ts';
+
+const classifyRules = loadClassifyRules('prompts');
 
 describe('validation', () => {
   it('accepts phones and e-mails in common forms and refuses the rest', () => {
@@ -70,18 +73,26 @@ describe('pre-filling from the first message', () => {
 
 describe('severity rules', () => {
   it('is general by default', () => {
-    expect(assessSeverity({ text: 'The parcel was late.', recentCases: 0 }, policy)).toEqual({ severity: 'general', reasons: [] });
+    expect(assessSeverity({ text: 'The parcel was late.', recentCases: 0 }, policy, classifyRules)).toEqual({ severity: 'general', reasons: [] });
   });
 
-  it('is major for serious keywords in either language, as whole words in English', () => {
-    expect(assessSeverity({ text: 'The heater caught fire', recentCases: 0 }, policy).reasons).toEqual(['keyword:fire']);
-    expect(assessSeverity({ text: 'I was fired up about it', recentCases: 0 }, policy).severity).toBe('general');
-    expect(assessSeverity({ text: '我要找媒体曝光', recentCases: 0 }, policy).reasons).toEqual(['keyword:媒体', 'keyword:曝光']);
+  it('is major for serious wording in either language, naming the rule and the words', () => {
+    expect(assessSeverity({ text: 'The heater caught fire', recentCases: 0 }, policy, classifyRules).reasons).toEqual(['fire_electric: "caught fire"']);
+    expect(assessSeverity({ text: 'I was fired up about it', recentCases: 0 }, policy, classifyRules).severity).toBe('general');
+    expect(assessSeverity({ text: '我要找媒体曝光', recentCases: 0 }, policy, classifyRules).reasons).toEqual(['media: "媒体"']);
+  });
+
+  it('keeps the policy keywords working, on word boundaries, denied ones excepted', () => {
+    const custom = parsePolicy({ severity: { keywords: ['recall', '召回'] } });
+    expect(assessSeverity({ text: 'Is this model under a recall?', recentCases: 0 }, custom, classifyRules).reasons).toEqual(['keyword: "recall"']);
+    expect(assessSeverity({ text: 'it was recalled', recentCases: 0 }, custom, classifyRules).severity).toBe('general');
+    expect(assessSeverity({ text: '这批货被召回了', recentCases: 0 }, custom, classifyRules).reasons).toEqual(['keyword: "召回"']);
+    expect(assessSeverity({ text: 'there was no recall', recentCases: 0 }, custom, classifyRules).severity).toBe('general');
   });
 
   it('is major for compensation and for a repeat complaint within the window', () => {
-    expect(assessSeverity({ text: 'late', desiredResolution: 'compensation', recentCases: 0 }, policy)).toEqual({ severity: 'major', reasons: ['remedy:compensation'] });
-    expect(assessSeverity({ text: 'late', recentCases: 2 }, policy)).toEqual({ severity: 'major', reasons: ['repeat:2'] });
+    expect(assessSeverity({ text: 'late', desiredResolution: 'compensation', recentCases: 0 }, policy, classifyRules)).toEqual({ severity: 'major', reasons: ['remedy:compensation'] });
+    expect(assessSeverity({ text: 'late', recentCases: 2 }, policy, classifyRules)).toEqual({ severity: 'major', reasons: ['repeat:2'] });
   });
 });
 

@@ -1,0 +1,58 @@
+import type { ClassifyRules } from './classify-rules.ts';
+import { foldForMatching, hasHan } from './normalise.ts';
+import { FoldedText, matchTerms, type TermMatch, type TermSet } from './term-matcher.ts';
+
+export interface Seriousness {
+  /** The rule that matched: injury, medical, fire, legal, media, repeat_repair, … */
+  rule: string;
+  /** The customer's words that matched (folded: lower case, Simplified Chinese). */
+  words: string;
+}
+
+/** The form every classify rule reads: folded, with typographic apostrophes made plain. */
+export function foldForRules(text: string): FoldedText {
+  return new FoldedText(foldForMatching(text).replace(/[\u2018\u2019\u02bc]/g, "'"));
+}
+
+/**
+ * What makes this complaint serious, one entry per rule, in the order of the
+ * rules; empty when nothing does. A match the customer denies ("nobody was
+ * hurt", 幸好没受伤) does not count.
+ */
+export function findSeriousness(text: string, rules: ClassifyRules): Seriousness[] {
+  const folded = foldForRules(text);
+  const found: Seriousness[] = [];
+  for (const { rule, set } of rules.severity) {
+    const words = firstAffirmed(set, folded, rules);
+    if (words !== undefined) found.push({ rule, words });
+  }
+  return found;
+}
+
+/** The words of the first match of the set that the customer does not deny, with a modifier in front kept. */
+export function firstAffirmed(set: TermSet, folded: FoldedText, rules: ClassifyRules): string | undefined {
+  for (const match of matchTerms(set, folded)) {
+    if (isDenied(match, folded, rules)) continue;
+    return withModifier(match, folded, rules);
+  }
+  return undefined;
+}
+
+function isDenied(match: TermMatch, folded: FoldedText, rules: ClassifyRules): boolean {
+  const clause = folded.clauseBefore(match.index);
+  if (hasHan(match.text)) {
+    const { pattern, exceptions } = rules.negation.han;
+    if (!pattern) return false;
+    // Masked, not removed: 没想到 denies nothing, and must not bring an earlier 没 closer.
+    const masked = exceptions ? clause.replace(exceptions, (s) => '□'.repeat(s.length)) : clause;
+    return pattern.test(masked);
+  }
+  return rules.negation.latin.pattern?.test(clause) ?? false;
+}
+
+function withModifier(match: TermMatch, folded: FoldedText, rules: ClassifyRules): string {
+  const modifier = hasHan(match.text) ? rules.modifiers.han : rules.modifiers.latin;
+  const before = folded.value.slice(Math.max(0, match.index - 20), match.index);
+  const found = modifier?.exec(before);
+  return found ? `${found[0]}${match.text}`.trim() : match.text;
+}

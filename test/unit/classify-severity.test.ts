@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { loadClassifyRules } from '../../src/understanding/classify-rules.ts';
+import { findSeriousness } from '../../src/understanding/severity-rules.ts';
+
+const rules = loadClassifyRules('prompts');
+const rulesOf = (text: string) => findSeriousness(text, rules).map((s) => s.rule);
+const reasonsOf = (text: string) => findSeriousness(text, rules).map((s) => `${s.rule}: ${s.words}`);
+
+describe('severity phrase rules: what the text alone missed', () => {
+  it('finds injuries with a modifier, keeping the modifier in the words', () => {
+    expect(reasonsOf('孩子轻微烫伤了')).toContain('injury: 轻微烫伤');
+    expect(reasonsOf('I was slightly hurt when it tipped over')).toContain('injury: slightly hurt');
+    expect(rulesOf('My daughter got burned by the kettle')).toContain('injury');
+  });
+
+  it('finds medical care in both languages', () => {
+    expect(rulesOf('去了急诊缝了三针')).toContain('medical');
+    expect(rulesOf('we spent the night in hospital')).toContain('medical');
+    expect(rulesOf('had to go to A&E')).toEqual(expect.arrayContaining(['medical']));
+    expect(rulesOf('took him to the clinic')).toContain('medical');
+    expect(rulesOf('孩子在诊所包扎了')).toContain('medical');
+  });
+
+  it('finds fire, smoke, sparks, electric shock and explosions', () => {
+    expect(rulesOf('插上电就触电了')).toContain('fire_electric');
+    expect(rulesOf('充电器冒烟了')).toContain('fire_electric');
+    expect(rulesOf('插座冒火花')).toContain('fire_electric');
+    expect(rulesOf('the socket was sparking and there was smoke')).toContain('fire_electric');
+    expect(rulesOf('I got an electric shock from the washing machine')).toContain('fire_electric');
+    expect(rulesOf('the battery exploded')).toContain('fire_electric');
+  });
+
+  it('finds a repair that failed again', () => {
+    expect(rulesOf('这是第二次返修了')).toContain('repeat_repair');
+    expect(rulesOf('修了两次还是坏')).toContain('repeat_repair');
+    expect(rulesOf('It was fixed twice and still broken')).toContain('repeat_repair');
+    expect(rulesOf('they repaired it and it broke again')).toContain('repeat_repair');
+  });
+
+  it('finds newspapers, regulators and social media', () => {
+    expect(rulesOf('我已经联系了记者')).toContain('media');
+    expect(rulesOf('我要发微博')).toContain('media');
+    expect(rulesOf('再不处理我就发抖音曝光你们')).toContain('media');
+    expect(rulesOf('我要打12315')).toContain('regulator');
+    expect(rulesOf('我会去消协投诉')).toContain('regulator');
+    expect(rulesOf('我要向市场监管局举报')).toContain('regulator');
+    expect(rulesOf('I will report you to trading standards')).toContain('regulator');
+    expect(rulesOf('I am filing with the BBB')).toContain('regulator');
+    expect(rulesOf('a journalist friend will hear about this')).toContain('media');
+    expect(rulesOf('I will go to the newspaper')).toContain('media');
+    expect(rulesOf('I will post this on TikTok until it goes viral')).toContain('media');
+  });
+
+  it('finds legal action, children and the elderly harmed, bar food safety', () => {
+    expect(rulesOf('I have spoken to my lawyer')).toContain('legal');
+    expect(rulesOf('I will sue your company')).toContain('legal');
+    expect(rulesOf('我要起诉你们')).toContain('legal');
+    expect(rulesOf('我家孩子被烫伤了')).toContain('vulnerable');
+    expect(rulesOf('老人在门口摔倒了')).toContain('vulnerable');
+    expect(rulesOf('my toddler was burned by the heater')).toContain('vulnerable');
+    expect(rulesOf('在你们KTV喝了假酒')).toContain('food_safety');
+    expect(rulesOf('after the drinks we all had food poisoning')).toContain('food_safety');
+  });
+
+  it('reads Traditional Chinese with the Simplified rules', () => {
+    expect(reasonsOf('孩子輕微燙傷了')).toContain('injury: 轻微烫伤');
+    expect(rulesOf('插座觸電')).toContain('fire_electric');
+    expect(rulesOf('我要找記者')).toContain('media');
+    expect(rulesOf('已經去醫院急診')).toContain('medical');
+    expect(rulesOf('第二次返修還是壞')).toContain('repeat_repair');
+  });
+});
+
+describe('severity phrase rules: what they must not flag', () => {
+  it('respects negation in both languages', () => {
+    expect(findSeriousness('no one was injured', rules)).toEqual([]);
+    expect(findSeriousness('Nobody was hurt, luckily', rules)).toEqual([]);
+    expect(findSeriousness("thankfully I wasn't hurt", rules)).toEqual([]);
+    expect(findSeriousness('没有人受伤', rules)).toEqual([]);
+    expect(findSeriousness('人没受伤', rules)).toEqual([]);
+    expect(findSeriousness('幸好没烫伤', rules)).toEqual([]);
+    expect(findSeriousness('幸好沒有人受傷', rules)).toEqual([]);
+  });
+
+  it('denies only the clause it is in', () => {
+    expect(rulesOf('没有人受伤，但是冒烟了')).toEqual(['fire_electric']);
+    expect(rulesOf('nobody answered my calls and my son got hurt')).toContain('injury');
+    expect(rulesOf('不小心被烫伤了')).toContain('injury');
+    expect(rulesOf('没想到被烫伤了')).toContain('injury');
+    expect(rulesOf('没过几天又坏了，这是第三次维修')).toContain('repeat_repair');
+  });
+
+  it('matches English on word boundaries and phrases, not bare words', () => {
+    expect(findSeriousness('my media player broke', rules)).toEqual([]);
+    expect(findSeriousness('Sue from the shop said she would call back', rules)).toEqual([]);
+    expect(findSeriousness('I was fired up about the chocolate', rules)).toEqual([]);
+    expect(findSeriousness('please press the button again', rules)).toEqual([]);
+  });
+
+  it('uses word boundaries from jieba where Chinese substrings mislead', () => {
+    expect(findSeriousness('我们一起火锅，结果账单多收了', rules)).toEqual([]);
+    expect(findSeriousness('烟雾报警器坏了', rules)).toEqual([]);
+    expect(findSeriousness('多媒体播放器坏了', rules)).toEqual([]);
+    expect(findSeriousness('在抖音上买的耳机坏了', rules)).toEqual([]);
+  });
+});
