@@ -20,31 +20,53 @@ export class Renderer {
   }
 
   /** The question of a step, with its buttons. `offer` adds skip/person after repeated misses. */
-  stepPrompt(locale: Locale, step: FlowStep, draft: Draft, options: { lead?: string[]; invalid?: boolean; offer?: boolean } = {}): OutboundMessage {
+  stepPrompt(locale: Locale, step: FlowStep, draft: Draft, options: { lead?: string[]; invalid?: boolean; offer?: boolean; proposal?: string | undefined } = {}): OutboundMessage {
+    const t = (key: string, vars?: Record<string, string | number>) => this.catalog.t(locale, key, vars);
     const lines = [...(options.lead ?? [])];
-    if (options.invalid) lines.push(this.catalog.t(locale, `steps.${step.id}.invalid`, this.limits(step)));
-    if (options.offer) lines.push(this.catalog.t(locale, 'messages.offerAlternatives'));
-    lines.push(this.catalog.t(locale, `steps.${step.id}.prompt`, this.limits(step)));
+    if (options.invalid) lines.push(t(`steps.${step.id}.invalid`, this.limits(step)));
+    if (options.offer) lines.push(t(step.optional ? 'messages.offerAlternatives' : 'messages.offerPerson'));
     const choices: Choice[] = [];
     switch (step.kind) {
-      case 'consent':
-        choices.push(this.button(locale, 'agree', 'consent:yes'), this.button(locale, 'decline', 'consent:no'));
+      case 'consent': {
+        const contact = [draft.phone, draft.email].filter(Boolean).join(', ');
+        const variant = !contact ? 'prompt' : draft.contactName ? 'promptKnown' : 'promptName';
+        lines.push(t(`steps.${step.id}.${variant}`, { contact, name: draft.contactName ?? '' }));
+        if (variant === 'promptKnown') choices.push(this.button(locale, 'agree', 'consent:yes'));
+        choices.push(this.button(locale, 'noContact', 'consent:no'));
         break;
-      case 'choice':
-        for (const value of optionValues(step.options, this.policy)) {
-          choices.push({ value: `opt:${value}`, label: this.catalog.optionLabel(locale, step.field, value) });
+      }
+      case 'choice': {
+        const values = optionValues(step.options, this.policy);
+        const proposal = step.field === 'category' && options.proposal && values.includes(options.proposal) ? options.proposal : undefined;
+        if (proposal) {
+          const label = this.catalog.optionLabel(locale, step.field, proposal);
+          lines.push(t(`steps.${step.id}.propose`, { label, labelLower: label.toLowerCase() }));
+          choices.push({ value: `opt:${proposal}`, label: t('buttons.yesThat') });
+        } else {
+          lines.push(t(`steps.${step.id}.prompt`));
+        }
+        for (const value of values) {
+          if (value !== proposal) choices.push({ value: `opt:${value}`, label: this.catalog.optionLabel(locale, step.field, value) });
         }
         break;
+      }
+      case 'details':
+        lines.push(t(`steps.${step.id}.${draft.whenWhere === undefined ? 'prompt' : 'promptNoWhen'}`));
+        break;
       case 'evidence':
+        lines.push(t(`steps.${step.id}.prompt`, this.limits(step)));
         choices.push(this.button(locale, 'done'));
         break;
       case 'summary':
+        lines.push(t(`steps.${step.id}.prompt`));
         choices.push(this.button(locale, 'confirm'), this.button(locale, 'edit'), this.button(locale, 'cancel'));
         break;
       default:
+        lines.push(t(`steps.${step.id}.prompt`, this.limits(step)));
         break;
     }
-    if (step.optional && step.kind !== 'choice') choices.push(this.button(locale, 'skip'));
+    // "Skip" is offered only where skipping is allowed.
+    if (step.optional && step.kind !== 'choice') choices.push(this.button(locale, step.kind === 'details' ? 'nothingMore' : 'skip', 'cmd:skip'));
     if (options.offer) choices.push(this.button(locale, 'person'));
     const message: OutboundMessage = { text: lines.join('\n\n') };
     if (choices.length > 0) message.choices = choices;
@@ -58,6 +80,12 @@ export class Renderer {
     const fields: Array<{ label: string; value: string }> = [];
     for (const step of steps) {
       if (step.kind === 'summary' || step.kind === 'consent') continue;
+      if (step.kind === 'details') {
+        fields.push({ label: t('summary.whenWhere'), value: draft.whenWhere ?? none });
+        fields.push({ label: t('summary.orderRef'), value: draft.orderRef ?? none });
+        fields.push({ label: t('summary.evidence'), value: draft.evidence.length > 0 ? draft.evidence.map((a) => a.fileName).join(', ') : none });
+        continue;
+      }
       const label = t(`summary.${step.field}`);
       if (step.requiresConsent && draft.consent !== true) {
         fields.push({ label, value: t('summary.notStored') });
