@@ -29,7 +29,7 @@ export interface RunResult {
   reprompts: number;
   /** Content messages (opening ones, the when/where answer) found in neither the draft (opened, or in progress) nor an append. */
   lost: string[];
-  /** Expected fields, each right or wrong. */
+  /** Expected fields, each extracted right (without asking) or not. */
   fields: Record<string, boolean>;
   /** Questions asked for something the text already said. */
   askedKnown: number;
@@ -87,6 +87,7 @@ export function runRecord(record: CorpusRecord, env: Evaluation): RunResult {
   const appended: string[] = [];
   const content: string[] = [...record.messages];
   const transcript: string[] = [];
+  const asked = new Set<string>();
 
   const send = (event: ConversationEvent) => {
     const before = state.intake;
@@ -134,6 +135,7 @@ export function runRecord(record: CorpusRecord, env: Evaluation): RunResult {
     const question = { stepId: intake.step, kind: flowStep?.kind ?? intake.step, field: flowStep?.field, choices, attempt };
     const known = FIELD_OF_STEP[question.field ?? question.stepId] ?? [];
     if (attempt === 0 && (known === 'always' || known.some((f) => record.fields[f] !== undefined))) askedKnown += 1;
+    if (known !== 'always') known.forEach((f) => asked.add(f));
     const action: Action | undefined | 'unknown' = answerFor(question, record);
     if (action === 'unknown' || action === undefined) {
       stopped = `${action === 'unknown' ? 'unknown step' : 'no answer for'} ${question.kind}/${question.field ?? '-'} (${question.stepId})`;
@@ -165,7 +167,7 @@ export function runRecord(record: CorpusRecord, env: Evaluation): RunResult {
     reached: opened?.openedVia === 'intake' && turns <= TURN_TARGET && categoryOk && severityOk,
     reprompts,
     lost,
-    fields: checkFields(record, draft),
+    fields: checkFields(record, draft, asked),
     askedKnown,
     stopped: opened ? undefined : stopped,
     transcript,
@@ -181,7 +183,8 @@ function invalidText(catalog: PromptCatalog, locale: Locale, stepId: string): st
   }
 }
 
-function checkFields(record: CorpusRecord, draft: Draft): Record<string, boolean> {
+/** A field is extracted when its final value is right and the customer was never asked for it. */
+function checkFields(record: CorpusRecord, draft: Draft, asked: ReadonlySet<string>): Record<string, boolean> {
   const f = record.fields;
   const out: Record<string, boolean> = {};
   if (f.phone) out.phone = draft.phone === f.phone;
@@ -193,6 +196,7 @@ function checkFields(record: CorpusRecord, draft: Draft): Record<string, boolean
     const said = squash(draft.whenWhere ?? '');
     out.when = said.includes(squash(f.when.text)) || (f.when.date !== null && said.includes(f.when.date));
   }
+  for (const key of Object.keys(out)) if (asked.has(key)) out[key] = false;
   return out;
 }
 
