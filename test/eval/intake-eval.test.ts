@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { answerFor } from './answer-book.ts';
 import { loadSplit, type CorpusRecord } from './corpus.ts';
-import { evaluateSplit, MAX_TURNS, runRecord, setup } from './intake-eval.ts';
+import { evaluateSplit, figures, MAX_TURNS, runRecord, safeRun, setup } from './intake-eval.ts';
 import { split } from './split-corpus.ts';
 
 const tune = loadSplit('tune');
@@ -64,6 +64,13 @@ describe('intake evaluation harness', () => {
     expect(run.turns).toBeGreaterThan(record.messages.length);
     expect(run.turns).toBeLessThanOrEqual(MAX_TURNS);
     expect(run.transcript[0]).toBe(`> ${record.messages[0]}`);
+  });
+
+  it('reports an engine that throws on a complaint and goes on', () => {
+    const broken = { ...env, catalog: { ...env.catalog, t: () => { throw new Error('no such text'); } } };
+    const run = safeRun(tune[0]!, broken);
+    expect(run.opened).toBe(false);
+    expect(figures([run]).unknownSteps).toEqual(['engine threw: no such text']);
   });
 
   // The issue's targets, on the part the rules are never tuned on. Soft: a failure lists every figure missed.

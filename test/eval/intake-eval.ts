@@ -52,6 +52,7 @@ export interface Figures {
   fieldsByKind: Record<string, string>;
   askedKnown: number;
   notOpened: number;
+  /** Steps the answer book does not know, questions it cannot answer, engine errors. */
   unknownSteps: string[];
 }
 
@@ -174,6 +175,30 @@ export function runRecord(record: CorpusRecord, env: Evaluation): RunResult {
   };
 }
 
+/** An engine that throws on one complaint is a finding for that complaint, not the end of the evaluation. */
+export function safeRun(record: CorpusRecord, env: Evaluation): RunResult {
+  try {
+    return runRecord(record, env);
+  } catch (error) {
+    return {
+      id: record.id,
+      locale: record.locale,
+      expected: { category: record.category, severity: record.severity },
+      opened: false,
+      turns: MAX_TURNS,
+      categoryOk: false,
+      severityOk: false,
+      reached: false,
+      reprompts: 0,
+      lost: [...record.messages],
+      fields: Object.fromEntries(Object.keys(record.fields).map((k) => [k, false])),
+      askedKnown: 0,
+      stopped: `engine threw: ${error instanceof Error ? error.message : String(error)}`,
+      transcript: [],
+    };
+  }
+}
+
 function invalidText(catalog: PromptCatalog, locale: Locale, stepId: string): string | undefined {
   try {
     const text = catalog.t(locale, `steps.${stepId}.invalid`).split('{')[0]!.trim();
@@ -226,7 +251,7 @@ export function figures(runs: RunResult[]): Figures {
     fieldsByKind,
     askedKnown: runs.reduce((sum, r) => sum + r.askedKnown, 0),
     notOpened: runs.filter((r) => !r.opened).length,
-    unknownSteps: [...new Set(runs.flatMap((r) => (r.stopped?.startsWith('unknown') || r.stopped?.startsWith('no answer') ? [r.stopped] : [])))],
+    unknownSteps: [...new Set(runs.flatMap((r) => (/^(unknown step|no answer|engine threw)/.test(r.stopped ?? '') ? [r.stopped!] : [])))],
   };
 }
 
@@ -239,7 +264,7 @@ export interface SplitReport {
 
 export function evaluateSplit(split: Split, env: Evaluation = setup()): SplitReport {
   const records = loadSplit(split);
-  const runs = records.map((record) => runRecord(record, env));
+  const runs = records.map((record) => safeRun(record, env));
   const byLocale: Record<string, Figures> = {};
   for (const locale of ['en', 'zh-CN', 'zh-TW']) byLocale[locale] = figures(runs.filter((r) => r.locale === locale));
   return { split, runs, overall: figures(runs), byLocale };
