@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { answerFor } from './answer-book.ts';
 import { loadSplit, type CorpusRecord } from './corpus.ts';
-import { evaluateSplit, figures, MAX_TURNS, runRecord, safeRun, setup } from './intake-eval.ts';
+import { checkFields, evaluateSplit, figures, MAX_TURNS, runRecord, safeRun, setup } from './intake-eval.ts';
 import { split } from './split-corpus.ts';
 
 const tune = loadSplit('tune');
@@ -64,6 +64,13 @@ describe('intake evaluation harness', () => {
     expect(run.turns).toBeGreaterThan(record.messages.length);
     expect(run.turns).toBeLessThanOrEqual(MAX_TURNS);
     expect(run.transcript[0]).toBe(`> ${record.messages[0]}`);
+  });
+
+  it('counts a field as extracted only when right and never asked', () => {
+    const record = { ...tune[0]!, fields: { phone: '+8613800138000', orderRef: 'XX20261101-88', name: '王', when: { text: '昨晚', date: '2026-11-29' } } };
+    const draft = { evidence: [], phone: '+8613800138000', orderRef: 'XX20261101', contactName: '王先生', whenWhere: '11月29日 晚上' };
+    expect(checkFields(record, draft, new Set())).toEqual({ phone: true, orderRef: false, name: true, when: true });
+    expect(checkFields(record, draft, new Set(['phone']))).toMatchObject({ phone: false });
   });
 
   it('reports an engine that throws on a complaint and goes on', () => {

@@ -209,7 +209,7 @@ function invalidText(catalog: PromptCatalog, locale: Locale, stepId: string): st
 }
 
 /** A field is extracted when its final value is right and the customer was never asked for it. */
-function checkFields(record: CorpusRecord, draft: Draft, asked: ReadonlySet<string>): Record<string, boolean> {
+export function checkFields(record: CorpusRecord, draft: Draft, asked: ReadonlySet<string>): Record<string, boolean> {
   const f = record.fields;
   const out: Record<string, boolean> = {};
   if (f.phone) out.phone = draft.phone === f.phone;
@@ -219,10 +219,17 @@ function checkFields(record: CorpusRecord, draft: Draft, asked: ReadonlySet<stri
   if (f.name) out.name = typeof draft.contactName === 'string' && draft.contactName.trim().toLowerCase().replace(/(先生|女士|小姐)$/u, '') === f.name.toLowerCase();
   if (f.when) {
     const said = squash(draft.whenWhere ?? '');
-    out.when = said.includes(squash(f.when.text)) || (f.when.date !== null && said.includes(f.when.date));
+    out.when = said.includes(squash(f.when.text)) || (f.when.date !== null && dateSpellings(f.when.date).some((d) => said.includes(d)));
   }
   for (const key of Object.keys(out)) if (asked.has(key)) out[key] = false;
   return out;
+}
+
+/** 2026-11-29 as an engine may write it: ISO, 2026/11/29, 11月29日, 29 Nov, Nov 29. */
+function dateSpellings(iso: string): string[] {
+  const [y, m, d] = iso.split('-').map(Number) as [number, number, number];
+  const month = new Date(Date.UTC(y, m - 1, d)).toLocaleString('en', { month: 'short', timeZone: 'UTC' });
+  return [iso, `${y}/${m}/${d}`, `${y}/${String(m).padStart(2, '0')}/${String(d).padStart(2, '0')}`, `${m}月${d}日`, `${m}月${d}号`, `${d} ${month}`, `${month} ${d}`];
 }
 
 const share = (part: number, whole: number) => (whole === 0 ? 1 : Math.round((part / whole) * 1000) / 1000);
