@@ -11,6 +11,8 @@ export const classifyFileSchema = z.strictObject({
   $comment: z.string().optional(),
   /** Rule name (injury, medical, fire, …) → terms that name it. */
   severity: z.record(z.string().regex(/^[a-z_]+$/), terms),
+  /** Wordings that look serious but are not ("smoke detector", "hospital bill"): a rule match inside one does not count. */
+  notSerious: terms.default([]),
   negation: z.strictObject({
     /** Words that deny what follows: "nobody", "没有人". */
     cues: terms,
@@ -42,6 +44,7 @@ interface Negation {
 
 export interface ClassifyRules {
   readonly severity: ReadonlyArray<{ rule: string; set: TermSet }>;
+  readonly notSerious: TermSet | undefined;
   readonly categories: ReadonlyArray<{ category: string; set: TermSet; weights: ReadonlyMap<string, number> }>;
   readonly negation: { readonly latin: Negation; readonly han: Negation };
   readonly modifiers: { readonly latin: RegExp | undefined; readonly han: RegExp | undefined };
@@ -100,6 +103,7 @@ export function compileClassifyRules(files: readonly ClassifyFile[]): ClassifyRu
   const modifiers = all((f) => f.modifiers);
   return {
     severity,
+    notSerious: compileTermSet(all((f) => f.notSerious), termOptions),
     categories,
     termOptions,
     negation: {

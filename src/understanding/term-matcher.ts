@@ -44,6 +44,7 @@ export function normaliseTerm(term: string): string {
   return term.normalize('NFKC').toLowerCase().replace(/\.\.\./g, '…').replace(/\s+/g, ' ').trim();
 }
 
+/** The pattern of one term, without the Latin word-boundary checks (added once per set). */
 export function termPattern(term: string, options: TermOptions): string {
   const source = normaliseTerm(term);
   if (hasHan(source)) {
@@ -65,17 +66,20 @@ export function termPattern(term: string, options: TermOptions): string {
     }
     pattern += i === 0 ? word : `[\\s-]+${word}`;
   }
-  return `${LATIN_EDGE_BEFORE}${pattern}${LATIN_EDGE_AFTER}`;
+  return pattern;
 }
 
 export function compileTermSet(terms: readonly string[], options: TermOptions): TermSet | undefined {
   const unique = [...new Set(terms.map(normaliseTerm))].filter((t) => t.length > 0);
   if (unique.length === 0) return undefined;
-  // Longer terms first: at one position the more specific wording wins.
-  unique.sort((a, b) => b.length - a.length);
+  // Latin terms first (their word boundaries are checked once for all of them),
+  // and longer terms first: at one position the more specific wording wins.
+  unique.sort((a, b) => Number(hasHan(a)) - Number(hasHan(b)) || b.length - a.length);
   const compiled = unique.map((source) => ({ source, wholeWord: options.wholeWordsOnly.has(source) }));
-  const regex = new RegExp(unique.map((t) => `(${termPattern(t, options)})`).join('|'), 'gu');
-  return { regex, terms: compiled };
+  const latin = unique.filter((t) => !hasHan(t)).map((t) => `(${termPattern(t, options)})`);
+  const han = unique.filter(hasHan).map((t) => `(${termPattern(t, options)})`);
+  const parts = [...(latin.length > 0 ? [`${LATIN_EDGE_BEFORE}(?:${latin.join('|')})${LATIN_EDGE_AFTER}`] : []), ...han];
+  return { regex: new RegExp(parts.join('|'), 'gu'), terms: compiled };
 }
 
 /**
@@ -102,7 +106,15 @@ export function* matchTerms(set: TermSet, text: FoldedText): Generator<TermMatch
 /** Folded text with its jieba word boundaries, computed only if a whole-word term asks. */
 export class FoldedText {
   private boundaries: Set<number> | undefined;
+  private readonly cached = new Map<TermSet, TermMatch[]>();
   constructor(readonly value: string) {}
+
+  /** All matches of a set, computed once per text (for sets asked about many times). */
+  matchesOf(set: TermSet): readonly TermMatch[] {
+    let found = this.cached.get(set);
+    if (!found) this.cached.set(set, (found = [...matchTerms(set, this)]));
+    return found;
+  }
 
   onWordBoundaries(start: number, end: number): boolean {
     this.boundaries ??= wordBoundaries(this.value);

@@ -34,7 +34,13 @@ describe('severity phrase rules: what the text alone missed', () => {
     expect(rulesOf('这是第二次返修了')).toContain('repeat_repair');
     expect(rulesOf('修了两次还是坏')).toContain('repeat_repair');
     expect(rulesOf('It was fixed twice and still broken')).toContain('repeat_repair');
-    expect(rulesOf('they repaired it and it broke again')).toContain('repeat_repair');
+    expect(rulesOf('the replacement of the replacement is faulty too')).toContain('repeat_repair');
+    expect(rulesOf('电视机第三次送修了')).toContain('repeat_repair');
+  });
+
+  it('does not call a single failed repair repeated', () => {
+    expect(rulesOf('they repaired it and it broke again')).not.toContain('repeat_repair');
+    expect(rulesOf('修完第二天又坏了')).not.toContain('repeat_repair');
   });
 
   it('finds newspapers, regulators and social media', () => {
@@ -95,6 +101,10 @@ describe('severity phrase rules: what they must not flag', () => {
     expect(findSeriousness('Sue from the shop said she would call back', rules)).toEqual([]);
     expect(findSeriousness('I was fired up about the chocolate', rules)).toEqual([]);
     expect(findSeriousness('please press the button again', rules)).toEqual([]);
+    expect(findSeriousness('the smoke detector beeps at night', rules)).toEqual([]);
+    expect(findSeriousness('the driver was smoking in the van', rules)).toEqual([]);
+    expect(findSeriousness('I could not pay my hospital bill on time because you charged me twice', rules)).toEqual([]);
+    expect(findSeriousness('my Fire Stick remote is broken', rules)).toEqual([]);
   });
 
   it('uses word boundaries from jieba where Chinese substrings mislead', () => {

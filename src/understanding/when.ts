@@ -1,0 +1,128 @@
+import * as chrono from 'chrono-node';
+import { DateTime } from 'luxon';
+import { hasHan, toSimplified } from './normalise.ts';
+
+/**
+ * When it happened, from the customer's own words, with chrono-node's English
+ * and Simplified Chinese parsers (Traditional is folded first). Relative
+ * words are read against the message time in the policy's time zone, never
+ * the process's. Complaints tell the past, so an ambiguous date leans back
+ * ("周三" on a Sunday is last Wednesday) and a plainly future one (a promised
+ * delivery "明天") is not the time of the problem.
+ */
+const english = chrono.en.casual;
+const chinese = chrono.zh.hans.casual;
+
+/** A few minutes of slack: "just now" written a little after the fact is still the past. */
+const FUTURE_SLACK_MS = 10 * 60_000;
+const PROMISE_WINDOW_MS = 31 * 86_400_000;
+/** Words that may stand between a day and its time: "yesterday around 8pm", "上周五 大概 晚上8点". */
+const JOINER = /^[\s,，、]*(?:at|around|about|at around|at about|approximately|approx\.?|roughly|on|in the|大概|大约|约|差不多|的|在)?[\s,，、]*$/iu;
+/** "一点" and "三点" are also "a little" and "three dots": a bare hour counts only with a time word around it. */
+const BARE_CHINESE_HOUR = /^[零一二两三四五六七八九十\d]{1,3}点$/u;
+const HOUR_CONTEXT_AFTER = /^(?:[钟多半整左前后过]|\d|[零一二三四五六七八九十]+分)/u;
+const HOUR_CONTEXT_BEFORE = /[在于到约概是晚早午夜凌]$/u;
+
+interface Span {
+  index: number;
+  end: number;
+  date: chrono.ParsedComponents;
+  time: chrono.ParsedComponents;
+  lastNight: boolean;
+}
+
+export function readWhenAt(text: string, now: Date, timezone: string): { text: string; at: string } | undefined {
+  const source = toSimplified(text.normalize('NFKC'));
+  const reference = { instant: now, timezone: DateTime.fromJSDate(now).setZone(timezone).offset };
+  const results = [...english.parse(source, reference), ...(hasHan(source) ? chinese.parse(source, reference) : [])]
+    .filter((result) => !isBareChineseHour(result, source))
+    .sort((a, b) => a.index - b.index || b.text.length - a.text.length);
+  const spans = mergeDayAndTime(withoutOverlaps(results), source);
+  // Folding keeps positions in nearly every text; when it does not, the folded words are shown.
+  const shown = source.length === text.length ? text : source;
+  for (const span of spans) {
+    const at = instantOf(span, now, timezone);
+    if (at && at.toMillis() <= now.getTime() + FUTURE_SLACK_MS) {
+      return { text: shown.slice(span.index, span.end).trim(), at: at.toUTC().toISO()! };
+    }
+  }
+  return undefined;
+}
+
+function isBareChineseHour(result: chrono.ParsedResult, source: string): boolean {
+  if (!BARE_CHINESE_HOUR.test(result.text)) return false;
+  const after = source.slice(result.index + result.text.length);
+  const before = source.slice(0, result.index);
+  return !HOUR_CONTEXT_AFTER.test(after) && !HOUR_CONTEXT_BEFORE.test(before);
+}
+
+function withoutOverlaps(results: chrono.ParsedResult[]): chrono.ParsedResult[] {
+  const kept: chrono.ParsedResult[] = [];
+  for (const result of results) {
+    const previous = kept.at(-1);
+    if (previous && result.index < previous.index + previous.text.length) {
+      if (result.text.length > previous.text.length) kept[kept.length - 1] = result;
+      continue;
+    }
+    kept.push(result);
+  }
+  return kept;
+}
+
+const hasDay = (c: chrono.ParsedComponents) => c.isCertain('day') || c.isCertain('weekday') || c.isCertain('month');
+const hasTime = (c: chrono.ParsedComponents) => c.isCertain('hour');
+const dayOnly = (r: chrono.ParsedResult) => !hasTime(r.start) && (hasDay(r.start) || /yesterday|today|昨|今|前天|last night/iu.test(r.text));
+const timeOnly = (r: chrono.ParsedResult) => hasTime(r.start) && !hasDay(r.start) && !/yesterday|today|tonight|night|昨|今|前天|明/iu.test(r.text);
+
+/** chrono leaves "yesterday around 8pm" and "上周五 晚上" as two results: one day, one time. */
+function mergeDayAndTime(results: chrono.ParsedResult[], source: string): Span[] {
+  const spans: Span[] = [];
+  for (let i = 0; i < results.length; i++) {
+    const first = results[i]!;
+    const second = results[i + 1];
+    const end = first.index + first.text.length;
+    if (second && JOINER.test(source.slice(end, second.index))) {
+      const pair = dayOnly(first) && timeOnly(second) ? [first, second] : timeOnly(first) && dayOnly(second) ? [second, first] : undefined;
+      if (pair) {
+        spans.push({ index: first.index, end: second.index + second.text.length, date: pair[0]!.start, time: pair[1]!.start, lastNight: isLastNight(pair[0]!) });
+        i++;
+        continue;
+      }
+    }
+    spans.push({ index: first.index, end, date: first.start, time: first.start, lastNight: isLastNight(first) });
+  }
+  return spans;
+}
+
+function isLastNight(result: chrono.ParsedResult): boolean {
+  return /last\s*night/iu.test(result.text) && !result.start.isCertain('hour');
+}
+
+/** The instant in the policy's zone (DST-correct), leaning back into the past where the words leave it open. */
+function instantOf(span: Span, now: Date, timezone: string): DateTime | undefined {
+  const { date, time } = span;
+  let at = DateTime.fromObject(
+    {
+      year: date.get('year') ?? undefined,
+      month: date.get('month') ?? undefined,
+      day: date.get('day') ?? undefined,
+      hour: time.get('hour') ?? 12,
+      minute: time.get('minute') ?? 0,
+      second: time.get('second') ?? 0,
+    },
+    { zone: timezone },
+  );
+  if (!at.isValid) return undefined;
+  const local = DateTime.fromJSDate(now).setZone(timezone);
+  // chrono reads "last night" as midnight; a person means the evening before.
+  if (span.lastNight) at = local.minus({ days: 1 }).set({ hour: 22, minute: 0, second: 0, millisecond: 0 });
+  if (at.toMillis() <= now.getTime() + FUTURE_SLACK_MS) return at;
+  const weekdayOnly = date.isCertain('weekday') && !date.isCertain('day');
+  const timeAlone = !hasDay(date) && hasTime(time) && date === time;
+  const yearOpen = date.isCertain('month') && date.isCertain('day') && !date.isCertain('year');
+  if (weekdayOnly) return at.minus({ weeks: 1 });
+  if (timeAlone) return at.minus({ days: 1 });
+  // A date a few weeks ahead is a promise ("11月30日送到"), not when it happened; further ahead it was last year.
+  if (yearOpen) return at.toMillis() - now.getTime() > PROMISE_WINDOW_MS ? at.minus({ years: 1 }) : at;
+  return at;
+}
