@@ -1,11 +1,10 @@
 import { foldForMatching } from '../understanding/normalise.ts';
-import { absorb, fillFields } from './input.ts';
+import { absorb, fillFields, readsLikeComplaint } from './input.ts';
 import type { FlowStep } from './intake.flow.ts';
 import { optionValues } from './prompt-catalog.ts';
-import { extractFields, matchOption, meansNone, readOrderRef, readYesNo } from './reading.ts';
+import { matchOption, meansNone, readContact, readNameAnswer, readOrderRef, readYesNo } from './reading.ts';
 import type { IntakeState } from './state.ts';
 import { withoutUnconsentedContact, type Input, type Turn } from './turn.ts';
-import { normaliseEmail, validateName } from './validators.ts';
 
 export type Outcome = 'accepted' | 'invalid' | 'handled';
 
@@ -22,7 +21,8 @@ export function answerStep(turn: Turn, intake: IntakeState, step: FlowStep, inpu
     case 'choice': {
       const values = optionValues(step.options, policy);
       let value = input.choice?.startsWith('opt:') ? input.choice.slice(4) : undefined;
-      if (!input.choice && typed) {
+      // A story typed here is content, not an answer: "吓坏了" does not choose "坏了".
+      if (!input.choice && typed && !readsLikeStory(typed, turn)) {
         value = matchOption(typed, step.field, values, turn.ctx.catalog);
         if (!value && step.field === 'category' && intake.proposal) {
           const yesNo = readYesNo(typed, turn.ctx.catalog);
@@ -50,7 +50,7 @@ export function answerStep(turn: Turn, intake: IntakeState, step: FlowStep, inpu
       return 'accepted';
     }
     case 'reference': {
-      const ref = typed ? readOrderRef(typed, policy) : undefined;
+      const ref = typed ? readOrderRef(typed, turn.reading) : undefined;
       if (!ref) return 'invalid';
       draft.orderRef = ref;
       return 'accepted';
@@ -68,25 +68,30 @@ export function answerStep(turn: Turn, intake: IntakeState, step: FlowStep, inpu
     case 'details':
       return detailsAnswer(turn, intake, input, remedies);
     case 'name': {
-      const name = typed ? (extractFields(typed, turn.reading).name ?? validateName(typed)) : undefined;
+      const name = typed ? readNameAnswer(typed, {}, true) : undefined;
       if (!name) return 'invalid';
       draft.contactName = name;
       return 'accepted';
     }
     case 'contact': {
       if (!typed) return 'invalid';
-      const found = extractFields(typed, turn.reading);
-      const email = found.email ?? (typed.includes('@') ? normaliseEmail(typed.replace(/^[\s(（<《\[【"']+|[\s)）>》\]】"'.,，。]+$/gu, '')) : undefined);
-      if (!email && !found.phone) return 'invalid';
-      if (email) draft.email = email;
+      const found = readContact(typed, turn.reading);
+      if (!found.email && !found.phone) return 'invalid';
+      if (found.email) draft.email = found.email;
       if (found.phone) draft.phone = found.phone;
-      if (found.name && !draft.contactName) draft.contactName = found.name;
       draft.contactDone = true;
       return 'accepted';
     }
     case 'summary':
       return summaryAnswer(turn, intake, input);
   }
+}
+
+/** Longer than an answer to a button question: more than 12 Chinese characters or 8 words. */
+function readsLikeStory(text: string, turn: Turn): boolean {
+  if (!readsLikeComplaint(text, turn.ctx.policy)) return false;
+  const han = [...text].filter((ch) => /\p{Script=Han}/u.test(ch)).length;
+  return han > 12 || text.split(/\s+/).filter(Boolean).length > 8;
 }
 
 function skip(intake: IntakeState, step: FlowStep): Outcome {
@@ -118,10 +123,8 @@ function consentAnswer(turn: Turn, intake: IntakeState, input: Input): Outcome {
     draft.consent = yesNo === 'yes';
     return 'accepted';
   }
-  const found = extractFields(input.text, turn.reading);
-  const rest = [found.phone, found.email].reduce<string>((text, value) => (value ? text.split(value).join(' ') : text), input.text);
-  const bareName = !found.phone && !found.email ? validateName(input.text) : validateName(rest.replace(/[，,。.;；:：]|电话|手机|邮箱|e-?mail|phone/giu, ' ').trim());
-  const name = found.name ?? (bareName && bareName.length <= 30 && !/\d/.test(bareName) && bareName.split(' ').length <= 4 ? bareName : undefined);
+  const found = readContact(input.text, turn.reading);
+  const name = readNameAnswer(input.text, found);
   if (!found.phone && !found.email && !name) return 'invalid';
   draft.consent = true;
   if (found.phone) draft.phone = found.phone;
@@ -141,7 +144,7 @@ function detailsAnswer(turn: Turn, intake: IntakeState, input: Input, remedies: 
   if (input.command === 'done') return skip(intake, { id: 'details', kind: 'details', field: 'details', optional: true, requiresConsent: false });
   if (input.choice || !input.text) return 'invalid';
   const text = input.text;
-  const orderRef = readOrderRef(text, turn.ctx.policy);
+  const orderRef = readOrderRef(text, turn.reading);
   if (orderRef && !draft.orderRef) draft.orderRef = orderRef;
   const rest = (orderRef ? text.replace(new RegExp(orderRef.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'iu'), ' ') : text)
     .replace(/订单号?|单号|order(?: number| no\.?)?|#|是|[:：，,。.;；]/giu, ' ')

@@ -4,7 +4,7 @@ import { answerStep, type Outcome } from './intake-answers.ts';
 import { absorb, fillFields, profileName, readsLikeComplaint } from './input.ts';
 import type { FlowStep } from './intake.flow.ts';
 import { normaliseKeyword, optionValues } from './prompt-catalog.ts';
-import { proposeCategory, soundsSerious } from './reading.ts';
+import { extractFields, proposeCategory, soundsSerious } from './reading.ts';
 import type { Draft, IntakeState } from './state.ts';
 import { clearField, withoutUnconsentedContact, type Input, type Turn } from './turn.ts';
 
@@ -35,8 +35,8 @@ export class IntakeSteps {
     const greeting = text === '' || this.ctx.catalog.keywords('greeting').has(normaliseKeyword(foldForMatching(text)));
     const story = !greeting && (readsLikeComplaint(text, this.ctx.policy) || proposeCategory(text, this.ctx.catalog, this.ctx.policy) !== undefined || soundsSerious(text, this.ctx.catalog));
     if (story) absorb(intake, text, turn.reading, this.remedies());
-    else if (!greeting) {
-      // Too little to be the story, but the customer's words all the same: kept for the description.
+    else if (text) {
+      // Too little to be the story ("你好", "the installer was rude"), but the customer's words all the same: kept for the description.
       intake.opening = text;
       fillFields(draft, text, turn.reading);
     }
@@ -93,7 +93,9 @@ export class IntakeSteps {
     if (outcome === 'handled') return;
     if (outcome === 'invalid') {
       // Words that tell the story are never refused: they join the description and the question stays.
-      if (!input.choice && !input.command && current.kind !== 'text' && readsLikeComplaint(input.text, this.ctx.policy)) {
+      const fields = extractFields(input.text, turn.reading);
+      const content = readsLikeComplaint(input.text, this.ctx.policy) || Object.keys(fields).length > 0;
+      if (!input.choice && !input.command && current.kind !== 'text' && content) {
         absorb(intake, input.text, turn.reading, this.remedies());
         turn.reply(turn.prompt(intake, turn.currentStep(intake), { lead: [turn.t('messages.addedToDescription')] }));
         return;

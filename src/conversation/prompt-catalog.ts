@@ -95,7 +95,7 @@ export function loadPromptCatalog(dir: string, policy: Policy): PromptCatalog {
   for (const step of flow.steps) {
     required.push(`steps.${step.id}.invalid`);
     if (step.kind === 'consent') required.push(`steps.${step.id}.promptKnown`, `steps.${step.id}.promptName`);
-    if (step.kind === 'details') required.push(`steps.${step.id}.promptNoWhen`, 'summary.whenWhere', 'summary.orderRef', 'summary.evidence');
+    if (step.kind === 'details') required.push(`steps.${step.id}.promptNoWhen`, `steps.${step.id}.promptNoOrder`, 'summary.whenWhere', 'summary.orderRef', 'summary.evidence');
     if (step.kind !== 'choice' || step.field !== 'category') required.push(`steps.${step.id}.prompt`);
     else required.push(`steps.${step.id}.prompt`, `steps.${step.id}.propose`);
     if (step.kind !== 'summary' && step.kind !== 'consent') required.push(`summary.${step.field}`);

@@ -1,10 +1,12 @@
 import type { Policy } from '../policy.ts';
-import { foldForMatching, toSimplified } from '../understanding/normalise.ts';
 import { matchOption as matchAnswerOption, meansNone as readAnswerNone, readYesNo as readAnswerYesNo } from '../understanding/answers.ts';
 import { scoreCategories } from '../understanding/category.ts';
+import { extractFields as extractFrom, readEmail, readNameAnswer as readBareName, readOrderRefAnswer, readPhone, type FieldContext } from '../understanding/fields.ts';
+import { foldForMatching, hasHan, toSimplified } from '../understanding/normalise.ts';
 import { findSeriousness } from '../understanding/severity-rules.ts';
+import { formatDate } from './dates.ts';
 import { normaliseKeyword, type Locale, type PromptCatalog } from './prompt-catalog.ts';
-import { findEmail, findPhone, matchOrderRef, validateName } from './validators.ts';
+import { validateName } from './validators.ts';
 
 /**
  * What the engine reads from customer words: the one seam between the pure
@@ -27,48 +29,67 @@ export interface ReadContext {
 }
 
 export function extractFields(text: string, ctx: ReadContext): FieldsFound {
-  const folded = toSimplified(text.normalize('NFKC'));
+  const fields = extractFrom(text, fieldContext(ctx));
   const found: FieldsFound = {};
-  const email = findEmail(folded.replace(/[()（）\[\]【】<>《》「」"'“”]/gu, ' '));
-  if (email) found.email = email;
-  // "138-0013-8000（微信同号）": separators inside the number do not hide it.
-  const phone = findPhone(folded) ?? findPhone(folded.replace(/(?<=\d)[\s-]+(?=\d)/gu, ''));
-  if (phone) found.phone = phone;
-  const withoutContacts = [email, phone].reduce<string>((rest, value) => (value ? rest.split(value).join(' ') : rest), folded);
-  const orderRef = readOrderRef(withoutContacts, ctx.policy);
-  if (orderRef) found.orderRef = orderRef;
-  const name = readName(folded);
-  if (name) found.name = name;
-  const when = readWhen(folded);
-  if (when) found.when = when;
+  if (fields.phone) found.phone = fields.phone;
+  if (fields.email) found.email = fields.email;
+  if (fields.orderRef) found.orderRef = fields.orderRef;
+  if (fields.name) found.name = fields.name;
+  if (fields.when) found.when = describeWhen(fields.when, ctx);
   return found;
 }
 
-export function readOrderRef(text: string, policy: Policy): string | undefined {
-  const folded = toSimplified(text.normalize('NFKC'));
-  const suffixed = /(?<![A-Za-z0-9])([A-Za-z]{1,5}-?\d{4,14}(?:-\d{1,4})?)(?![A-Za-z0-9])/u.exec(folded);
-  if (suffixed) return suffixed[1]!.toUpperCase();
-  const digits = /(?:订单号?|单号|order(?:\s*(?:number|no\.?|#))?|#)\s*[:：是为]?\s*(\d{6,20})(?!\d)/iu.exec(folded);
-  if (digits) return digits[1];
-  return matchOrderRef(folded, policy.intake.orderRefPattern);
+/** The customer's words for the time, with the day they mean: "昨晚（11月29日）". */
+function describeWhen(when: { text: string; at: string }, ctx: ReadContext): string {
+  const locale: Locale = hasHan(when.text) ? 'zh-CN' : 'en';
+  const day = formatDate(new Date(when.at), locale, ctx.timezone);
+  return locale === 'zh-CN' ? `${when.text}（${day}）` : `${when.text} (${day})`;
 }
 
-function readName(text: string): string | undefined {
-  const zh = /我(?:姓|叫|是)\s*([\u4e00-\u9fff]{1,3})(?:[，,。\s]|先生|女士|$)/u.exec(text);
-  if (zh) {
-    const title = /先生|女士/.exec(zh[0])?.[0] ?? '';
-    const name = /我姓/.test(zh[0]) ? `${zh[1]!.slice(0, 1)}${title}` : zh[1]!;
-    return name.length >= 2 ? validateName(name) : name;
-  }
-  const en = /\b(?:this is|my name is|i am|i'm)\s+([A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)/u.exec(text) ?? /(?:^|[.!]\s+)([A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)\s+here\b/u.exec(text);
-  return en ? validateName(en[1]!) : undefined;
+function fieldContext(ctx: ReadContext): FieldContext {
+  return { now: ctx.now, timezone: ctx.timezone, defaultRegion: ctx.policy.intake.phoneRegion, orderRefPattern: ctx.policy.intake.orderRefPattern };
 }
 
-function readWhen(text: string): string | undefined {
-  const match =
-    /(昨天|昨晚|前天|今天|今早|今晚|上周[一二三四五六日天]?|上个月|\d{1,2}月\d{1,2}[日号]|周[一二三四五六日天]|星期[一二三四五六日天])[^，,。！!？?]{0,12}/u.exec(text) ??
-    /\b(yesterday|last (?:night|week|monday|tuesday|wednesday|thursday|friday|saturday|sunday|month)|this morning|on (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|\d{1,2} (?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*)\b/iu.exec(text);
-  return match?.[0].trim();
+/** An answer to a question about the order number: a bare number sent alone counts too. */
+export function readOrderRef(text: string, ctx: ReadContext): string | undefined {
+  return readOrderRefAnswer(text, ctx.policy.intake.orderRefPattern, ctx.policy.intake.phoneRegion);
+}
+
+/**
+ * An answer to "what is your name?" (maybe with the contact in the same
+ * message): an introduction, the bare name, or the name left once the
+ * contact and the words around it are taken out ("it's Kevin Li, my number
+ * is …", "叫我小陈就行"). A short answer to the question is taken as given.
+ */
+export function readNameAnswer(text: string, contact: { phone?: string; email?: string } = {}, loose = false): string | undefined {
+  const name = nameIn(text, contact, loose);
+  if (!name || text.includes(name)) return name;
+  // Read in Simplified; kept in the customer's own script.
+  const at = toSimplified(text.normalize('NFKC')).indexOf(name);
+  return at >= 0 ? text.normalize('NFKC').slice(at, at + name.length) : name;
+}
+
+function nameIn(text: string, contact: { phone?: string; email?: string }, loose: boolean): string | undefined {
+  const direct = readBareName(text);
+  if (direct) return direct;
+  const rest = toSimplified(text.normalize('NFKC'))
+    .replace(/\+?\d[\d\s()-]{5,}\d|[^\s@()（）<>]+@[^\s@()（）<>]+/gu, ' ')
+    .replace(/[（(][^)）]*[)）]/gu, ' ')
+    .trim();
+  const latin = /\b(\p{Lu}[\p{Ll}'-]+(?:\s+\p{Lu}[\p{Ll}'-]+){0,2})\b/u.exec(rest.replace(/^(?:it'?s|i'?m|this is|my name is|name:?)\s+/iu, ''))?.[1];
+  if (latin && !/^(I|It|My|This|Call|Email|Phone|Please|Thanks|Hi|Hello)$/u.test(latin)) return validateName(latin);
+  const han = /^(?:叫我|我叫|我是|称呼我|本人|免贵姓)?\s*(\p{Script=Han}{2,4}?)(?:就行|就可以|即可|就好|吧|[，,。\s]|$)/u.exec(rest)?.[1];
+  if (han && !contact.phone && !contact.email && rest.length > 8) return undefined;
+  if (han) return validateName(han);
+  const short = rest.replace(/[，,。.!！]+$/u, '');
+  if (!loose) return undefined;
+  return short.length >= 2 && short.length <= 20 && !/\d/.test(short) && short.split(/\s+/).length <= 3 ? validateName(short) : undefined;
+}
+
+export function readContact(text: string, ctx: ReadContext): { phone?: string; email?: string } {
+  const email = readEmail(text);
+  const phone = readPhone(text, ctx.policy.intake.phoneRegion);
+  return { ...(phone ? { phone } : {}), ...(email ? { email } : {}) };
 }
 
 /** Yes/no in every locale: the answer lexicon, or a command word ("confirm", "提交"). */

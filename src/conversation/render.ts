@@ -51,7 +51,8 @@ export class Renderer {
         break;
       }
       case 'details':
-        lines.push(t(`steps.${step.id}.${draft.whenWhere === undefined ? 'prompt' : 'promptNoWhen'}`));
+        // Only what is still unknown is asked: the time was in the story, or the order number was.
+        lines.push(t(`steps.${step.id}.${draft.whenWhere !== undefined ? 'promptNoWhen' : draft.orderRef ? 'promptNoOrder' : 'prompt'}`));
         break;
       case 'evidence':
         lines.push(t(`steps.${step.id}.prompt`, this.limits(step)));

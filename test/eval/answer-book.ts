@@ -12,6 +12,8 @@ export interface Question {
   choices: readonly Choice[];
   /** How many times this same step was already answered in a row (0 = first ask, 1+ = re-asked). */
   attempt: number;
+  /** The words of the engine's replies, read as a customer reads the question. */
+  text?: string;
 }
 
 /** What the customer does: types words, or taps a shown button. */
@@ -39,7 +41,21 @@ function typeThenTap(text: string, ...buttons: string[]): Answerer {
  * `content: true` marks answers whose words must reach the case (words lost).
  */
 export const ANSWER_BOOK: Record<string, Answerer> = {
-  consent: (q, r) => typeThenTap(r.answers.consent, 'consent:yes', 'yes', 'agree')(q, r),
+  // Consent is asked with what the engine still needs: a yes/no (name and contact known), the name
+  // (contact known: "May I have your name? We will keep it with …"), or name and contact together.
+  consent: (q, r) => {
+    if (q.choices.some((c) => c.value === 'consent:yes')) return typeThenTap(r.answers.consent, 'consent:yes', 'yes', 'agree')(q, r);
+    if (/手机号或邮箱|手機號或郵箱|phone number or e-mail/u.test(q.text ?? '')) return say(`${r.answers.name} ${r.answers.contact}`);
+    return say(r.answers.name);
+  },
+  // Asked for time and place (and an order number or photos), the customer says what they have, in one message.
+  details: (q, r) => {
+    const zh = r.locale !== 'en';
+    const parts = /什么时候|什麼時候|when and where/iu.test(q.text ?? '') ? [r.answers.whenWhere] : [];
+    if (/订单号|訂單號|order number/iu.test(q.text ?? '')) parts.push(r.answers.orderRef);
+    parts.push(r.answers.evidence);
+    return say(parts.join(zh ? '，' : ', '), parts.length > 2 || /什么时候|什麼時候|when and where/iu.test(q.text ?? ''));
+  },
   // Categories are tapped: a customer does not phrase "delivery/installation", they pick it.
   'choice/category': (q, r) => button(q, r.answers.category),
   'choice/desiredResolution': (q, r) => typeThenTap(r.answers.resolution.text, r.answers.resolution.value)(q, r),

@@ -67,9 +67,9 @@ export function setup(): Evaluation {
 }
 
 /** Severity of an opened draft, computed exactly as src/cases/open-case.ts does, for a first-time customer. */
-export function severityOf(draft: Draft, policy: Policy): string {
+export function severityOf(draft: Draft, policy: Policy, catalog: PromptCatalog): string {
   const text = [draft.description, draft.whenWhere].filter(Boolean).join('\n');
-  return assessSeverity({ text, desiredResolution: draft.desiredResolution, recentCases: 0 }, policy).severity;
+  return assessSeverity({ text, desiredResolution: draft.desiredResolution, recentCases: 0 }, policy, catalog.classify).severity;
 }
 
 const squash = (text: string) => text.replace(/\s+/g, ' ').trim();
@@ -133,7 +133,8 @@ export function runRecord(record: CorpusRecord, env: Evaluation): RunResult {
     attempt = intake.step === lastStep ? attempt + 1 : 0;
     lastStep = intake.step;
     const choices = effects.flatMap((e) => (e.type === 'reply' ? (e.message.choices ?? []) : []));
-    const question = { stepId: intake.step, kind: flowStep?.kind ?? intake.step, field: flowStep?.field, choices, attempt };
+    const text = effects.flatMap((e) => (e.type === 'reply' ? [e.message.text] : [])).join('\n');
+    const question = { stepId: intake.step, kind: flowStep?.kind ?? intake.step, field: flowStep?.field, choices, attempt, text };
     const known = FIELD_OF_STEP[question.field ?? question.stepId] ?? [];
     if (attempt === 0 && (known === 'always' || known.some((f) => record.fields[f] !== undefined))) askedKnown += 1;
     if (known !== 'always') known.forEach((f) => asked.add(f));
@@ -148,7 +149,7 @@ export function runRecord(record: CorpusRecord, env: Evaluation): RunResult {
 
   const draft = opened?.draft ?? state.intake?.draft ?? { evidence: [] };
   const category = opened ? draft.category : undefined;
-  const severity = opened ? severityOf(draft, policy) : undefined;
+  const severity = opened ? severityOf(draft, policy, catalog) : undefined;
   const categoryOk = category === record.category;
   const severityOk = severity === record.severity;
   const stored = squash([...Object.values(draft).filter((v): v is string => typeof v === 'string'), ...appended].join('\n'));

@@ -41,7 +41,7 @@ describe('"delete my data" in the chat (pure step function)', () => {
     const result = d.say('They said they would delete my data if I complained again.');
     expect(result.effects.some((e) => e.type === 'open-data-request')).toBe(false);
     expect(d.step).toBe('category');
-    expect(d.state.intake!.draft.description).toBe('They said they would delete my data if I complained again.');
+    expect(d.state.intake!.draft.description).toBe('hello\nThey said they would delete my data if I complained again.');
   });
 
   it('mentions the command in the help text', () => {

@@ -45,7 +45,7 @@ describe('intake engine (pure step function)', () => {
       draft: {
         consent: true,
         category: 'price_billing',
-        description: 'I was charged twice for the same order.',
+        description: 'hello\nI was charged twice for the same order.',
         whenWhere: null,
         orderRef: 'ORD-100200',
         evidence: [],
