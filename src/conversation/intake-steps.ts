@@ -27,13 +27,14 @@ export class IntakeSteps {
     const now = this.ctx.now.toISOString();
     delete turn.state.startFresh;
     delete turn.state.pendingFollowUp;
-    if (text && hasHan(text) && turn.state.locale === 'en') turn.state.locale = 'zh-CN';
-    else if (text && !hasHan(text) && /[a-z]{3,}/i.test(text) && turn.state.locale === 'zh-CN') turn.state.locale = 'en';
     const draft: Draft = { evidence: attachments.slice(0, this.ctx.policy.intake.maxEvidenceFiles) };
     const intake: IntakeState = { id: `${this.ctx.now.getTime()}`, step: '', history: [], draft, misses: 0, editing: false, startedAt: now, lastActivityAt: now, reminded: false };
     turn.state.intake = intake;
     const greeting = text === '' || this.ctx.catalog.keywords('greeting').has(normaliseKeyword(foldForMatching(text)));
     const story = !greeting && (readsLikeComplaint(text, this.ctx.policy) || proposeCategory(text, this.ctx.catalog, this.ctx.policy) !== undefined || soundsSerious(text, this.ctx.catalog));
+    // A story is answered in its own language, whatever the page or app said; a greeting does not switch.
+    if (story && hasHan(text)) turn.state.locale = 'zh-CN';
+    else if (story && !hasHan(text) && readsLikeComplaint(text, this.ctx.policy)) turn.state.locale = 'en';
     if (story) absorb(intake, text, turn.reading, this.remedies());
     else if (text) {
       // Too little to be the story ("你好", "the installer was rude"), but the customer's words all the same: kept for the description.
@@ -105,16 +106,23 @@ export class IntakeSteps {
       turn.reply(turn.prompt(intake, current, { invalid: true, offer }));
       return;
     }
-    this.advance(intake, current);
+    // The story told at the description question is acknowledged before the next question, as at the start.
+    const told = current.kind === 'text' && current.field === 'description' ? [this.acknowledgement(intake.draft.description ?? '')] : undefined;
+    this.advance(intake, current, told);
   }
 
-  advance(intake: IntakeState, answered: FlowStep): void {
+  /** Concern in proportion: an injury, fire or legal threat is met with concern and urgency first. */
+  private acknowledgement(story: string): string {
+    return this.turn.t(soundsSerious(story, this.ctx.catalog) ? 'messages.ackSerious' : 'messages.ackProblem');
+  }
+
+  advance(intake: IntakeState, answered: FlowStep, lead?: string[]): void {
     intake.misses = 0;
     if (intake.history.at(-1) !== answered.id) intake.history.push(answered.id);
     const next = this.turn.nextStep(intake.draft);
     if (next.kind === 'summary') intake.editing = false;
     intake.step = next.id;
-    this.turn.reply(this.turn.prompt(intake, next));
+    this.turn.reply(this.turn.prompt(intake, next, lead ? { lead } : {}));
   }
 
   /** "Edit → <field>" at the summary: the old answer is forgotten, so the new one replaces it. */

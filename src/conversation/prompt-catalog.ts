@@ -94,7 +94,7 @@ export function loadPromptCatalog(dir: string, policy: Policy): PromptCatalog {
   const required = [...REQUIRED_TEXTS];
   for (const step of flow.steps) {
     required.push(`steps.${step.id}.invalid`);
-    if (step.kind === 'consent') required.push(`steps.${step.id}.promptKnown`, `steps.${step.id}.promptName`);
+    if (step.kind === 'consent') required.push(`steps.${step.id}.promptKnown`, `steps.${step.id}.promptName`, `steps.${step.id}.promptContact`);
     if (step.kind === 'details') required.push(`steps.${step.id}.promptNoWhen`, `steps.${step.id}.promptNoOrder`, 'summary.whenWhere', 'summary.orderRef', 'summary.evidence');
     if (step.kind !== 'choice' || step.field !== 'category') required.push(`steps.${step.id}.prompt`);
     else required.push(`steps.${step.id}.prompt`, `steps.${step.id}.propose`);

@@ -29,7 +29,7 @@ export class Renderer {
     switch (step.kind) {
       case 'consent': {
         const contact = [draft.phone, draft.email].filter(Boolean).join(', ');
-        const variant = !contact ? 'prompt' : draft.contactName ? 'promptKnown' : 'promptName';
+        const variant = contact ? (draft.contactName ? 'promptKnown' : 'promptName') : draft.contactName ? 'promptContact' : 'prompt';
         lines.push(t(`steps.${step.id}.${variant}`, { contact, name: draft.contactName ?? '' }));
         if (variant === 'promptKnown') choices.push(this.button(locale, 'agree', 'consent:yes'));
         choices.push(this.button(locale, 'noContact', 'consent:no'));
