@@ -138,8 +138,10 @@ function consentAnswer(turn: Turn, intake: IntakeState, input: Input): Outcome {
 function detailsAnswer(turn: Turn, intake: IntakeState, input: Input, remedies: readonly string[]): Outcome {
   const draft = intake.draft;
   if (input.attachments.length > 0) {
+    // A caption describes the file, not the time or the place: it joins the description, and more files may follow.
+    if (input.text) absorb(intake, input.text, turn.reading, remedies);
     turn.intake.addEvidence(intake, input.attachments);
-    if (!input.text) return 'handled';
+    return 'handled';
   }
   if (input.command === 'done') return skip(intake, { id: 'details', kind: 'details', field: 'details', optional: true, requiresConsent: false });
   if (input.choice || !input.text) return 'invalid';

@@ -88,8 +88,8 @@ describe('/metrics', () => {
 
     const person = await englishIntake(app, {
       name: 'Morgan Metrics',
-      phone: '+44 7700 900555',
-      phoneNormalised: '+447700900555',
+      phone: '+44 7911 123555',
+      phoneNormalised: '+447911123555',
       email: 'morgan@example.com',
       description: 'The washing machine drum makes a grinding noise every cycle.',
       whenWhere: 'Laundry room, since Friday',
