@@ -76,7 +76,10 @@ function nameIn(text: string, contact: { phone?: string; email?: string }, loose
     .replace(/\+?\d[\d\s()-]{5,}\d|[^\s@()（）<>]+@[^\s@()（）<>]+/gu, ' ')
     .replace(/[（(][^)）]*[)）]/gu, ' ')
     .trim();
-  const latin = /\b(\p{Lu}[\p{Ll}'-]+(?:\s+\p{Lu}[\p{Ll}'-]+){0,2})\b/u.exec(rest.replace(/^(?:it'?s|i'?m|this is|my name is|name:?)\s+/iu, ''))?.[1];
+  // Without a contact beside it, only a short answer can be a name ("Also the man was rude…" names nobody).
+  const withContact = contact.phone !== undefined || contact.email !== undefined;
+  if (!withContact && rest.split(/\s+/).length > 4) return undefined;
+  const latin = /\b(\p{Lu}[\p{Ll}\p{N}'-]+(?:\s+\p{Lu}[\p{Ll}\p{N}'-]+){0,2})\b/u.exec(rest.replace(/^(?:it'?s|i'?m|this is|my name is|name:?)\s+/iu, ''))?.[1];
   if (latin && !/^(I|It|My|This|Call|Email|Phone|Please|Thanks|Hi|Hello)$/u.test(latin)) return validateName(latin);
   const han = /^(?:叫我|我叫|我是|称呼我|本人|免贵姓)?\s*(\p{Script=Han}{2,4}?)(?:就行|就可以|即可|就好|吧|[，,。\s]|$)/u.exec(rest)?.[1];
   if (han && !contact.phone && !contact.email && rest.length > 8) return undefined;
