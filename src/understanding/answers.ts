@@ -155,7 +155,7 @@ export function matchOption(text: string, field: string, options: OptionChoice[]
   if (!folded) return undefined;
   const hits: Array<{ value: string; start: number; end: number }> = [];
   for (const option of options) {
-    const terms = new Set([...option.labels, ...(lexicon.options[field]?.[option.value] ?? [])].map(fold).filter(Boolean));
+    const terms = new Set([...option.labels.map(foldTerm), ...(lexicon.options[field]?.[option.value] ?? [])].filter(Boolean));
     for (const term of terms) {
       for (const start of occurrences(folded, term)) hits.push({ value: option.value, start, end: start + term.length });
     }
@@ -170,6 +170,17 @@ export function matchOption(text: string, field: string, options: OptionChoice[]
 /** Folded for matching, with typographic apostrophes straightened ("don’t" is "don't"). */
 function fold(text: string): string {
   return foldForMatching(text).replace(/[‘’`´]/gu, "'");
+}
+
+/** Option labels come from the catalogue, a small fixed set: folded once each. */
+const foldedTerms = new Map<string, string>();
+function foldTerm(term: string): string {
+  let folded = foldedTerms.get(term);
+  if (folded === undefined) {
+    folded = fold(term);
+    if (foldedTerms.size < 10_000) foldedTerms.set(term, folded);
+  }
+  return folded;
 }
 
 function occurrences(haystack: string, term: string): number[] {

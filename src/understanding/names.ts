@@ -1,4 +1,5 @@
-import { hasHan, toSimplified } from './normalise.ts';
+import { hasHan } from './normalise.ts';
+import { prepareText } from './prepare.ts';
 import { segmenter } from './segmenter.ts';
 
 /**
@@ -46,7 +47,7 @@ const NOT_NAMES = new Set(
 const NOT_CHINESE_NAMES = new Set(['顾客', '客户', '用户', '会员', '老客户', '消费者', '买家', '业主', '本人', '你们', '我们', '他们']);
 
 export function readNameDetail(text: string): NameReading | undefined {
-  const source = toSimplified(text.normalize('NFKC'));
+  const source = prepareText(text);
   if (hasHan(source)) {
     for (const trigger of CHINESE_TRIGGERS) {
       const match = trigger.pattern.exec(source);
@@ -88,7 +89,7 @@ export function readName(text: string): string | undefined {
 export function readNameAnswer(text: string): string | undefined {
   const introduced = readName(text);
   if (introduced) return introduced;
-  const answer = toSimplified(text.normalize('NFKC')).replace(/^[\s\p{P}]+|[\s\p{P}]+$/gu, '');
+  const answer = prepareText(text).replace(/^[\s\p{P}]+|[\s\p{P}]+$/gu, '');
   if (/^\p{Script=Han}{2,5}$/u.test(answer)) {
     const base = answer.replace(HONORIFICS, '');
     const starts = COMPOUND_SURNAMES.some((s) => base.startsWith(s)) || SURNAMES.has(base[0] ?? '');

@@ -1,6 +1,7 @@
 import * as chrono from 'chrono-node';
 import { DateTime } from 'luxon';
-import { hasHan, toSimplified } from './normalise.ts';
+import { hasHan } from './normalise.ts';
+import { prepareText } from './prepare.ts';
 
 /**
  * When it happened, from the customer's own words, with chrono-node's English
@@ -15,6 +16,7 @@ const chinese = chrono.zh.hans.casual;
 
 /** A few minutes of slack: "just now" written a little after the fact is still the past. */
 const FUTURE_SLACK_MS = 10 * 60_000;
+const MAY_BE_ENGLISH = /[a-z]|\d[/.:-]\d/iu;
 const PROMISE_WINDOW_MS = 31 * 86_400_000;
 /** Words that may stand between a day and its time: "yesterday around 8pm", "上周五 大概 晚上8点". */
 const JOINER = /^[\s,，、]*(?:at|around|about|at around|at about|approximately|approx\.?|roughly|on|in the|大概|大约|约|差不多|的|在)?[\s,，、]*$/iu;
@@ -32,14 +34,19 @@ interface Span {
 }
 
 export function readWhenAt(text: string, now: Date, timezone: string): { text: string; at: string } | undefined {
-  const source = toSimplified(text.normalize('NFKC'));
+  const source = prepareText(text);
+  // Folding keeps positions in nearly every text; when it does not, the folded words are shown.
+  return readWhenIn(source, source.length === text.length ? text : source, now, timezone);
+}
+
+/** `source` is the prepared text; `shown` has the same length and gives the words returned. */
+export function readWhenIn(source: string, shown: string, now: Date, timezone: string): { text: string; at: string } | undefined {
   const reference = { instant: now, timezone: DateTime.fromJSDate(now).setZone(timezone).offset };
-  const results = [...english.parse(source, reference), ...(hasHan(source) ? chinese.parse(source, reference) : [])]
+  // Each parser only where its words can be: chrono's cost is most of a message's reading.
+  const results = [...(MAY_BE_ENGLISH.test(source) ? english.parse(source, reference) : []), ...(hasHan(source) ? chinese.parse(source, reference) : [])]
     .filter((result) => !isBareChineseHour(result, source))
     .sort((a, b) => a.index - b.index || b.text.length - a.text.length);
   const spans = mergeDayAndTime(withoutOverlaps(results), source);
-  // Folding keeps positions in nearly every text; when it does not, the folded words are shown.
-  const shown = source.length === text.length ? text : source;
   for (const span of spans) {
     const at = instantOf(span, now, timezone);
     if (at && at.toMillis() <= now.getTime() + FUTURE_SLACK_MS) {
