@@ -1,4 +1,4 @@
-import { findPhoneNumbersInText, type CountryCode } from 'libphonenumber-js/max';
+import { findPhoneNumbersInText, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import { readName } from './names.ts';
 import { prepareText as prepare } from './prepare.ts';
 import { DEFAULT_ORDER_REF_PATTERN, ENDS_WITH_ORDER_LABEL } from './order-ref.pattern.ts';
@@ -132,7 +132,8 @@ export function readOrderRefAnswer(text: string, pattern?: string, defaultRegion
   const found = readOrderRef(text, pattern, defaultRegion);
   if (found) return found;
   const bare = /^[\s\p{P}]*(\d{6,20}(?:-[a-z0-9]{1,10})*)[\s\p{P}]*$/iu.exec(prepare(text))?.[1];
-  if (!bare || findPhones(bare, defaultRegion).length > 0) return undefined;
+  // Only a mobile number is taken for a phone here: a 10-digit order number can look like a landline.
+  if (!bare || parsePhoneNumberFromString(bare, defaultRegion.toUpperCase() as CountryCode)?.getType() === 'MOBILE') return undefined;
   return bare.toUpperCase();
 }
 

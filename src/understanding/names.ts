@@ -104,6 +104,9 @@ export function readNameAnswer(text: string): string | undefined {
 function chineseNameAt(rest: string, needsSurname: boolean): string | undefined {
   const run = /^\p{Script=Han}{1,8}/u.exec(rest)?.[0];
   if (!run) return undefined;
+  // "小陈", "老王": the segmenter may glue the family name to what follows ("小 / 陈就行").
+  const familiar = /^[小老阿](\p{Script=Han})/u.exec(run);
+  if (familiar && SURNAMES.has(familiar[1]!)) return familiar[0];
   const words = segmenter().cut(run, true);
   const first = words[0] ?? '';
   let name = first;

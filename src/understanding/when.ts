@@ -11,11 +11,18 @@ import { prepareText } from './prepare.ts';
  * ("周三" on a Sunday is last Wednesday) and a plainly future one (a promised
  * delivery "明天") is not the time of the problem.
  */
-const english = chrono.en.casual;
+const english = withDayOfMonth(chrono.en.casual.clone());
 const chinese = chrono.zh.hans.casual;
 
 /** A few minutes of slack: "just now" written a little after the fact is still the past. */
 const FUTURE_SLACK_MS = 10 * 60_000;
+/** Words for the present state ("now it won't start", "现在在医院"): not when it happened. */
+const PRESENT = /^(?:now|right now|现在|目前|当前|如今)$/iu;
+const PURCHASE = /\b(?:bought|buy|purchased?|ordered)\b|买|购买|购入|入手|下单|下的单|订购/iu;
+const HABITUAL = /\b(?:every|each|randomly|always|usually|often|sometimes)\b[^,.;!?]*$|每[^，。；！？,.;!?]*$/iu;
+const RECENT_PURCHASE_MS = 2 * 86_400_000;
+/** "for 2 hours before I found her": a span of time, not a time. */
+const UNANCHORED = /\b(?:before|after|later)$/iu;
 const MAY_BE_ENGLISH = /[a-z]|\d[/.:-]\d/iu;
 const PROMISE_WINDOW_MS = 31 * 86_400_000;
 /** Words that may stand between a day and its time: "yesterday around 8pm", "上周五 大概 晚上8点". */
@@ -44,16 +51,38 @@ export function readWhenIn(source: string, shown: string, now: Date, timezone: s
   const reference = { instant: now, timezone: DateTime.fromJSDate(now).setZone(timezone).offset };
   // Each parser only where its words can be: chrono's cost is most of a message's reading.
   const results = [...(MAY_BE_ENGLISH.test(source) ? english.parse(source, reference) : []), ...(hasHan(source) ? chinese.parse(source, reference) : [])]
-    .filter((result) => !isBareChineseHour(result, source))
+    .filter((result) => !isBareChineseHour(result, source) && !PRESENT.test(result.text) && !UNANCHORED.test(result.text) && !isHabitual(result, source))
     .sort((a, b) => a.index - b.index || b.text.length - a.text.length);
   const spans = mergeDayAndTime(withoutOverlaps(results), source);
-  for (const span of spans) {
-    const at = instantOf(span, now, timezone);
-    if (at && at.toMillis() <= now.getTime() + FUTURE_SLACK_MS) {
-      return { text: shown.slice(span.index, span.end).trim(), at: at.toUTC().toISO()! };
-    }
-  }
-  return undefined;
+  const past = spans
+    .map((span) => ({ span, at: instantOf(span, now, timezone) }))
+    .filter((found): found is { span: Span; at: DateTime } => found.at !== undefined && found.at.toMillis() <= now.getTime() + FUTURE_SLACK_MS);
+  // When it was bought is not when the problem happened ("上周五买的电动车，今天早上冒烟了"),
+  // unless nothing else is said and it was bought in the last two days ("昨天买的手机，回家就发现…").
+  const chosen =
+    past.find(({ span }) => !isPurchaseTime(source, span)) ?? past.find(({ at }) => now.getTime() - at.toMillis() <= RECENT_PURCHASE_MS);
+  return chosen ? { text: shown.slice(chosen.span.index, chosen.span.end).trim(), at: chosen.at.toUTC().toISO()! } : undefined;
+}
+
+/** "beeps randomly at 3am", "每天晚上": something that keeps happening has no one time. */
+function isHabitual(result: chrono.ParsedResult, source: string): boolean {
+  return HABITUAL.test(source.slice(Math.max(0, result.index - 12), result.index));
+}
+
+/** A purchase or order word close to the time, in the same clause. */
+function isPurchaseTime(source: string, span: { index: number; end: number }): boolean {
+  const before = source.slice(Math.max(0, span.index - 16), span.index).split(/[,.;!?，。；！？\n]/u).at(-1)!;
+  const after = source.slice(span.end, span.end + 12).split(/[,.;!?，。；！？\n]/u)[0]!;
+  return PURCHASE.test(before) || PURCHASE.test(after);
+}
+
+/** chrono has no "on the 20th": the day of this month, or of last month when still ahead. */
+function withDayOfMonth(parser: chrono.Chrono): chrono.Chrono {
+  parser.parsers.push({
+    pattern: () => /\b(?:on\s+)?the\s+([12]?\d|3[01])(?:st|nd|rd|th)\b(?!\s+(?:time|floor|one|day|of\s+(?:them|us)))/iu,
+    extract: (_context, match) => ({ day: Number(match[1]) }),
+  });
+  return parser;
 }
 
 function isBareChineseHour(result: chrono.ParsedResult, source: string): boolean {
@@ -127,7 +156,9 @@ function instantOf(span: Span, now: Date, timezone: string): DateTime | undefine
   const weekdayOnly = date.isCertain('weekday') && !date.isCertain('day');
   const timeAlone = !hasDay(date) && hasTime(time) && date === time;
   const yearOpen = date.isCertain('month') && date.isCertain('day') && !date.isCertain('year');
+  const monthOpen = date.isCertain('day') && !date.isCertain('month');
   if (weekdayOnly) return at.minus({ weeks: 1 });
+  if (monthOpen) return at.minus({ months: 1 });
   if (timeAlone) return at.minus({ days: 1 });
   // A date a few weeks ahead is a promise ("11月30日送到"), not when it happened; further ahead it was last year.
   if (yearOpen) return at.toMillis() - now.getTime() > PROMISE_WINDOW_MS ? at.minus({ years: 1 }) : at;

@@ -45,6 +45,9 @@ describe('readYesNo', () => {
     expect(readYesNo('沒問題，提交吧', lexicon)).toBe('yes');
     expect(readYesNo('不對', lexicon)).toBe('no');
     expect(readYesNo('不用了', lexicon)).toBe('no');
+    expect(readYesNo('確認送出', lexicon)).toBe('yes');
+    expect(meansNone('沒有拍照', lexicon)).toBe(true);
+    expect(meansNone('沒有訂單編號', lexicon)).toBe(true);
   });
 
   it.each([
@@ -100,6 +103,11 @@ describe('matchOption', () => {
     expect(matchOption('退款', 'desiredResolution', resolutions, lexicon)).toBe('refund');
     expect(matchOption('希望赔偿', 'desiredResolution', resolutions, lexicon)).toBe('compensation');
     expect(matchOption('換貨', 'desiredResolution', resolutions, lexicon)).toBe('replacement');
+    expect(matchOption('我要退費', 'desiredResolution', resolutions, lexicon)).toBe('refund');
+    expect(matchOption('換一台新的', 'desiredResolution', resolutions, lexicon)).toBe('replacement');
+    expect(matchOption('請派人來修', 'desiredResolution', resolutions, lexicon)).toBe('repair');
+    expect(matchOption('至少道个歉吧', 'desiredResolution', resolutions, lexicon)).toBe('apology');
+    expect(matchOption('get it repaired properly', 'desiredResolution', resolutions, lexicon)).toBe('repair');
   });
 
   it('matches English on word boundaries', () => {

@@ -91,6 +91,7 @@ describe('readOrderRef', () => {
     expect(readOrderRefAnswer('202611150034')).toBe('202611150034');
     expect(readOrderRefAnswer(' 202611150034。')).toBe('202611150034');
     expect(readOrderRefAnswer('13800138000')).toBeUndefined();
+    expect(readOrderRefAnswer('5521889034')).toBe('5521889034');
     expect(readOrderRefAnswer('12345')).toBeUndefined();
     expect(readOrderRefAnswer('订单号是XX20261101-88')).toBe('XX20261101-88');
   });
@@ -120,7 +121,7 @@ describe('extractFields', () => {
   });
 
   it('reads Traditional Chinese', () => {
-    const fields = extractFields('我叫陳大文，上週五買的電視壞了，訂單號：202611150034，電話 13800138000', ctx);
+    const fields = extractFields('我叫陳大文，上週五送來的電視壞了，訂單號：202611150034，電話 13800138000', ctx);
     expect(fields.name).toBe('陈大文');
     expect(fields.orderRef).toBe('202611150034');
     expect(fields.phone).toBe('+8613800138000');
