@@ -14,10 +14,12 @@ import { prepareText } from './prepare.ts';
 const english = withDayOfMonth(chrono.en.casual.clone());
 const chinese = chrono.zh.hans.casual;
 
-/** A few minutes of slack: "just now" written a little after the fact is still the past. */
-const FUTURE_SLACK_MS = 10 * 60_000;
+/** A minute of slack for clocks: "in 10 minutes" is already the future. */
+const FUTURE_SLACK_MS = 60_000;
 /** Words for the present state ("now it won't start", "现在在医院"): not when it happened. */
 const PRESENT = /^(?:now|right now|现在|目前|当前|如今)$/iu;
+/** "I sat waiting", "sun damage": a bare weekday abbreviation is a word. */
+const BARE_WEEKDAY_ABBREVIATION = /^(?:sun|mon|tue|tues|wed|thu|thur|thurs|fri|sat)$/iu;
 const PURCHASE = /\b(?:bought|buy|purchased?|ordered)\b|买|购买|购入|入手|下单|下的单|订购/iu;
 const HABITUAL = /\b(?:every|each|randomly|always|usually|often|sometimes)\b[^,.;!?]*$|每[^，。；！？,.;!?]*$/iu;
 const RECENT_PURCHASE_MS = 2 * 86_400_000;
@@ -51,7 +53,7 @@ export function readWhenIn(source: string, shown: string, now: Date, timezone: s
   const reference = { instant: now, timezone: DateTime.fromJSDate(now).setZone(timezone).offset };
   // Each parser only where its words can be: chrono's cost is most of a message's reading.
   const results = [...(MAY_BE_ENGLISH.test(source) ? english.parse(source, reference) : []), ...(hasHan(source) ? chinese.parse(source, reference) : [])]
-    .filter((result) => !isBareChineseHour(result, source) && !PRESENT.test(result.text) && !UNANCHORED.test(result.text) && !isHabitual(result, source))
+    .filter((result) => !isBareChineseHour(result, source) && !PRESENT.test(result.text) && !BARE_WEEKDAY_ABBREVIATION.test(result.text) && !UNANCHORED.test(result.text) && !isHabitual(result, source))
     .sort((a, b) => a.index - b.index || b.text.length - a.text.length);
   const spans = mergeDayAndTime(withoutOverlaps(results), source);
   const past = spans

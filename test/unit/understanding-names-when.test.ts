@@ -101,6 +101,9 @@ describe('readWhen', () => {
     '现在在医院',
     "now it won't start",
     'it beeps randomly at 3am',
+    'I sat waiting for an hour',
+    'sun damage on the screen',
+    'in 10 minutes they left',
     '每天晚上十点都有噪音',
     '屏幕有一点问题', '有三点要说', '明天送货', 'They promised delivery tomorrow', 'the fridge is broken', '11月30日送到', '订单号202611150034'])(
     '%s → no time',
