@@ -1,4 +1,5 @@
 import { findPhoneNumbersInText, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import type { Policy } from '../policy.ts';
 import { readName } from './names.ts';
 import { prepareText as prepare } from './prepare.ts';
 import { DEFAULT_ORDER_REF_PATTERN, ENDS_WITH_ORDER_LABEL } from './order-ref.pattern.ts';
@@ -26,6 +27,11 @@ export interface ExtractedFields {
   orderRef?: string;
   name?: string;
   when?: { text: string; at: string };
+}
+
+/** The reading context for a message received at `now` under this policy. */
+export function fieldContext(policy: Pick<Policy, 'timezone' | 'intake'>, now: Date): FieldContext {
+  return { now, timezone: policy.timezone, defaultRegion: policy.intake.phoneRegion, orderRefPattern: policy.intake.orderRefPattern };
 }
 
 export { readName, readNameAnswer, readNameDetail, type NameReading } from './names.ts';
@@ -135,6 +141,14 @@ export function readOrderRefAnswer(text: string, pattern?: string, defaultRegion
   // Only a mobile number is taken for a phone here: a 10-digit order number can look like a landline.
   if (!bare || parsePhoneNumberFromString(bare, defaultRegion.toUpperCase() as CountryCode)?.getType() === 'MOBILE') return undefined;
   return bare.toUpperCase();
+}
+
+/** An answer to "how can we reach you?": a phone, an e-mail, or both ("13800138000 / a@b.cn"). */
+export function readContact(text: string, defaultRegion: string): { phone?: string; email?: string } {
+  const source = prepare(text);
+  const emails = findEmails(source);
+  const phone = findPhones(mask(source, emails), defaultRegion)[0]?.value;
+  return { ...(phone ? { phone } : {}), ...(emails[0] ? { email: emails[0].value } : {}) };
 }
 
 export function readWhen(text: string, ctx: FieldContext): { text: string; at: string } | undefined {
