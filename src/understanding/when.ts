@@ -1,7 +1,7 @@
 import * as chrono from 'chrono-node';
-import { DateTime } from 'luxon';
 import { hasHan } from './normalise.ts';
 import { prepareText } from './prepare.ts';
+import { instantOf as zoneInstant, offsetMinutes, wallClock } from './zone-time.ts';
 
 /**
  * When it happened, from the customer's own words, with chrono-node's English
@@ -50,7 +50,7 @@ export function readWhenAt(text: string, now: Date, timezone: string): { text: s
 
 /** `source` is the prepared text; `shown` has the same length and gives the words returned. */
 export function readWhenIn(source: string, shown: string, now: Date, timezone: string): { text: string; at: string } | undefined {
-  const reference = { instant: now, timezone: DateTime.fromJSDate(now).setZone(timezone).offset };
+  const reference = { instant: now, timezone: offsetMinutes(timezone, now.getTime()) };
   // Each parser only where its words can be: chrono's cost is most of a message's reading.
   const results = [...(MAY_BE_ENGLISH.test(source) ? english.parse(source, reference) : []), ...(hasHan(source) ? chinese.parse(source, reference) : [])]
     .filter((result) => !isBareChineseHour(result, source) && !PRESENT.test(result.text) && !BARE_WEEKDAY_ABBREVIATION.test(result.text) && !UNANCHORED.test(result.text) && !isHabitual(result, source))
@@ -58,12 +58,12 @@ export function readWhenIn(source: string, shown: string, now: Date, timezone: s
   const spans = mergeDayAndTime(withoutOverlaps(results), source);
   const past = spans
     .map((span) => ({ span, at: instantOf(span, now, timezone) }))
-    .filter((found): found is { span: Span; at: DateTime } => found.at !== undefined && found.at.toMillis() <= now.getTime() + FUTURE_SLACK_MS);
+    .filter((found): found is { span: Span; at: number } => found.at !== undefined && found.at <= now.getTime() + FUTURE_SLACK_MS);
   // When it was bought is not when the problem happened ("上周五买的电动车，今天早上冒烟了"),
   // unless nothing else is said and it was bought in the last two days ("昨天买的手机，回家就发现…").
   const chosen =
-    past.find(({ span }) => !isPurchaseTime(source, span)) ?? past.find(({ at }) => now.getTime() - at.toMillis() <= RECENT_PURCHASE_MS);
-  return chosen ? { text: shown.slice(chosen.span.index, chosen.span.end).trim(), at: chosen.at.toUTC().toISO()! } : undefined;
+    past.find(({ span }) => !isPurchaseTime(source, span)) ?? past.find(({ at }) => now.getTime() - at <= RECENT_PURCHASE_MS);
+  return chosen ? { text: shown.slice(chosen.span.index, chosen.span.end).trim(), at: new Date(chosen.at).toISOString() } : undefined;
 }
 
 /** "beeps randomly at 3am", "每天晚上": something that keeps happening has no one time. */
@@ -137,32 +137,33 @@ function isLastNight(result: chrono.ParsedResult): boolean {
 }
 
 /** The instant in the policy's zone (DST-correct), leaning back into the past where the words leave it open. */
-function instantOf(span: Span, now: Date, timezone: string): DateTime | undefined {
+function instantOf(span: Span, now: Date, timezone: string): number | undefined {
   const { date, time } = span;
-  let at = DateTime.fromObject(
-    {
-      year: date.get('year') ?? undefined,
-      month: date.get('month') ?? undefined,
-      day: date.get('day') ?? undefined,
-      hour: time.get('hour') ?? 12,
-      minute: time.get('minute') ?? 0,
-      second: time.get('second') ?? 0,
-    },
-    { zone: timezone },
+  const today = wallClock(timezone, now.getTime());
+  const wall = new Date(
+    Date.UTC(
+      date.get('year') ?? today.getUTCFullYear(),
+      (date.get('month') ?? today.getUTCMonth() + 1) - 1,
+      date.get('day') ?? today.getUTCDate(),
+      time.get('hour') ?? 12,
+      time.get('minute') ?? 0,
+      time.get('second') ?? 0,
+    ),
   );
-  if (!at.isValid) return undefined;
-  const local = DateTime.fromJSDate(now).setZone(timezone);
+  if (Number.isNaN(wall.getTime())) return undefined;
   // chrono reads "last night" as midnight; a person means the evening before.
-  if (span.lastNight) at = local.minus({ days: 1 }).set({ hour: 22, minute: 0, second: 0, millisecond: 0 });
-  if (at.toMillis() <= now.getTime() + FUTURE_SLACK_MS) return at;
+  if (span.lastNight) wall.setTime(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate() - 1, 22));
+  const at = zoneInstant(timezone, wall);
+  if (at <= now.getTime() + FUTURE_SLACK_MS) return at;
   const weekdayOnly = date.isCertain('weekday') && !date.isCertain('day');
   const timeAlone = !hasDay(date) && hasTime(time) && date === time;
   const yearOpen = date.isCertain('month') && date.isCertain('day') && !date.isCertain('year');
   const monthOpen = date.isCertain('day') && !date.isCertain('month');
-  if (weekdayOnly) return at.minus({ weeks: 1 });
-  if (monthOpen) return at.minus({ months: 1 });
-  if (timeAlone) return at.minus({ days: 1 });
+  if (weekdayOnly) wall.setUTCDate(wall.getUTCDate() - 7);
+  else if (monthOpen) wall.setUTCMonth(wall.getUTCMonth() - 1);
+  else if (timeAlone) wall.setUTCDate(wall.getUTCDate() - 1);
   // A date a few weeks ahead is a promise ("11月30日送到"), not when it happened; further ahead it was last year.
-  if (yearOpen) return at.toMillis() - now.getTime() > PROMISE_WINDOW_MS ? at.minus({ years: 1 }) : at;
-  return at;
+  else if (yearOpen && at - now.getTime() > PROMISE_WINDOW_MS) wall.setUTCFullYear(wall.getUTCFullYear() - 1);
+  else return at;
+  return zoneInstant(timezone, wall);
 }

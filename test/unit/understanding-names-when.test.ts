@@ -125,4 +125,11 @@ describe('readWhen', () => {
     expect(readWhen('yesterday at 8pm', early)?.at).toBe('2026-11-29T12:00:00.000Z');
     expect(readWhen('yesterday at 8pm', { ...early, timezone: 'UTC' })?.at).toBe('2026-11-28T20:00:00.000Z');
   });
+
+  it('uses the offset of the day meant, across a daylight-saving change', () => {
+    // New York left summer time on Sunday 1 November 2026.
+    const monday = { ...ctx, now: new Date('2026-11-02T17:00:00Z'), timezone: 'America/New_York' };
+    expect(readWhen('yesterday at 8pm', monday)?.at).toBe('2026-11-02T01:00:00.000Z');
+    expect(readWhen('on October 30 at 8pm', monday)?.at).toBe('2026-10-31T00:00:00.000Z');
+  });
 });
