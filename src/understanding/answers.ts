@@ -133,6 +133,20 @@ export function readYesNo(text: string, lexicon: AnswerLexicon): 'yes' | 'no' | 
   return hasYes ? 'yes' : 'no';
 }
 
+/**
+ * A yes or no that opens a longer answer: "不是，是产品质量问题" → no, rest
+ * "是产品质量问题"; "No, the fridge is still leaking" → no. The opening clause
+ * alone must be a short answer (up to the first comma or full stop), so
+ * "no one was hurt" opens with nothing.
+ */
+export function readLeadingYesNo(text: string, lexicon: AnswerLexicon): { answer: 'yes' | 'no'; rest: string } | undefined {
+  const split = /[,，.。!！?？;；:：\n]/u.exec(text);
+  if (!split) return undefined;
+  const answer = readYesNo(text.slice(0, split.index), lexicon);
+  const rest = text.slice(split.index + 1).trim();
+  return answer && rest ? { answer, rest } : undefined;
+}
+
 /** True when the whole text says the customer has nothing to give on an optional step ("没有订单号", "no photos", "I don't have it"). */
 export function meansNone(text: string, lexicon: AnswerLexicon): boolean {
   const tokens = tokenise(text, entriesOf(lexicon).none);

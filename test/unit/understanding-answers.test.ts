@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadAnswerLexicon, matchOption, meansNone, readYesNo } from '../../src/understanding/answers.ts';
+import { loadAnswerLexicon, matchOption, meansNone, readLeadingYesNo, readYesNo } from '../../src/understanding/answers.ts';
 
 const lexicon = loadAnswerLexicon(join(import.meta.dirname, '../../prompts'));
 
@@ -65,6 +65,22 @@ describe('readYesNo', () => {
     '13800138000',
   ])('%s → undefined (a story, a mixed answer or not an answer)', (text) => {
     expect(readYesNo(text, lexicon)).toBeUndefined();
+  });
+});
+
+describe('readLeadingYesNo', () => {
+  it('reads a yes or no that opens a longer answer, and gives the rest', () => {
+    expect(readLeadingYesNo('不是，是产品质量问题', lexicon)).toEqual({ answer: 'no', rest: '是产品质量问题' });
+    expect(readLeadingYesNo('No, the fridge is still leaking', lexicon)).toEqual({ answer: 'no', rest: 'the fridge is still leaking' });
+    expect(readLeadingYesNo('對，就是送貨太慢', lexicon)).toEqual({ answer: 'yes', rest: '就是送貨太慢' });
+    expect(readLeadingYesNo('No problem, but please hurry', lexicon)).toEqual({ answer: 'yes', rest: 'but please hurry' });
+  });
+
+  it('finds nothing in a story or a bare answer', () => {
+    expect(readLeadingYesNo('no one was hurt, but the TV is broken', lexicon)).toBeUndefined();
+    expect(readLeadingYesNo('好的', lexicon)).toBeUndefined();
+    expect(readLeadingYesNo('好的。', lexicon)).toBeUndefined();
+    expect(readLeadingYesNo('the TV is broken, no', lexicon)).toBeUndefined();
   });
 });
 
