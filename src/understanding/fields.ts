@@ -56,12 +56,17 @@ export function readEmail(text: string): string | undefined {
 }
 
 /** Stretches of digits long enough to be a phone; libphonenumber only searches these (it is the slowest reader). */
-const PHONE_CANDIDATE = /(?<![a-z0-9])[+(]*\d[\d\s().+\-]{5,26}\d(?![a-z0-9])/giu;
+const PHONE_CANDIDATE = /(?<![a-z0-9+(])[+(]{0,3}\d[\d\s().+\-]{5,26}\d(?![a-z0-9])/giu;
+
+/** No message carries more numbers than this; a wall of digits must not hold the event loop. */
+const MAX_PHONE_CANDIDATES = 12;
 
 function findPhones(text: string, defaultRegion: string): Found[] {
   const region = defaultRegion.toUpperCase() as CountryCode;
   const found: Found[] = [];
+  let tried = 0;
   for (const candidate of text.matchAll(PHONE_CANDIDATE)) {
+    if (++tried > MAX_PHONE_CANDIDATES) break;
     try {
       for (const p of findPhoneNumbersInText(candidate[0], { defaultCountry: region })) {
         found.push({ value: p.number.number as string, start: candidate.index + p.startsAt, end: candidate.index + p.endsAt });

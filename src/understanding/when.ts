@@ -25,6 +25,7 @@ const HABITUAL = /\b(?:every|each|randomly|always|usually|often|sometimes)\b[^,.
 const RECENT_PURCHASE_MS = 2 * 86_400_000;
 /** "for 2 hours before I found her": a span of time, not a time. */
 const UNANCHORED = /\b(?:before|after|later)$/iu;
+const NUMBER_WALL = /[\d\s\-/.:,]{40,}/gu;
 const MAY_BE_ENGLISH = /[a-z]|\d[/.:-]\d/iu;
 const PROMISE_WINDOW_MS = 31 * 86_400_000;
 /** Words that may stand between a day and its time: "yesterday around 8pm", "上周五 大概 晚上8点". */
@@ -51,6 +52,8 @@ export function readWhenAt(text: string, now: Date, timezone: string): { text: s
 /** `source` is the prepared text; `shown` has the same length and gives the words returned. */
 export function readWhenIn(source: string, shown: string, now: Date, timezone: string): { text: string; at: string } | undefined {
   const reference = { instant: now, timezone: offsetMinutes(timezone, now.getTime()) };
+  // chrono slows to a crawl on long runs of digits and separators ("1-1-1-…"), which are never a date: blanked, same length.
+  source = source.replace(NUMBER_WALL, (run) => ' '.repeat(run.length));
   // Each parser only where its words can be: chrono's cost is most of a message's reading.
   const results = [...(MAY_BE_ENGLISH.test(source) ? english.parse(source, reference) : []), ...(hasHan(source) ? chinese.parse(source, reference) : [])]
     .filter((result) => !isBareChineseHour(result, source) && !PRESENT.test(result.text) && !BARE_WEEKDAY_ABBREVIATION.test(result.text) && !UNANCHORED.test(result.text) && !isHabitual(result, source))
