@@ -145,7 +145,7 @@ describe('extractFields', () => {
 
   it('reads Traditional Chinese', () => {
     const fields = extractFields('我叫陳大文，上週五送來的電視壞了，訂單號：202611150034，電話 13800138000', ctx);
-    expect(fields.name).toBe('陈大文');
+    expect(fields.name).toBe('陳大文');
     expect(fields.orderRef).toBe('202611150034');
     expect(fields.phone).toBe('+8613800138000');
     expect(fields.when?.at).toBe('2026-11-27T04:00:00.000Z');

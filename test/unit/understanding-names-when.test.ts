@@ -15,7 +15,9 @@ describe('readName', () => {
     ['我是王女士', '王女士'],
     ['我姓王，叫王强', '王强'],
     ['叫我小王就行', '小王'],
-    ['我叫陳大文', '陈大文'],
+    ['我叫陳大文', '陳大文'],
+    ['我姓陳', '陳'],
+    ['我打了电话，叫了三次没人理，我叫李明', '李明'],
     ['this is Dave', 'Dave'],
     ['Hi, this is Dave from Pudong', 'Dave'],
     ['Dave here, my fridge broke', 'Dave'],
@@ -59,6 +61,7 @@ describe('readName', () => {
     expect(readNameAnswer('Dave')).toBe('Dave');
     expect(readNameAnswer('我姓王')).toBe('王');
     expect(readNameAnswer('叫我小陈就行')).toBe('小陈');
+    expect(readNameAnswer('陳大文')).toBe('陳大文');
     expect(readNameAnswer('I will sue you')).toBeUndefined();
     expect(readNameAnswer('不用了')).toBeUndefined();
     expect(readNameAnswer('好的')).toBeUndefined();
