@@ -31,14 +31,19 @@ const answersFileSchema = z
   .strict();
 
 const ANSWERS_FILE = 'answers.json';
+const MESSAGES_FILE = 'messages.json';
 
 /** Reads and merges prompts/<locale>/answers.json of every locale. Throws naming the file and the field. */
 export function loadAnswerLexicon(promptsDir: string): AnswerLexicon {
+  // A locale is a directory with texts or answers; one with texts but no answers would silently not understand its customers.
   const locales = readdirSync(promptsDir, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && existsSync(join(promptsDir, entry.name, ANSWERS_FILE)))
+    .filter((entry) => entry.isDirectory() && [MESSAGES_FILE, ANSWERS_FILE].some((file) => existsSync(join(promptsDir, entry.name, file))))
     .map((entry) => entry.name)
     .sort();
   if (locales.length === 0) throw new Error(`${promptsDir}: no <locale>/${ANSWERS_FILE} found`);
+  for (const locale of locales) {
+    if (!existsSync(join(promptsDir, locale, ANSWERS_FILE))) throw new Error(`${join(promptsDir, locale, ANSWERS_FILE)}: missing (the locale has ${MESSAGES_FILE})`);
+  }
   const merged: Required<AnswerLexicon> = { yes: [], no: [], none: [], fillers: [], options: {} };
   for (const locale of locales) {
     const file = join(promptsDir, locale, ANSWERS_FILE);

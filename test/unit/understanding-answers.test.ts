@@ -173,5 +173,9 @@ describe('loadAnswerLexicon', () => {
     const badValue = promptsWith({ en: { yes: [], no: [], none: [], options: { category: { 'Bad Value': ['x'] } } } });
     expect(() => loadAnswerLexicon(badValue)).toThrow(/answers\.json: options\.category\.Bad Value/);
     expect(() => loadAnswerLexicon(mkdtempSync(join(tmpdir(), 'hearken-empty-')))).toThrow(/no <locale>\/answers\.json/);
+    const withoutAnswers = promptsWith({ en: { yes: ['yes'], no: ['no'], none: ['none'] } });
+    mkdirSync(join(withoutAnswers, 'ja'));
+    writeFileSync(join(withoutAnswers, 'ja', 'messages.json'), '{}');
+    expect(() => loadAnswerLexicon(withoutAnswers)).toThrow(/ja[/\\]answers\.json: missing/);
   });
 });
