@@ -115,8 +115,9 @@ function tokenise(text: string, entries: Entry[]): Polarity[] | undefined {
     for (const entry of entries) {
       if (!folded.startsWith(entry.text, at)) continue;
       const end = at + entry.text.length;
-      if (entry.latin && end < folded.length && /[\p{L}\p{N}'’]/u.test(folded[end]!)) continue;
-      if (/^[a-z0-9]/u.test(entry.text) && at > 0 && /[\p{L}\p{N}]/u.test(folded[at - 1]!) && /[a-z0-9]/u.test(folded[at - 1]!)) continue;
+      // Latin words end on a Latin boundary; Chinese may follow at once ("ok的").
+      if (entry.latin && end < folded.length && /[a-z0-9']/u.test(folded[end]!)) continue;
+      if (/^[a-z0-9]/u.test(entry.text) && at > 0 && /[a-z0-9]/u.test(folded[at - 1]!)) continue;
       found.push(entry.polarity);
       at = end;
       continue outer;

@@ -27,7 +27,7 @@ describe('readYesNo', () => {
   it.each([
     '好的', '好', '可以', '可以的', '行', '嗯', '嗯嗯', '对', '对的', '是的', '没问题，提交吧', '没问题', '好的，谢谢！', '可以。', '行吧',
     '同意', '我同意', '确认提交', 'ok', 'OK!', 'Ok thanks', 'sure', 'Sure.', 'yes please', 'Yes, please!', 'yep', 'yup', 'looks good',
-    'Looks good 👍', '👍', 'that’s right', 'go ahead', 'no problem', 'No problem!', 'ＯＫ', '好的😊', '是的。',
+    'Looks good 👍', '👍', 'that’s right', 'go ahead', 'no problem', 'No problem!', 'ＯＫ', '好的😊', '是的。', 'ok的', 'OK啦', '好的ok',
   ])('%s → yes', (text) => {
     expect(readYesNo(text, lexicon)).toBe('yes');
   });
