@@ -31,14 +31,19 @@ const answersFileSchema = z
   .strict();
 
 const ANSWERS_FILE = 'answers.json';
+const MESSAGES_FILE = 'messages.json';
 
 /** Reads and merges prompts/<locale>/answers.json of every locale. Throws naming the file and the field. */
 export function loadAnswerLexicon(promptsDir: string): AnswerLexicon {
+  // A locale is a directory with texts or answers; one with texts but no answers would silently not understand its customers.
   const locales = readdirSync(promptsDir, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && existsSync(join(promptsDir, entry.name, ANSWERS_FILE)))
+    .filter((entry) => entry.isDirectory() && [MESSAGES_FILE, ANSWERS_FILE].some((file) => existsSync(join(promptsDir, entry.name, file))))
     .map((entry) => entry.name)
     .sort();
   if (locales.length === 0) throw new Error(`${promptsDir}: no <locale>/${ANSWERS_FILE} found`);
+  for (const locale of locales) {
+    if (!existsSync(join(promptsDir, locale, ANSWERS_FILE))) throw new Error(`${join(promptsDir, locale, ANSWERS_FILE)}: missing (the locale has ${MESSAGES_FILE})`);
+  }
   const merged: Required<AnswerLexicon> = { yes: [], no: [], none: [], fillers: [], options: {} };
   for (const locale of locales) {
     const file = join(promptsDir, locale, ANSWERS_FILE);
@@ -110,8 +115,9 @@ function tokenise(text: string, entries: Entry[]): Polarity[] | undefined {
     for (const entry of entries) {
       if (!folded.startsWith(entry.text, at)) continue;
       const end = at + entry.text.length;
-      if (entry.latin && end < folded.length && /[\p{L}\p{N}'’]/u.test(folded[end]!)) continue;
-      if (/^[a-z0-9]/u.test(entry.text) && at > 0 && /[\p{L}\p{N}]/u.test(folded[at - 1]!) && /[a-z0-9]/u.test(folded[at - 1]!)) continue;
+      // Latin words end on a Latin boundary; Chinese may follow at once ("ok的").
+      if (entry.latin && end < folded.length && /[a-z0-9']/u.test(folded[end]!)) continue;
+      if (/^[a-z0-9]/u.test(entry.text) && at > 0 && /[a-z0-9]/u.test(folded[at - 1]!)) continue;
       found.push(entry.polarity);
       at = end;
       continue outer;
@@ -131,6 +137,20 @@ export function readYesNo(text: string, lexicon: AnswerLexicon): 'yes' | 'no' | 
   const hasNo = tokens.includes('no');
   if (hasYes === hasNo) return undefined;
   return hasYes ? 'yes' : 'no';
+}
+
+/**
+ * A yes or no that opens a longer answer: "不是，是产品质量问题" → no, rest
+ * "是产品质量问题"; "No, the fridge is still leaking" → no. The opening clause
+ * alone must be a short answer (up to the first comma or full stop), so
+ * "no one was hurt" opens with nothing.
+ */
+export function readLeadingYesNo(text: string, lexicon: AnswerLexicon): { answer: 'yes' | 'no'; rest: string } | undefined {
+  const split = /[,，.。!！?？;；:：\n]/u.exec(text);
+  if (!split) return undefined;
+  const answer = readYesNo(text.slice(0, split.index), lexicon);
+  const rest = text.slice(split.index + 1).trim();
+  return answer && rest ? { answer, rest } : undefined;
 }
 
 /** True when the whole text says the customer has nothing to give on an optional step ("没有订单号", "no photos", "I don't have it"). */
@@ -155,7 +175,7 @@ export function matchOption(text: string, field: string, options: OptionChoice[]
   if (!folded) return undefined;
   const hits: Array<{ value: string; start: number; end: number }> = [];
   for (const option of options) {
-    const terms = new Set([...option.labels, ...(lexicon.options[field]?.[option.value] ?? [])].map(fold).filter(Boolean));
+    const terms = new Set([...option.labels.map(foldTerm), ...(lexicon.options[field]?.[option.value] ?? [])].filter(Boolean));
     for (const term of terms) {
       for (const start of occurrences(folded, term)) hits.push({ value: option.value, start, end: start + term.length });
     }
@@ -170,6 +190,17 @@ export function matchOption(text: string, field: string, options: OptionChoice[]
 /** Folded for matching, with typographic apostrophes straightened ("don’t" is "don't"). */
 function fold(text: string): string {
   return foldForMatching(text).replace(/[‘’`´]/gu, "'");
+}
+
+/** Option labels come from the catalogue, a small fixed set: folded once each. */
+const foldedTerms = new Map<string, string>();
+function foldTerm(term: string): string {
+  let folded = foldedTerms.get(term);
+  if (folded === undefined) {
+    folded = fold(term);
+    if (foldedTerms.size < 10_000) foldedTerms.set(term, folded);
+  }
+  return folded;
 }
 
 function occurrences(haystack: string, term: string): number[] {

@@ -1,8 +1,9 @@
-import { findPhoneNumbersInText, type CountryCode } from 'libphonenumber-js/max';
+import { findPhoneNumbersInText, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
+import type { Policy } from '../policy.ts';
 import { readName } from './names.ts';
-import { toSimplified } from './normalise.ts';
+import { prepareText as prepare } from './prepare.ts';
 import { DEFAULT_ORDER_REF_PATTERN, ENDS_WITH_ORDER_LABEL } from './order-ref.pattern.ts';
-import { readWhenAt } from './when.ts';
+import { readWhenAt, readWhenIn } from './when.ts';
 
 /**
  * Field readers for customer messages: pure functions, no I/O, the clock and
@@ -28,6 +29,11 @@ export interface ExtractedFields {
   when?: { text: string; at: string };
 }
 
+/** The reading context for a message received at `now` under this policy. */
+export function fieldContext(policy: Pick<Policy, 'timezone' | 'intake'>, now: Date): FieldContext {
+  return { now, timezone: policy.timezone, defaultRegion: policy.intake.phoneRegion, orderRefPattern: policy.intake.orderRefPattern };
+}
+
 export { readName, readNameAnswer, readNameDetail, type NameReading } from './names.ts';
 export { DEFAULT_ORDER_REF_PATTERN } from './order-ref.pattern.ts';
 
@@ -39,11 +45,6 @@ interface Found {
 
 const EMAIL = /[a-z0-9._%+-]{1,64}@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}(?![a-z0-9-])/giu;
 
-/** Full-width digits and "＠" are read as ASCII; Traditional as Simplified. Lengths are kept for NFKC of these forms. */
-function prepare(text: string): string {
-  return toSimplified(text.normalize('NFKC'));
-}
-
 function findEmails(text: string): Found[] {
   return [...text.matchAll(EMAIL)]
     .map((m) => ({ value: m[0].replace(/^[._%+-]+/u, '').toLowerCase(), start: m.index, end: m.index + m[0].length }))
@@ -54,14 +55,28 @@ export function readEmail(text: string): string | undefined {
   return findEmails(prepare(text))[0]?.value;
 }
 
+/** Stretches of digits long enough to be a phone; libphonenumber only searches these (it is the slowest reader). */
+const PHONE_CANDIDATE = /(?<![a-z0-9+(])[+(]{0,3}\d[\d\s().+\-]{5,26}\d(?![a-z0-9])/giu;
+
+/** No message carries more numbers than this; a wall of digits must not hold the event loop. */
+const MAX_PHONE_CANDIDATES = 12;
+
 function findPhones(text: string, defaultRegion: string): Found[] {
   const region = defaultRegion.toUpperCase() as CountryCode;
-  try {
-    return findPhoneNumbersInText(text, { defaultCountry: region }).map((p) => ({ value: p.number.number as string, start: p.startsAt, end: p.endsAt }));
-  } catch {
-    // An unknown region in a policy must not turn a message into an error: no phone is read.
-    return [];
+  const found: Found[] = [];
+  let tried = 0;
+  for (const candidate of text.matchAll(PHONE_CANDIDATE)) {
+    if (++tried > MAX_PHONE_CANDIDATES) break;
+    try {
+      for (const p of findPhoneNumbersInText(candidate[0], { defaultCountry: region })) {
+        found.push({ value: p.number.number as string, start: candidate.index + p.startsAt, end: candidate.index + p.endsAt });
+      }
+    } catch {
+      // An unknown region in a policy must not turn a message into an error: no phone is read.
+      return [];
+    }
   }
+  return found;
 }
 
 /** E.164 ("+8613800138000"); remarks around the number ("（微信同号）") are ignored, e-mail digits are not a phone. */
@@ -128,8 +143,17 @@ export function readOrderRefAnswer(text: string, pattern?: string, defaultRegion
   const found = readOrderRef(text, pattern, defaultRegion);
   if (found) return found;
   const bare = /^[\s\p{P}]*(\d{6,20}(?:-[a-z0-9]{1,10})*)[\s\p{P}]*$/iu.exec(prepare(text))?.[1];
-  if (!bare || findPhones(bare, defaultRegion).length > 0) return undefined;
+  // Only a mobile number is taken for a phone here: a 10-digit order number can look like a landline.
+  if (!bare || parsePhoneNumberFromString(bare, defaultRegion.toUpperCase() as CountryCode)?.getType() === 'MOBILE') return undefined;
   return bare.toUpperCase();
+}
+
+/** An answer to "how can we reach you?": a phone, an e-mail, or both ("13800138000 / a@b.cn"). */
+export function readContact(text: string, defaultRegion: string): { phone?: string; email?: string } {
+  const source = prepare(text);
+  const emails = findEmails(source);
+  const phone = findPhones(mask(source, emails), defaultRegion)[0]?.value;
+  return { ...(phone ? { phone } : {}), ...(emails[0] ? { email: emails[0].value } : {}) };
 }
 
 export function readWhen(text: string, ctx: FieldContext): { text: string; at: string } | undefined {
@@ -158,18 +182,14 @@ export function extractFields(text: string, ctx: FieldContext): ExtractedFields 
   const name = readName(text);
   if (name) fields.name = name;
   const taken = [...(ref ? [ref] : []), ...(phone ? [phone] : [])];
-  // Masked with spaces of the same length, so the time's words are still shown from the customer's text.
-  const when = readWhenAt(sameLength(text, source) ? mask(text, [...emails, ...taken]) : mask(withoutEmails, taken), ctx.now, ctx.timezone);
+  // Read from the text without the other fields; shown in the customer's own script when positions match.
+  const when = readWhenIn(mask(withoutEmails, taken), text.length === source.length ? text : source, ctx.now, ctx.timezone);
   if (when) fields.when = when;
   return fields;
 }
 
 function overlaps(a: { start: number; end: number }, b: { start: number; end: number }): boolean {
   return a.start < b.end && b.start < a.end;
-}
-
-function sameLength(a: string, b: string): boolean {
-  return a.length === b.length;
 }
 
 function mask(text: string, spans: Array<{ start: number; end: number }>): string {

@@ -1,4 +1,5 @@
-import { hasHan, toSimplified } from './normalise.ts';
+import { hasHan } from './normalise.ts';
+import { prepareText } from './prepare.ts';
 import { segmenter } from './segmenter.ts';
 
 /**
@@ -21,8 +22,8 @@ const SURNAMES = new Set(
 const HONORIFICS = /(先生|女士|小姐|太太|阿姨|师傅|老师)$/u;
 
 const CHINESE_TRIGGERS: Array<{ pattern: RegExp; needsSurname: boolean }> = [
-  { pattern: /(?:叫我|可以叫我|称呼我|我叫|(?:^|[,，\s])叫|我的名字(?:是|叫)|我名字(?:是|叫)|名字(?:是|叫)|姓名(?:是|:)?|名字:|联系人(?:是|:)?|称呼)\s*/u, needsSurname: false },
-  { pattern: /(?:我是|本人是?|这里是|这边是)\s*/u, needsSurname: true },
+  { pattern: /(?:叫我|可以叫我|称呼我|我叫|(?:^|[,，\s])叫|我的名字(?:是|叫)|我名字(?:是|叫)|名字(?:是|叫)|姓名(?:是|:)?|名字:|联系人(?:是|:)?|称呼)\s*/gu, needsSurname: false },
+  { pattern: /(?:我是|本人是?|这里是|这边是)\s*/gu, needsSurname: true },
 ];
 const CHINESE_SURNAME = /(?:我|本人|免贵)?姓\s*(\p{Script=Han}{1,2})/u;
 
@@ -46,19 +47,21 @@ const NOT_NAMES = new Set(
 const NOT_CHINESE_NAMES = new Set(['顾客', '客户', '用户', '会员', '老客户', '消费者', '买家', '业主', '本人', '你们', '我们', '他们']);
 
 export function readNameDetail(text: string): NameReading | undefined {
-  const source = toSimplified(text.normalize('NFKC'));
+  const source = prepareText(text);
   if (hasHan(source)) {
     for (const trigger of CHINESE_TRIGGERS) {
-      const match = trigger.pattern.exec(source);
-      if (!match) continue;
-      const name = chineseNameAt(source.slice(match.index + match[0].length), trigger.needsSurname);
-      if (name) return { name, surnameOnly: false };
+      for (const match of source.matchAll(trigger.pattern)) {
+        const at = match.index + match[0].length;
+        const name = chineseNameAt(source.slice(at), trigger.needsSurname);
+        if (name) return { name: asWritten(text, source, at, name), surnameOnly: false };
+      }
     }
     const surname = CHINESE_SURNAME.exec(source);
     if (surname) {
       const chars = surname[1]!;
       const family = COMPOUND_SURNAMES.includes(chars) ? chars : chars[0]!;
-      if (SURNAMES.has(family) || COMPOUND_SURNAMES.includes(family)) return { name: family, surnameOnly: true };
+      const at = surname.index + surname[0].length - chars.length;
+      if (SURNAMES.has(family) || COMPOUND_SURNAMES.includes(family)) return { name: asWritten(text, source, at, family), surnameOnly: true };
     }
   }
   const latin = source.replace(/[‘’]/gu, "'");
@@ -88,11 +91,12 @@ export function readName(text: string): string | undefined {
 export function readNameAnswer(text: string): string | undefined {
   const introduced = readName(text);
   if (introduced) return introduced;
-  const answer = toSimplified(text.normalize('NFKC')).replace(/^[\s\p{P}]+|[\s\p{P}]+$/gu, '');
+  const answer = prepareText(text).replace(/^[\s\p{P}]+|[\s\p{P}]+$/gu, '');
   if (/^\p{Script=Han}{2,5}$/u.test(answer)) {
     const base = answer.replace(HONORIFICS, '');
     const starts = COMPOUND_SURNAMES.some((s) => base.startsWith(s)) || SURNAMES.has(base[0] ?? '');
-    return starts && base.length >= 1 && base.length <= 4 && !NOT_CHINESE_NAMES.has(base) ? answer : undefined;
+    const written = text.replace(/^[\s\p{P}]+|[\s\p{P}]+$/gu, '');
+    return starts && base.length >= 1 && base.length <= 4 && !NOT_CHINESE_NAMES.has(base) ? (written.length === answer.length ? written : answer) : undefined;
   }
   const words = answer.split(/\s+/u);
   if (words.length > 3 || !words.every((word) => /^\p{L}[\p{L}'-]*$/u.test(word) && !hasHan(word))) return undefined;
@@ -100,9 +104,17 @@ export function readNameAnswer(text: string): string | undefined {
   return words.map(capitalise).join(' ');
 }
 
+/** A name is kept in the customer's script: "陳大文" stays Traditional (matching ran on the Simplified fold). */
+function asWritten(text: string, source: string, at: number, name: string): string {
+  return text.length === source.length ? text.slice(at, at + name.length) : name;
+}
+
 function chineseNameAt(rest: string, needsSurname: boolean): string | undefined {
   const run = /^\p{Script=Han}{1,8}/u.exec(rest)?.[0];
   if (!run) return undefined;
+  // "小陈", "老王": the segmenter may glue the family name to what follows ("小 / 陈就行").
+  const familiar = /^[小老阿](\p{Script=Han})/u.exec(run);
+  if (familiar && SURNAMES.has(familiar[1]!)) return familiar[0];
   const words = segmenter().cut(run, true);
   const first = words[0] ?? '';
   let name = first;

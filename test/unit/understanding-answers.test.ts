@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadAnswerLexicon, matchOption, meansNone, readYesNo } from '../../src/understanding/answers.ts';
+import { loadAnswerLexicon, matchOption, meansNone, readLeadingYesNo, readYesNo } from '../../src/understanding/answers.ts';
 
 const lexicon = loadAnswerLexicon(join(import.meta.dirname, '../../prompts'));
 
@@ -27,7 +27,7 @@ describe('readYesNo', () => {
   it.each([
     '好的', '好', '可以', '可以的', '行', '嗯', '嗯嗯', '对', '对的', '是的', '没问题，提交吧', '没问题', '好的，谢谢！', '可以。', '行吧',
     '同意', '我同意', '确认提交', 'ok', 'OK!', 'Ok thanks', 'sure', 'Sure.', 'yes please', 'Yes, please!', 'yep', 'yup', 'looks good',
-    'Looks good 👍', '👍', 'that’s right', 'go ahead', 'no problem', 'No problem!', 'ＯＫ', '好的😊', '是的。',
+    'Looks good 👍', '👍', 'that’s right', 'go ahead', 'no problem', 'No problem!', 'ＯＫ', '好的😊', '是的。', 'ok的', 'OK啦', '好的ok',
   ])('%s → yes', (text) => {
     expect(readYesNo(text, lexicon)).toBe('yes');
   });
@@ -45,6 +45,9 @@ describe('readYesNo', () => {
     expect(readYesNo('沒問題，提交吧', lexicon)).toBe('yes');
     expect(readYesNo('不對', lexicon)).toBe('no');
     expect(readYesNo('不用了', lexicon)).toBe('no');
+    expect(readYesNo('確認送出', lexicon)).toBe('yes');
+    expect(meansNone('沒有拍照', lexicon)).toBe(true);
+    expect(meansNone('沒有訂單編號', lexicon)).toBe(true);
   });
 
   it.each([
@@ -62,6 +65,22 @@ describe('readYesNo', () => {
     '13800138000',
   ])('%s → undefined (a story, a mixed answer or not an answer)', (text) => {
     expect(readYesNo(text, lexicon)).toBeUndefined();
+  });
+});
+
+describe('readLeadingYesNo', () => {
+  it('reads a yes or no that opens a longer answer, and gives the rest', () => {
+    expect(readLeadingYesNo('不是，是产品质量问题', lexicon)).toEqual({ answer: 'no', rest: '是产品质量问题' });
+    expect(readLeadingYesNo('No, the fridge is still leaking', lexicon)).toEqual({ answer: 'no', rest: 'the fridge is still leaking' });
+    expect(readLeadingYesNo('對，就是送貨太慢', lexicon)).toEqual({ answer: 'yes', rest: '就是送貨太慢' });
+    expect(readLeadingYesNo('No problem, but please hurry', lexicon)).toEqual({ answer: 'yes', rest: 'but please hurry' });
+  });
+
+  it('finds nothing in a story or a bare answer', () => {
+    expect(readLeadingYesNo('no one was hurt, but the TV is broken', lexicon)).toBeUndefined();
+    expect(readLeadingYesNo('好的', lexicon)).toBeUndefined();
+    expect(readLeadingYesNo('好的。', lexicon)).toBeUndefined();
+    expect(readLeadingYesNo('the TV is broken, no', lexicon)).toBeUndefined();
   });
 });
 
@@ -100,6 +119,11 @@ describe('matchOption', () => {
     expect(matchOption('退款', 'desiredResolution', resolutions, lexicon)).toBe('refund');
     expect(matchOption('希望赔偿', 'desiredResolution', resolutions, lexicon)).toBe('compensation');
     expect(matchOption('換貨', 'desiredResolution', resolutions, lexicon)).toBe('replacement');
+    expect(matchOption('我要退費', 'desiredResolution', resolutions, lexicon)).toBe('refund');
+    expect(matchOption('換一台新的', 'desiredResolution', resolutions, lexicon)).toBe('replacement');
+    expect(matchOption('請派人來修', 'desiredResolution', resolutions, lexicon)).toBe('repair');
+    expect(matchOption('至少道个歉吧', 'desiredResolution', resolutions, lexicon)).toBe('apology');
+    expect(matchOption('get it repaired properly', 'desiredResolution', resolutions, lexicon)).toBe('repair');
   });
 
   it('matches English on word boundaries', () => {
@@ -149,5 +173,9 @@ describe('loadAnswerLexicon', () => {
     const badValue = promptsWith({ en: { yes: [], no: [], none: [], options: { category: { 'Bad Value': ['x'] } } } });
     expect(() => loadAnswerLexicon(badValue)).toThrow(/answers\.json: options\.category\.Bad Value/);
     expect(() => loadAnswerLexicon(mkdtempSync(join(tmpdir(), 'hearken-empty-')))).toThrow(/no <locale>\/answers\.json/);
+    const withoutAnswers = promptsWith({ en: { yes: ['yes'], no: ['no'], none: ['none'] } });
+    mkdirSync(join(withoutAnswers, 'ja'));
+    writeFileSync(join(withoutAnswers, 'ja', 'messages.json'), '{}');
+    expect(() => loadAnswerLexicon(withoutAnswers)).toThrow(/ja[/\\]answers\.json: missing/);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { extractFields, readEmail, readOrderRef, readOrderRefAnswer, readPhone, type FieldContext } from '../../src/understanding/fields.ts';
-import { parsePolicy } from '../../src/policy.ts';
+import { extractFields, fieldContext, readContact, readEmail, readOrderRef, readOrderRefAnswer, readPhone, type FieldContext } from '../../src/understanding/fields.ts';
+import { parsePolicy, PolicyError } from '../../src/policy.ts';
 
 // Sunday 29 November 2026, 18:00 in Shanghai.
 const ctx: FieldContext = { now: new Date('2026-11-29T10:00:00Z'), timezone: 'Asia/Shanghai', defaultRegion: 'CN' };
@@ -91,8 +91,32 @@ describe('readOrderRef', () => {
     expect(readOrderRefAnswer('202611150034')).toBe('202611150034');
     expect(readOrderRefAnswer(' 202611150034。')).toBe('202611150034');
     expect(readOrderRefAnswer('13800138000')).toBeUndefined();
+    expect(readOrderRefAnswer('5521889034')).toBe('5521889034');
     expect(readOrderRefAnswer('12345')).toBeUndefined();
     expect(readOrderRefAnswer('订单号是XX20261101-88')).toBe('XX20261101-88');
+  });
+});
+
+describe('readContact', () => {
+  it('reads a phone, an e-mail or both from a contact answer', () => {
+    expect(readContact('my number is 186 0000 1234', 'CN')).toEqual({ phone: '+8618600001234' });
+    expect(readContact('(name@example.org)', 'CN')).toEqual({ email: 'name@example.org' });
+    expect(readContact('13800138000 / 13800138000@163.com', 'CN')).toEqual({ phone: '+8613800138000', email: '13800138000@163.com' });
+    expect(readContact('call me', 'CN')).toEqual({});
+  });
+});
+
+describe('fieldContext', () => {
+  it('takes the zone, region and order pattern from the policy', () => {
+    const policy = parsePolicy({ timezone: 'Asia/Shanghai', intake: { phoneRegion: 'HK' } });
+    const now = new Date('2026-11-29T10:00:00Z');
+    expect(fieldContext(policy, now)).toEqual({ now, timezone: 'Asia/Shanghai', defaultRegion: 'HK', orderRefPattern: policy.intake.orderRefPattern });
+    expect(extractFields('call 9123 4567', fieldContext(policy, now)).phone).toBe('+85291234567');
+  });
+
+  it('refuses a region that is not a two-letter code', () => {
+    expect(() => parsePolicy({ intake: { phoneRegion: 'china' } })).toThrow(PolicyError);
+    expect(() => parsePolicy({ intake: { phoneRegion: 'china' } })).toThrow(/intake\.phoneRegion/);
   });
 });
 
@@ -120,8 +144,8 @@ describe('extractFields', () => {
   });
 
   it('reads Traditional Chinese', () => {
-    const fields = extractFields('我叫陳大文，上週五買的電視壞了，訂單號：202611150034，電話 13800138000', ctx);
-    expect(fields.name).toBe('陈大文');
+    const fields = extractFields('我叫陳大文，上週五送來的電視壞了，訂單號：202611150034，電話 13800138000', ctx);
+    expect(fields.name).toBe('陳大文');
     expect(fields.orderRef).toBe('202611150034');
     expect(fields.phone).toBe('+8613800138000');
     expect(fields.when?.at).toBe('2026-11-27T04:00:00.000Z');

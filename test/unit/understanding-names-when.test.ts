@@ -15,7 +15,9 @@ describe('readName', () => {
     ['我是王女士', '王女士'],
     ['我姓王，叫王强', '王强'],
     ['叫我小王就行', '小王'],
-    ['我叫陳大文', '陈大文'],
+    ['我叫陳大文', '陳大文'],
+    ['我姓陳', '陳'],
+    ['我打了电话，叫了三次没人理，我叫李明', '李明'],
     ['this is Dave', 'Dave'],
     ['Hi, this is Dave from Pudong', 'Dave'],
     ['Dave here, my fridge broke', 'Dave'],
@@ -58,6 +60,8 @@ describe('readName', () => {
     expect(readNameAnswer('dave smith')).toBe('Dave Smith');
     expect(readNameAnswer('Dave')).toBe('Dave');
     expect(readNameAnswer('我姓王')).toBe('王');
+    expect(readNameAnswer('叫我小陈就行')).toBe('小陈');
+    expect(readNameAnswer('陳大文')).toBe('陳大文');
     expect(readNameAnswer('I will sue you')).toBeUndefined();
     expect(readNameAnswer('不用了')).toBeUndefined();
     expect(readNameAnswer('好的')).toBeUndefined();
@@ -74,7 +78,7 @@ describe('readWhen', () => {
     ['昨晚', '昨晚', '2026-11-28T14:00:00.000Z'],
     ['昨天晚上8点', '昨天晚上8点', '2026-11-28T12:00:00.000Z'],
     ['上周五', '上周五', '2026-11-27T04:00:00.000Z'],
-    ['上週五買的', '上週五', '2026-11-27T04:00:00.000Z'],
+    ['上週五壞的', '上週五', '2026-11-27T04:00:00.000Z'],
     ['上周五晚上8点左右', '上周五晚上8点', '2026-11-27T12:00:00.000Z'],
     ['今天下午三点', '今天下午三点', '2026-11-29T07:00:00.000Z'],
     ['3天前', '3天前', '2026-11-26T04:00:00.000Z'],
@@ -84,13 +88,27 @@ describe('readWhen', () => {
     ['it broke last night', 'last night', '2026-11-28T14:00:00.000Z'],
     ['on Monday', 'on Monday', '2026-11-23T04:00:00.000Z'],
     ['we waited at 8pm', 'at 8pm', '2026-11-28T12:00:00.000Z'],
-    ['bought it 2 weeks ago', '2 weeks ago', '2026-11-15T10:00:00.000Z'],
-    ['1月5日买的', '1月5日', '2026-01-05T04:00:00.000Z'],
+    ['it broke 2 weeks ago', '2 weeks ago', '2026-11-15T10:00:00.000Z'],
+    ['1月5日就坏了', '1月5日', '2026-01-05T04:00:00.000Z'],
+    ['the technician came on the 20th', 'on the 20th', '2026-11-20T04:00:00.000Z'],
+    ['上周五在你们店买的电动车，今天早上充电的时候电池冒烟了', '今天早上', '2026-11-28T22:00:00.000Z'],
+    ['我昨天在你們門市買的手機，回家就發現螢幕有亮點', '昨天', '2026-11-28T04:00:00.000Z'],
   ])('%s → %s at %s', (text, words, at) => {
     expect(readWhen(text, ctx)).toEqual({ text: words, at });
   });
 
-  it.each(['屏幕有一点问题', '有三点要说', '明天送货', 'They promised delivery tomorrow', 'the fridge is broken', '11月30日送到', '订单号202611150034'])(
+  it.each([
+    'bought it 2 weeks ago, it rattles',
+    'Ordered on the 15th, still nothing',
+    'she lay on the floor for 2 hours before I found her',
+    '现在在医院',
+    "now it won't start",
+    'it beeps randomly at 3am',
+    'I sat waiting for an hour',
+    'sun damage on the screen',
+    'in 10 minutes they left',
+    '每天晚上十点都有噪音',
+    '屏幕有一点问题', '有三点要说', '明天送货', 'They promised delivery tomorrow', 'the fridge is broken', '11月30日送到', '订单号202611150034'])(
     '%s → no time',
     (text) => {
       expect(readWhen(text, ctx)).toBeUndefined();
@@ -98,7 +116,7 @@ describe('readWhen', () => {
   );
 
   it('takes the first past time, skipping a promise', () => {
-    expect(readWhen('they said tomorrow, but I ordered it last Friday', ctx)?.text).toBe('last Friday');
+    expect(readWhen('they said tomorrow, but it broke last Friday', ctx)?.text).toBe('last Friday');
   });
 
   it('reads relative to the policy zone, whatever the process zone is', () => {
@@ -109,5 +127,12 @@ describe('readWhen', () => {
     const early = { ...ctx, now: new Date('2026-11-29T17:00:00Z') };
     expect(readWhen('yesterday at 8pm', early)?.at).toBe('2026-11-29T12:00:00.000Z');
     expect(readWhen('yesterday at 8pm', { ...early, timezone: 'UTC' })?.at).toBe('2026-11-28T20:00:00.000Z');
+  });
+
+  it('uses the offset of the day meant, across a daylight-saving change', () => {
+    // New York left summer time on Sunday 1 November 2026.
+    const monday = { ...ctx, now: new Date('2026-11-02T17:00:00Z'), timezone: 'America/New_York' };
+    expect(readWhen('yesterday at 8pm', monday)?.at).toBe('2026-11-02T01:00:00.000Z');
+    expect(readWhen('on October 30 at 8pm', monday)?.at).toBe('2026-10-31T00:00:00.000Z');
   });
 });
