@@ -114,3 +114,19 @@ describe('severity phrase rules: what they must not flag', () => {
     expect(findSeriousness('在抖音上买的耳机坏了', rules)).toEqual([]);
   });
 });
+
+describe('severity phrase rules: ordinary complaints that only look alarming', () => {
+  it('does not flag device words, shopping channels or evidence', () => {
+    for (const text of [
+      'the handle fell off after a week',
+      'the breaker tripped when I turned it on',
+      'what a painful experience, and the staff were stingy with the ice',
+      '我是在直播间买的，拍视频给客服看了也不理',
+      '在快手上买的充电宝，充不进电',
+      '保修过期了就不给修',
+      '优惠券过期了不能用',
+      '价格是1950元，比标价贵',
+      '在公众号下单的',
+    ]) expect(findSeriousness(text, rules), text).toEqual([]);
+  });
+});
