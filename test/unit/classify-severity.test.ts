@@ -68,6 +68,13 @@ describe('severity phrase rules: what the text alone missed', () => {
     expect(rulesOf('after the drinks we all had food poisoning')).toContain('food_safety');
   });
 
+  it('names the rule and its vocabulary only, never other words of the customer that stood in a gap', () => {
+    expect(reasonsOf('my son Tom got hurt by the fan')).toContain('vulnerable: my son … hurt');
+    expect(reasonsOf('孩子小明被烫了')).toContain('vulnerable: 孩子…烫');
+    expect(reasonsOf('my son Tom got hurt').join()).not.toContain('tom');
+    expect(reasonsOf('fixed twice and still broken')).toEqual(['repeat_repair: fixed twice']);
+  });
+
   it('reads Traditional Chinese with the Simplified rules', () => {
     expect(reasonsOf('孩子輕微燙傷了')).toContain('injury: 轻微烫伤');
     expect(rulesOf('插座觸電')).toContain('fire_electric');
