@@ -119,6 +119,9 @@ describe('web chat intake, end to end over HTTP', () => {
     const row = await caseRow(number!);
     expect(row).toMatchObject({ locale: 'zh-CN', severity: 'major', category: 'delivery_installation', contact_phone: '13800138000', desired_resolution: 'compensation' });
     expect(row.severity_reasons).toEqual(expect.arrayContaining(['injury: "受伤"', 'fire_electric: "漏电"', 'remedy:compensation']));
+    // The audit log says why, in the same words.
+    const created = await app.database.db.selectFrom('case_events').select('details').where('case_id', '=', row.id).where('action', '=', 'created').executeTakeFirstOrThrow();
+    expect(created.details).toMatchObject({ severity: 'major', severityReasons: row.severity_reasons });
   });
 
   it('opens a case at once when the customer asks for a person, without contact details if consent was declined', async () => {
