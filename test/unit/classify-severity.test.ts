@@ -55,6 +55,9 @@ describe('severity phrase rules: what the text alone missed', () => {
     expect(rulesOf('a journalist friend will hear about this')).toContain('media');
     expect(rulesOf('I will go to the newspaper')).toContain('media');
     expect(rulesOf('I will post this on TikTok until it goes viral')).toContain('media');
+    expect(rulesOf('this is going viral, believe me')).toContain('media');
+    expect(rulesOf('我会发小红书让大家都看看')).toContain('media');
+    expect(rulesOf('我要在小紅書上曝光你們')).toContain('media');
   });
 
   it('finds legal action, children and the elderly harmed, bar food safety', () => {
@@ -93,12 +96,16 @@ describe('severity phrase rules: what they must not flag', () => {
     expect(findSeriousness('人没受伤', rules)).toEqual([]);
     expect(findSeriousness('幸好没烫伤', rules)).toEqual([]);
     expect(findSeriousness('幸好沒有人受傷', rules)).toEqual([]);
+    expect(findSeriousness('nobody was hurt or burned', rules)).toEqual([]);
+    expect(findSeriousness('without any injuries', rules)).toEqual([]);
   });
 
   it('denies only the clause it is in', () => {
     expect(rulesOf('没有人受伤，但是冒烟了')).toEqual(['fire_electric']);
     expect(rulesOf('nobody answered my calls and my son got hurt')).toContain('injury');
     expect(rulesOf('不小心被烫伤了')).toContain('injury');
+    expect(rulesOf('there was no warning before it caught fire')).toContain('fire_electric');
+    expect(rulesOf('not only smoke but sparks too')).toContain('fire_electric');
     expect(rulesOf('没想到被烫伤了')).toContain('injury');
     expect(rulesOf('没过几天又坏了，这是第三次维修')).toContain('repeat_repair');
   });
