@@ -5,7 +5,7 @@ import { FoldedText, LATIN_EDGE_AFTER, LATIN_EDGE_BEFORE, matchTerms, termPatter
 export interface Seriousness {
   /** The rule that matched: injury, medical, fire, legal, media, repeat_repair, … */
   rule: string;
-  /** The customer's words that matched (folded: lower case, Simplified Chinese). */
+  /** The words that matched (folded: lower case, Simplified Chinese), what stood in a `…` gap left out. */
   words: string;
 }
 
