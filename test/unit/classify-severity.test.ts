@@ -78,6 +78,13 @@ describe('severity phrase rules: what the text alone missed', () => {
     expect(reasonsOf('fixed twice and still broken')).toEqual(['repeat_repair: fixed twice']);
   });
 
+  it('finds near accidents, allergic reactions and technicians who keep coming back', () => {
+    expect(rulesOf('The e-bike brakes failed going downhill and I crashed into a car')).toContain('safety');
+    expect(rulesOf('電動車騎到一半突然斷電，差點被後面的車撞到')).toContain('safety');
+    expect(rulesOf('昨晚在你们酒吧喝完酒全身起红疹')).toContain('food_safety');
+    expect(rulesOf('Third time the technician came and the dishwasher still leaks')).toContain('repeat_repair');
+  });
+
   it('reads Traditional Chinese with the Simplified rules', () => {
     expect(reasonsOf('孩子輕微燙傷了')).toContain('injury: 轻微烫伤');
     expect(rulesOf('插座觸電')).toContain('fire_electric');
