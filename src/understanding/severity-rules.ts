@@ -1,11 +1,11 @@
 import type { ClassifyRules } from './classify-rules.ts';
 import { foldForMatching, hasHan } from './normalise.ts';
-import { FoldedText, matchTerms, type TermMatch, type TermSet } from './term-matcher.ts';
+import { FoldedText, LATIN_EDGE_AFTER, LATIN_EDGE_BEFORE, matchTerms, termPattern, type TermMatch, type TermSet } from './term-matcher.ts';
 
 export interface Seriousness {
   /** The rule that matched: injury, medical, fire, legal, media, repeat_repair, … */
   rule: string;
-  /** The customer's words that matched (folded: lower case, Simplified Chinese). */
+  /** The words that matched (folded: lower case, Simplified Chinese), what stood in a `…` gap left out. */
   words: string;
 }
 
@@ -70,5 +70,31 @@ function withModifier(match: TermMatch, folded: FoldedText, rules: ClassifyRules
   const modifier = hasHan(match.text) ? rules.modifiers.han : rules.modifiers.latin;
   const before = folded.value.slice(Math.max(0, match.index - 20), match.index);
   const found = modifier?.exec(before);
-  return found ? `${found[0]}${match.text}`.trim() : match.text;
+  const words = withoutGaps(match, rules);
+  return found ? `${found[0]}${words}`.trim() : words;
+}
+
+/**
+ * The words of a match with what stood in a `…` gap left out ("my … son …
+ * hurt"): reasons are kept after a case is anonymised, so they hold only the
+ * vocabulary of classify.json, never other words of the customer (a name).
+ */
+function withoutGaps(match: TermMatch, rules: ClassifyRules): string {
+  const parts = match.term.source.split('…').map((part) => part.trim());
+  if (parts.length === 1) return match.text;
+  const han = hasHan(match.term.source);
+  let words = '';
+  let from = 0;
+  for (const part of parts) {
+    const pattern = termPattern(part, rules.termOptions);
+    const regex = new RegExp(han ? pattern : `${LATIN_EDGE_BEFORE}${pattern}${LATIN_EDGE_AFTER}`, 'gu');
+    regex.lastIndex = from;
+    const hit = regex.exec(match.text);
+    if (!hit) return parts.join(han ? '…' : ' … ');
+    const gap = match.text.slice(from, hit.index).trim();
+    if (from > 0) words += gap.length > 0 ? (han ? '…' : ' … ') : han ? '' : ' ';
+    words += hit[0];
+    from = hit.index + hit[0].length;
+  }
+  return words;
 }

@@ -37,8 +37,8 @@ export interface TermMatch {
 }
 
 const CLAUSE_END = '，。！？；,.!?;\\n';
-const LATIN_EDGE_BEFORE = '(?<![\\p{Script=Latin}\\p{N}])';
-const LATIN_EDGE_AFTER = '(?![\\p{Script=Latin}\\p{N}])';
+export const LATIN_EDGE_BEFORE = '(?<![\\p{Script=Latin}\\p{N}])';
+export const LATIN_EDGE_AFTER = '(?![\\p{Script=Latin}\\p{N}])';
 
 export function normaliseTerm(term: string): string {
   return term.normalize('NFKC').toLowerCase().replace(/\.\.\./g, '…').replace(/\s+/g, ' ').trim();

@@ -122,7 +122,10 @@ describe('web chat intake, end to end over HTTP', () => {
     expect(lastText(replies)).toContain('12 小时内');
     const row = await caseRow(number!);
     expect(row).toMatchObject({ locale: 'zh-CN', severity: 'major', contact_phone: '+8613800138000', desired_resolution: 'compensation' });
-    expect(row.severity_reasons).toEqual(expect.arrayContaining(['remedy:compensation']));
+    expect(row.severity_reasons).toEqual(expect.arrayContaining(['injury: "受伤"', 'fire_electric: "漏电"', 'remedy:compensation']));
+    // The audit log says why, in the same words.
+    const created = await app.database.db.selectFrom('case_events').select('details').where('case_id', '=', row.id).where('action', '=', 'created').executeTakeFirstOrThrow();
+    expect(created.details).toMatchObject({ severity: 'major', severityReasons: row.severity_reasons });
   });
 
   it('opens a case at once when the customer asks for a person, without contact details as consent was not given', async () => {

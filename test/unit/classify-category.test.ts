@@ -33,6 +33,14 @@ describe('category by meaning', () => {
     expect(best('The technician came for the warranty repair and never finished')).toBe('after_sales_repair');
   });
 
+  it('reads everyday wording of each category', () => {
+    expect(best("My order was supposed to arrive Monday, it's Thursday and still nothing")).toBe('delivery_installation');
+    expect(best("The waiter spilled beer on me and didn't even apologise")).toBe('service_attitude');
+    expect(best('The delivery guy called me an idiot')).toBe('service_attitude');
+    expect(best('退款申请了两个星期还没到账')).toBe('price_billing');
+    expect(best('Third time the technician came and the dishwasher still leaks')).toBe('after_sales_repair');
+  });
+
   it('returns only positive scores, best first, with the terms that scored', () => {
     const scores = scoreCategories('the installer was rude', rules, policy.categories);
     expect(scores[0]).toEqual({ category: 'service_attitude', score: 4, terms: ['rude'] });

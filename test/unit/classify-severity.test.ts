@@ -55,6 +55,9 @@ describe('severity phrase rules: what the text alone missed', () => {
     expect(rulesOf('a journalist friend will hear about this')).toContain('media');
     expect(rulesOf('I will go to the newspaper')).toContain('media');
     expect(rulesOf('I will post this on TikTok until it goes viral')).toContain('media');
+    expect(rulesOf('this is going viral, believe me')).toContain('media');
+    expect(rulesOf('我会发小红书让大家都看看')).toContain('media');
+    expect(rulesOf('我要在小紅書上曝光你們')).toContain('media');
   });
 
   it('finds legal action, children and the elderly harmed, bar food safety', () => {
@@ -66,6 +69,20 @@ describe('severity phrase rules: what the text alone missed', () => {
     expect(rulesOf('my toddler was burned by the heater')).toContain('vulnerable');
     expect(rulesOf('在你们KTV喝了假酒')).toContain('food_safety');
     expect(rulesOf('after the drinks we all had food poisoning')).toContain('food_safety');
+  });
+
+  it('names the rule and its vocabulary only, never other words of the customer that stood in a gap', () => {
+    expect(reasonsOf('my son Tom got hurt by the fan')).toContain('vulnerable: my son … hurt');
+    expect(reasonsOf('孩子小明被烫了')).toContain('vulnerable: 孩子…烫');
+    expect(reasonsOf('my son Tom got hurt').join()).not.toContain('tom');
+    expect(reasonsOf('fixed twice and still broken')).toEqual(['repeat_repair: fixed twice']);
+  });
+
+  it('finds near accidents, allergic reactions and technicians who keep coming back', () => {
+    expect(rulesOf('The e-bike brakes failed going downhill and I crashed into a car')).toContain('safety');
+    expect(rulesOf('電動車騎到一半突然斷電，差點被後面的車撞到')).toContain('safety');
+    expect(rulesOf('昨晚在你们酒吧喝完酒全身起红疹')).toContain('food_safety');
+    expect(rulesOf('Third time the technician came and the dishwasher still leaks')).toContain('repeat_repair');
   });
 
   it('reads Traditional Chinese with the Simplified rules', () => {
@@ -86,12 +103,16 @@ describe('severity phrase rules: what they must not flag', () => {
     expect(findSeriousness('人没受伤', rules)).toEqual([]);
     expect(findSeriousness('幸好没烫伤', rules)).toEqual([]);
     expect(findSeriousness('幸好沒有人受傷', rules)).toEqual([]);
+    expect(findSeriousness('nobody was hurt or burned', rules)).toEqual([]);
+    expect(findSeriousness('without any injuries', rules)).toEqual([]);
   });
 
   it('denies only the clause it is in', () => {
     expect(rulesOf('没有人受伤，但是冒烟了')).toEqual(['fire_electric']);
     expect(rulesOf('nobody answered my calls and my son got hurt')).toContain('injury');
     expect(rulesOf('不小心被烫伤了')).toContain('injury');
+    expect(rulesOf('there was no warning before it caught fire')).toContain('fire_electric');
+    expect(rulesOf('not only smoke but sparks too')).toContain('fire_electric');
     expect(rulesOf('没想到被烫伤了')).toContain('injury');
     expect(rulesOf('没过几天又坏了，这是第三次维修')).toContain('repeat_repair');
   });
@@ -112,5 +133,21 @@ describe('severity phrase rules: what they must not flag', () => {
     expect(findSeriousness('烟雾报警器坏了', rules)).toEqual([]);
     expect(findSeriousness('多媒体播放器坏了', rules)).toEqual([]);
     expect(findSeriousness('在抖音上买的耳机坏了', rules)).toEqual([]);
+  });
+});
+
+describe('severity phrase rules: ordinary complaints that only look alarming', () => {
+  it('does not flag device words, shopping channels or evidence', () => {
+    for (const text of [
+      'the handle fell off after a week',
+      'the breaker tripped when I turned it on',
+      'what a painful experience, and the staff were stingy with the ice',
+      '我是在直播间买的，拍视频给客服看了也不理',
+      '在快手上买的充电宝，充不进电',
+      '保修过期了就不给修',
+      '优惠券过期了不能用',
+      '价格是1950元，比标价贵',
+      '在公众号下单的',
+    ]) expect(findSeriousness(text, rules), text).toEqual([]);
   });
 });
