@@ -1,5 +1,6 @@
 import { foldForMatching } from '../understanding/normalise.ts';
 import { absorb, fillFields, readsLikeComplaint } from './input.ts';
+import { readLeadingYesNo } from '../understanding/answers.ts';
 import type { FlowStep } from './intake.flow.ts';
 import { optionValues } from './prompt-catalog.ts';
 import { matchOption, meansNone, readContact, readNameAnswer, readOrderRef, readYesNo } from './reading.ts';
@@ -25,7 +26,8 @@ export function answerStep(turn: Turn, intake: IntakeState, step: FlowStep, inpu
       if (!input.choice && typed && !readsLikeStory(typed, turn)) {
         value = matchOption(typed, step.field, values, turn.ctx.catalog);
         if (!value && step.field === 'category' && intake.proposal) {
-          const yesNo = readYesNo(typed, turn.ctx.catalog);
+          // "对" taps the proposal; "不是，…" without a category in it asks the plain question.
+          const yesNo = readYesNo(typed, turn.ctx.catalog) ?? readLeadingYesNo(typed, turn.ctx.catalog.answers)?.answer;
           if (yesNo === 'yes') value = intake.proposal;
           if (yesNo === 'no') {
             delete intake.proposal;

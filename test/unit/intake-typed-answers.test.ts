@@ -113,6 +113,26 @@ describe('typed answers are understood (pure engine)', () => {
     expect(d.state.intake!.draft.category).toBe(value);
   });
 
+  it.each([
+    ['zh-CN', '不是，是产品质量问题', 'product_quality'],
+    ['en', "no, it's the product itself", 'product_quality'],
+  ] as const)('a wrong proposal corrected in words picks the named category: %s "%s"', (locale, words, value) => {
+    const d = new EngineDriver(locale);
+    d.say(locale === 'en' ? 'The courier threw my parcel over the fence and the screen cracked.' : '快递员把包裹从围栏上扔进来，放在门口就走了');
+    expect(d.state.intake!.proposal).toBe('delivery_installation');
+    d.say(words);
+    expect(d.state.intake!.draft.category).toBe(value);
+  });
+
+  it('a plain "no" to the proposal asks the category question without it', () => {
+    const d = new EngineDriver('zh-CN');
+    d.say('快递员把包裹从围栏上扔进来，平板屏幕摔裂了');
+    d.say('不对');
+    expect(d.step).toBe('category');
+    expect(d.state.intake!.proposal).toBeUndefined();
+    expect(d.lastReply).toBe('请问您的投诉属于哪一类？');
+  });
+
   it('does not take a number for an option: the buttons show none', () => {
     const d = new EngineDriver();
     d.say(STORY.en);
