@@ -1,4 +1,5 @@
 import type { Choice, OutboundMessage } from '../channels/contract.ts';
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { Policy } from '../policy.ts';
 import type { FlowStep } from './intake.flow.ts';
 import { optionValues, type Locale, type PromptCatalog } from './prompt-catalog.ts';
@@ -28,7 +29,7 @@ export class Renderer {
     const choices: Choice[] = [];
     switch (step.kind) {
       case 'consent': {
-        const contact = [draft.phone, draft.email].filter(Boolean).join(', ');
+        const contact = this.contactText(draft);
         const variant = contact ? (draft.contactName ? 'promptKnown' : 'promptName') : draft.contactName ? 'promptContact' : 'prompt';
         lines.push(t(`steps.${step.id}.${variant}`, { contact, name: draft.contactName ?? '' }));
         if (variant === 'promptKnown') choices.push(this.button(locale, 'agree', 'consent:yes'));
@@ -119,10 +120,17 @@ export class Renderer {
       case 'name':
         return draft.contactName ?? undefined;
       case 'contact':
-        return [draft.phone, draft.email].filter(Boolean).join(', ') || undefined;
+        return this.contactText(draft) || undefined;
       default:
         return undefined;
     }
+  }
+
+  /** The phone as the customer writes it at home (138 0013 8000), in international form from abroad. */
+  private contactText(draft: Draft): string {
+    const phone = draft.phone ? parsePhoneNumberFromString(draft.phone) : undefined;
+    const shown = phone ? (phone.country === this.policy.intake.phoneRegion ? phone.formatNational() : phone.formatInternational()) : draft.phone;
+    return [shown, draft.email].filter(Boolean).join(', ');
   }
 
   private limits(step: FlowStep): Record<string, number> {

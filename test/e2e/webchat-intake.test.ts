@@ -108,12 +108,12 @@ describe('web chat intake, end to end over HTTP', () => {
     replies = await chat.say('没有');
     expect(lastText(replies)).toContain('您希望我们怎么处理');
     replies = await chat.say('赔偿');
-    expect(lastText(replies)).toContain('请问怎么称呼您？我们会保存您的称呼和联系方式（+8613800138000）');
+    expect(lastText(replies)).toContain('请问怎么称呼您？我们会保存您的称呼和联系方式（138 0013 8000）');
     replies = await chat.say('王小明');
     const summary = replies.at(-1)!;
     expect(summary.payload.text).toContain('确认无误就可以提交了');
     const fields = Object.fromEntries(summary.payload.card!.fields.map((f) => [f.label, f.value]));
-    expect(fields).toMatchObject({ 订单号: 'ORD-778899', 联系方式: '+8613800138000', 姓名: '王小明', 希望处理方式: '赔偿' });
+    expect(fields).toMatchObject({ 订单号: 'ORD-778899', 联系方式: '138 0013 8000', 姓名: '王小明', 希望处理方式: '赔偿' });
     replies = await chat.say('没问题，提交吧');
     const number = /C-\d{4}-\d{6}/.exec(lastText(replies))?.[0];
     expect(lastText(replies)).toContain('投诉单号');

@@ -57,7 +57,7 @@ describe('the web chat intake understands customers and loses nothing, end to en
     let replies = await chat.press('edit:contact');
     expect(lastText(replies)).toContain('phone number or an e-mail');
     replies = await chat.say('+44 20 7946 0958');
-    expect(Object.fromEntries(replies.at(-1)!.payload.card!.fields.map((f) => [f.label, f.value]))).toMatchObject({ Contact: '+442079460958' });
+    expect(Object.fromEntries(replies.at(-1)!.payload.card!.fields.map((f) => [f.label, f.value]))).toMatchObject({ Contact: '+44 20 7946 0958' });
     const row = await caseRow(caseNumber(await chat.press('cmd:confirm')));
     expect(row).toMatchObject({ contact_phone: '+442079460958', contact_email: null, contact_name: 'Dana Smith' });
   });

@@ -13,7 +13,7 @@ describe('fields read from the first message(s) are not asked again (pure engine
     expect(d.step).toBe('desiredResolution');
     d.say('退款');
     expect(d.step).toBe('consent');
-    expect(d.lastReply).toContain('（李明，+8613800138000）');
+    expect(d.lastReply).toContain('（李明，138 0013 8000）');
     d.say('好的');
     expect(d.step).toBe('summary');
   });
