@@ -18,7 +18,6 @@ const messagesSchema = z.object({
   language: z.object({ name: z.string().min(1) }),
   keywords: z.object(Object.fromEntries(KEYWORD_KINDS.map((k) => [k, stringList])) as Record<KeywordKind, typeof stringList>),
   languageNames: stringList,
-  categoryKeywords: z.record(z.string(), z.array(z.string())),
   options: z.record(z.string(), z.record(z.string(), z.string().min(1))),
   buttons: z.record(z.string(), z.string().min(1)),
   steps: z.record(z.string(), z.record(z.string(), z.string().min(1))),
@@ -60,7 +59,6 @@ export interface PromptCatalog {
   keywords(kind: KeywordKind): ReadonlySet<string>;
   /** Words that switch to each locale. */
   languageNames(): ReadonlyMap<string, Locale>;
-  categoryKeywords(): ReadonlyArray<{ category: string; keyword: string }>;
   /** How typed answers are read (prompts/<locale>/answers.json, every locale merged). */
   readonly answers: AnswerLexicon;
   /** Seriousness and category rules (prompts/<locale>/classify.json, every locale merged). */
@@ -118,11 +116,6 @@ export function loadPromptCatalog(dir: string, policy: Policy): PromptCatalog {
   }
   const languageNames = new Map<string, Locale>();
   for (const [locale, messages] of texts) for (const name of messages.languageNames) languageNames.set(normaliseKeyword(name), locale);
-  const categoryKeywords = [...texts.values()].flatMap((m) =>
-    Object.entries(m.categoryKeywords).flatMap(([category, words]) =>
-      policy.categories.includes(category) ? words.map((keyword) => ({ category, keyword: keyword.toLowerCase() })) : [],
-    ),
-  );
 
   return {
     flow,
@@ -139,7 +132,6 @@ export function loadPromptCatalog(dir: string, policy: Policy): PromptCatalog {
     },
     keywords: (kind) => keywordSets.get(kind)!,
     languageNames: () => languageNames,
-    categoryKeywords: () => categoryKeywords,
     answers: loadAnswerLexicon(dir),
     classify: loadClassifyRules(dir),
   };

@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { computeDeadlines } from '../../src/cases/deadlines.ts';
 import { assessSeverity } from '../../src/cases/severity.ts';
 import { ConfigError, loadConfig } from '../../src/config.ts';
-import { prefillFromText } from '../../src/conversation/prefill.ts';
-import { findEmail, findPhone, matchOrderRef, normaliseEmail, normalisePhone, validateName, cleanText } from '../../src/conversation/validators.ts';
+import { validateName, cleanText } from '../../src/conversation/validators.ts';
 import { detectLocale } from '../../src/inbound/conversation.service.ts';
 import { backoffMs } from '../../src/outbox/outbox-worker.ts';
 import { parsePolicy, PolicyError } from '../../src/policy.ts';
@@ -13,16 +12,6 @@ import { catalog, policy } from '../support/engine.ts';
 const classifyRules = loadClassifyRules('prompts');
 
 describe('validation', () => {
-  it('accepts phones and e-mails in common forms and refuses the rest', () => {
-    expect(normalisePhone('+44 (20) 7946-0958')).toBe('+442079460958');
-    expect(normalisePhone('138 0013 8000')).toBe('13800138000');
-    expect(normalisePhone('12345')).toBeUndefined();
-    expect(normalisePhone('call me')).toBeUndefined();
-    expect(normaliseEmail(' Alice@Example.COM ')).toBe('alice@example.com');
-    expect(normaliseEmail('alice@example')).toBeUndefined();
-    expect(normaliseEmail('<script>@x.io')).toBeUndefined();
-  });
-
   it('accepts names in both scripts, refuses digits and markup', () => {
     expect(validateName('王小明')).toBe('王小明');
     expect(validateName('  Mary   Ann ')).toBe('Mary Ann');
@@ -35,40 +24,6 @@ describe('validation', () => {
     expect(cleanText('a\u0000b\u200bc\u202Ed\n')).toBe('abcd');
   });
 
-  it('matches the configured order pattern, case-insensitively', () => {
-    expect(matchOrderRef('my order ord-123456 arrived', policy.intake.orderRefPattern)).toBe('ORD-123456');
-    expect(matchOrderRef('订单号SO20261101', policy.intake.orderRefPattern)).toBe('SO20261101');
-    expect(matchOrderRef('twelve', policy.intake.orderRefPattern)).toBeUndefined();
-  });
-
-  it('finds phone and e-mail inside free text', () => {
-    expect(findPhone('电话13800138000，谢谢')).toBe('13800138000');
-    expect(findPhone('call +1 415 555 0100 please')).toBe('+14155550100');
-    expect(findPhone('order ORD-13800138000')).toBeUndefined();
-    expect(findEmail('write to bob@example.org.')).toBe('bob@example.org');
-  });
-});
-
-describe('pre-filling from the first message', () => {
-  it('takes order number, e-mail, category and description from an English message', () => {
-    expect(prefillFromText('My new fridge arrived broken and nobody answers my emails, order ORD-998877, bob@example.org', policy, catalog)).toEqual({
-      email: 'bob@example.org',
-      orderRef: 'ORD-998877',
-      category: 'product_quality',
-      description: 'My new fridge arrived broken and nobody answers my emails, order ORD-998877, bob@example.org',
-    });
-  });
-
-  it('takes phone and category keywords from Chinese text', () => {
-    const found = prefillFromText('快递员态度很差，把我的包裹扔在门口，电话13900001111', policy, catalog);
-    expect(found).toMatchObject({ phone: '13900001111', category: 'service_attitude' });
-    expect(found.description).toBeDefined();
-  });
-
-  it('treats a greeting as nothing to pre-fill', () => {
-    expect(prefillFromText('hi there', policy, catalog)).toEqual({});
-    expect(prefillFromText('I want to complain', policy, catalog)).toEqual({});
-  });
 });
 
 describe('severity rules', () => {
