@@ -1,6 +1,6 @@
+import { readLeadingYesNo } from '../understanding/answers.ts';
 import { foldForMatching } from '../understanding/normalise.ts';
 import { absorb, fillFields, readsLikeComplaint } from './input.ts';
-import { readLeadingYesNo } from '../understanding/answers.ts';
 import type { FlowStep } from './intake.flow.ts';
 import { optionValues } from './prompt-catalog.ts';
 import { matchOption, meansNone, readContact, readNameAnswer, readOrderRef, readYesNo } from './reading.ts';
