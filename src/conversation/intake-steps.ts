@@ -6,10 +6,10 @@ import type { FlowStep } from './intake.flow.ts';
 import { normaliseKeyword, optionValues } from './prompt-catalog.ts';
 import { extractFields, proposeCategory, soundsSerious } from './reading.ts';
 import type { Draft, IntakeState } from './state.ts';
-import { clearField, withoutUnconsentedContact, type Input, type Turn } from './turn.ts';
+import { clearField, withoutUnconsentedContact, type Input, type IntakeActions, type Turn } from './turn.ts';
 
 /** The intake interview: starting it, taking answers, moving on, going back. */
-export class IntakeSteps {
+export class IntakeSteps implements IntakeActions {
   constructor(private readonly turn: Turn) {}
 
   private get ctx() {

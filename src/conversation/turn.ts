@@ -1,7 +1,6 @@
 import type { InboundAttachment, OutboundMessage } from '../channels/contract.ts';
 import type { StepContext } from './context.ts';
 import type { Effect } from './effects.ts';
-import type { IntakeSteps } from './intake-steps.ts';
 import type { FlowStep } from './intake.flow.ts';
 import type { Locale } from './prompt-catalog.ts';
 import type { ReadContext } from './reading.ts';
@@ -20,6 +19,12 @@ export interface Input {
   profileName?: string;
 }
 
+/** What answers call back into the intake for (src/conversation/intake-steps.ts implements it). */
+export interface IntakeActions {
+  addEvidence(intake: IntakeState, attachments: InboundAttachment[]): void;
+  edit(intake: IntakeState, target: FlowStep): void;
+}
+
 /**
  * One run of the engine: its own copy of the state, the effects so far, and
  * the helpers every concern (intake, case follow-ups, idle) shares.
@@ -29,7 +34,7 @@ export class Turn {
   readonly render: Renderer;
   state: ConversationState;
   /** Set by step(): the intake concern, which answers call back into (evidence, edits). */
-  intake!: IntakeSteps;
+  intake!: IntakeActions;
 
   constructor(
     state: ConversationState,
