@@ -10,6 +10,7 @@ import type { OutboxRow } from './db/schema.ts';
 import { channelModuleFactories } from './channels/modules.ts';
 import type { Config } from './config.ts';
 import { loadPromptCatalog, type PromptCatalog } from './conversation/prompt-catalog.ts';
+import { loadClassifyRules } from './understanding/classify-rules.ts';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from './db/database.ts';
 import { createHttpApp, finishHttpApp } from './http/server.ts';
 import { ConversationService, IDLE_CHECK_QUEUE } from './inbound/conversation.service.ts';
@@ -70,6 +71,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const clock = options.clock ?? (() => new Date());
   const policy = loadPolicy(config.POLICY_FILE);
   const catalog = loadPromptCatalog(config.PROMPTS_DIR, policy);
+  const classifyRules = loadClassifyRules(config.PROMPTS_DIR);
 
   const database = await openDatabase({
     databaseUrl: config.DATABASE_URL,
@@ -95,6 +97,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     db,
     catalog,
     policy,
+    classifyRules,
     timers,
     logger,
     clock,

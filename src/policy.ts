@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { DEFAULT_ORDER_REF_PATTERN } from './understanding/order-ref.pattern.ts';
 
 const deadlineSchema = z.object({
   firstResponseSeconds: z.number().int().positive(),
@@ -50,7 +51,9 @@ export const policySchema = z
         consentVersion: z.string().default('2026-11'),
         descriptionMinLength: z.number().int().min(1).default(10),
         descriptionMaxLength: z.number().int().min(1).max(4000).default(4000),
-        orderRefPattern: z.string().default('\\b([A-Z]{2,5}-?\\d{4,14})\\b').refine(isRegExp, 'not a valid regular expression'),
+        orderRefPattern: z.string().default(DEFAULT_ORDER_REF_PATTERN).refine(isRegExp, 'not a valid regular expression'),
+        /** Region of phone numbers written without a country code. */
+        phoneRegion: z.string().regex(/^[A-Z]{2}$/, 'a two-letter region code such as CN').default('CN'),
         maxEvidenceFiles: z.number().int().min(0).default(5),
         missesBeforeOffer: z.number().int().min(1).default(3),
         reminderAfterSeconds: z.number().int().positive().default(7_200),

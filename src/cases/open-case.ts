@@ -1,6 +1,7 @@
 import type { Db } from '../db/database.ts';
 import type { CustomerRow } from '../db/schema.ts';
 import type { Policy } from '../policy.ts';
+import type { ClassifyRules } from '../understanding/classify-rules.ts';
 import type { Draft } from '../conversation/state.ts';
 import { attachEvidenceToCase, countRecentCases, createCase } from './case.repository.ts';
 import { computeDeadlines } from './deadlines.ts';
@@ -22,9 +23,9 @@ export interface OpenedCase {
  */
 export async function openCase(
   trx: Db,
-  input: { customer: CustomerRow; draft: Draft; openedVia: 'intake' | 'person'; now: Date; policy: Policy },
+  input: { customer: CustomerRow; draft: Draft; openedVia: 'intake' | 'person'; now: Date; policy: Policy; rules: ClassifyRules },
 ): Promise<OpenedCase> {
-  const { customer, draft, now, policy } = input;
+  const { customer, draft, now, policy, rules } = input;
   const consent = draft.consent === true;
   const recentCases = await countRecentCases(trx, {
     customerId: customer.id,
@@ -35,6 +36,7 @@ export async function openCase(
   const assessment = assessSeverity(
     { text: [draft.description, draft.whenWhere].filter(Boolean).join('\n'), desiredResolution: draft.desiredResolution, recentCases },
     policy,
+    rules,
   );
   const deadlines = computeDeadlines(now, assessment.severity, policy);
   const row = await createCase(trx, {

@@ -1,4 +1,7 @@
 import type { Policy } from '../policy.ts';
+import { compileExtraTerms, type ClassifyRules } from '../understanding/classify-rules.ts';
+import { findSeriousness, firstAffirmed, foldForRules } from '../understanding/severity-rules.ts';
+import type { TermSet } from '../understanding/term-matcher.ts';
 
 export interface SeverityInput {
   /** Free text of the complaint (description, when/where). */
@@ -10,20 +13,40 @@ export interface SeverityInput {
 
 export interface SeverityAssessment {
   severity: string;
-  /** Why: `keyword:<word>`, `remedy:<remedy>`, `repeat:<n>`. Empty when initial. */
+  /**
+   * Why, for the desk and the audit log: `injury: "轻微烫伤"` (a phrase rule of
+   * prompts/<locale>/classify.json and the customer's words), `keyword: "fire"`
+   * (policy.severity.keywords), `remedy:<remedy>`, `repeat:<n>`. Empty when initial.
+   */
   reasons: string[];
 }
 
 /**
  * The initial severity of a new case. Major when the text names a serious
- * consequence (injury, fire, lawyer, media…), when the customer asks for an
- * elevating remedy (compensation), or on a repeat complaint within the window.
+ * consequence (injury, medical care, fire, legal action, regulators or media,
+ * a repair that failed again…) and the customer does not deny it, when the
+ * customer asks for an elevating remedy (compensation), or on a repeat
+ * complaint within the window.
  */
-export function assessSeverity(input: SeverityInput, policy: Policy): SeverityAssessment {
+export function assessSeverity(input: SeverityInput, policy: Policy, rules: ClassifyRules): SeverityAssessment {
   const reasons: string[] = [];
-  const text = input.text.toLowerCase();
-  for (const keyword of policy.severity.keywords) {
-    if (matchesKeyword(text, keyword.toLowerCase())) reasons.push(`keyword:${keyword}`);
+  const matched: string[] = [];
+  for (const { rule, words } of findSeriousness(input.text, rules)) {
+    reasons.push(`${rule}: ${JSON.stringify(words)}`);
+    matched.push(words);
+  }
+  // The policy's own keywords keep working, on word boundaries and with negation;
+  // one already named by a phrase rule is not repeated.
+  if (policy.severity.keywords.length > 0) {
+    const folded = foldForRules(input.text);
+    const seen = new Set<string>();
+    for (const keyword of policy.severity.keywords) {
+      const single = compiledKeyword(keyword, rules);
+      const words = single ? firstAffirmed(single, folded, rules) : undefined;
+      if (words === undefined || seen.has(words) || matched.some((m) => m.includes(words))) continue;
+      seen.add(words);
+      reasons.push(`keyword: ${JSON.stringify(keyword)}`);
+    }
   }
   if (input.desiredResolution && policy.severity.elevatingRemedies.includes(input.desiredResolution)) {
     reasons.push(`remedy:${input.desiredResolution}`);
@@ -32,12 +55,13 @@ export function assessSeverity(input: SeverityInput, policy: Policy): SeverityAs
   return { severity: reasons.length > 0 ? policy.severity.elevated : policy.severity.initial, reasons };
 }
 
-/** Latin keywords match whole words ("fire" not "fired"? — stems are listed explicitly); CJK ones match anywhere. */
-function matchesKeyword(text: string, keyword: string): boolean {
-  if (/[\u3400-\u9FFF]/u.test(keyword)) return text.includes(keyword);
-  return new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(keyword)}(?![\\p{L}\\p{N}])`, 'u').test(text);
+// Compiled once per rules object and keyword: the policy and the rules live as long as the process.
+const keywordCache = new WeakMap<ClassifyRules, Map<string, TermSet | undefined>>();
+
+function compiledKeyword(keyword: string, rules: ClassifyRules): TermSet | undefined {
+  let cache = keywordCache.get(rules);
+  if (!cache) keywordCache.set(rules, (cache = new Map()));
+  if (!cache.has(keyword)) cache.set(keyword, compileExtraTerms(rules, [keyword]));
+  return cache.get(keyword);
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}

@@ -12,6 +12,8 @@ export const stepSchema = z.discriminatedUnion('kind', [
   z.object({ ...base, kind: z.literal('text'), field: z.enum(['description', 'whenWhere']), maxLength: z.number().int().positive().optional() }),
   z.object({ ...base, kind: z.literal('reference'), field: z.literal('orderRef') }),
   z.object({ ...base, kind: z.literal('evidence'), field: z.literal('evidence') }),
+  /** One question for what backs the story: when/where (unless the text had a time), order number, photos. */
+  z.object({ ...base, kind: z.literal('details'), field: z.literal('details') }),
   z.object({ ...base, kind: z.literal('name'), field: z.literal('contactName') }),
   z.object({ ...base, kind: z.literal('contact'), field: z.literal('contact') }),
   z.object({ ...base, kind: z.literal('summary'), field: z.undefined().optional() }),
@@ -30,7 +32,12 @@ export const flowSchema = z
     });
     const last = flow.steps.at(-1);
     if (last?.kind !== 'summary') ctx.addIssue({ code: 'custom', path: ['steps'], message: 'the last step must be the summary' });
-    if (flow.steps[0]?.kind !== 'consent') ctx.addIssue({ code: 'custom', path: ['steps', 0], message: 'the first step must be the consent step' });
+    const consentAt = flow.steps.findIndex((s) => s.kind === 'consent');
+    if (consentAt < 0) ctx.addIssue({ code: 'custom', path: ['steps'], message: 'the flow must have a consent step' });
+    flow.steps.forEach((step, index) => {
+      // Contact details are stored only after consent was asked.
+      if (step.requiresConsent && index < consentAt) ctx.addIssue({ code: 'custom', path: ['steps', index], message: 'a step that requires consent must come after the consent step' });
+    });
     for (const field of ['description'] as const) {
       if (!flow.steps.some((s) => s.field === field)) ctx.addIssue({ code: 'custom', path: ['steps'], message: `the flow must ask for "${field}"` });
     }

@@ -2,6 +2,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { Policy } from '../policy.ts';
+import { loadAnswerLexicon, type AnswerLexicon } from '../understanding/answers.ts';
+import { loadClassifyRules, type ClassifyRules } from '../understanding/classify-rules.ts';
 import { flowSchema, type Flow } from './intake.flow.ts';
 import { surveyFlowSchema, type SurveyFlow } from './survey.flow.ts';
 
@@ -9,14 +11,13 @@ export const LOCALES = ['en', 'zh-CN'] as const;
 export type Locale = (typeof LOCALES)[number];
 
 const stringList = z.array(z.string().min(1));
-const KEYWORD_KINDS = ['cancel', 'back', 'help', 'person', 'skip', 'status', 'new', 'done', 'yes', 'no', 'confirm', 'edit', 'erase'] as const;
+const KEYWORD_KINDS = ['cancel', 'back', 'help', 'person', 'skip', 'status', 'new', 'done', 'yes', 'no', 'confirm', 'edit', 'erase', 'greeting'] as const;
 export type KeywordKind = (typeof KEYWORD_KINDS)[number];
 
 const messagesSchema = z.object({
   language: z.object({ name: z.string().min(1) }),
   keywords: z.object(Object.fromEntries(KEYWORD_KINDS.map((k) => [k, stringList])) as Record<KeywordKind, typeof stringList>),
   languageNames: stringList,
-  categoryKeywords: z.record(z.string(), z.array(z.string())),
   options: z.record(z.string(), z.record(z.string(), z.string().min(1))),
   buttons: z.record(z.string(), z.string().min(1)),
   steps: z.record(z.string(), z.record(z.string(), z.string().min(1))),
@@ -37,6 +38,8 @@ const REQUIRED_TEXTS = [
   'messages.statusNone', 'messages.statusLine', 'messages.personWhileCase', 'messages.idleReminder', 'messages.expired',
   'messages.tooLong', 'messages.empty', 'messages.slowDown', 'messages.deadlineMissedResponse', 'messages.deadlineMissedResolution', 'messages.deadlineReason',
   'messages.dataRequestOpened', 'messages.dataRequestExisting', 'messages.dataRequestDraftDropped',
+  'messages.ackSerious', 'messages.ackProblem', 'messages.addedToDescription', 'messages.cannotSkip', 'messages.offerPerson',
+  'messages.belongsWhich', 'messages.followUpDropped', 'buttons.yesThat', 'buttons.noContact', 'buttons.nothingMore', 'buttons.addToCase', 'buttons.newComplaint',
   'survey.intro', 'survey.campaignIntro', 'survey.reminder', 'survey.notPending', 'survey.thanks', 'survey.reopened',
   'survey.mediationRequested', 'survey.mediationDeclined', 'survey.buttons.yes', 'survey.buttons.no', 'survey.buttons.skip',
 ];
@@ -56,7 +59,10 @@ export interface PromptCatalog {
   keywords(kind: KeywordKind): ReadonlySet<string>;
   /** Words that switch to each locale. */
   languageNames(): ReadonlyMap<string, Locale>;
-  categoryKeywords(): ReadonlyArray<{ category: string; keyword: string }>;
+  /** How typed answers are read (prompts/<locale>/answers.json, every locale merged). */
+  readonly answers: AnswerLexicon;
+  /** Seriousness and category rules (prompts/<locale>/classify.json, every locale merged). */
+  readonly classify: ClassifyRules;
 }
 
 export function normaliseKeyword(text: string): string {
@@ -85,7 +91,11 @@ export function loadPromptCatalog(dir: string, policy: Policy): PromptCatalog {
 
   const required = [...REQUIRED_TEXTS];
   for (const step of flow.steps) {
-    required.push(`steps.${step.id}.prompt`, `steps.${step.id}.invalid`);
+    required.push(`steps.${step.id}.invalid`);
+    if (step.kind === 'consent') required.push(`steps.${step.id}.promptKnown`, `steps.${step.id}.promptName`, `steps.${step.id}.promptContact`);
+    if (step.kind === 'details') required.push(`steps.${step.id}.promptNoWhen`, `steps.${step.id}.promptNoOrder`, 'summary.whenWhere', 'summary.orderRef', 'summary.evidence');
+    if (step.kind !== 'choice' || step.field !== 'category') required.push(`steps.${step.id}.prompt`);
+    else required.push(`steps.${step.id}.prompt`, `steps.${step.id}.propose`);
     if (step.kind !== 'summary' && step.kind !== 'consent') required.push(`summary.${step.field}`);
     if (step.kind === 'choice') {
       for (const value of optionValues(step.options, policy)) required.push(`options.${step.field}.${value}`);
@@ -106,11 +116,6 @@ export function loadPromptCatalog(dir: string, policy: Policy): PromptCatalog {
   }
   const languageNames = new Map<string, Locale>();
   for (const [locale, messages] of texts) for (const name of messages.languageNames) languageNames.set(normaliseKeyword(name), locale);
-  const categoryKeywords = [...texts.values()].flatMap((m) =>
-    Object.entries(m.categoryKeywords).flatMap(([category, words]) =>
-      policy.categories.includes(category) ? words.map((keyword) => ({ category, keyword: keyword.toLowerCase() })) : [],
-    ),
-  );
 
   return {
     flow,
@@ -127,7 +132,8 @@ export function loadPromptCatalog(dir: string, policy: Policy): PromptCatalog {
     },
     keywords: (kind) => keywordSets.get(kind)!,
     languageNames: () => languageNames,
-    categoryKeywords: () => categoryKeywords,
+    answers: loadAnswerLexicon(dir),
+    classify: loadClassifyRules(dir),
   };
 }
 

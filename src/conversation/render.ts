@@ -1,4 +1,5 @@
 import type { Choice, OutboundMessage } from '../channels/contract.ts';
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { Policy } from '../policy.ts';
 import type { FlowStep } from './intake.flow.ts';
 import { optionValues, type Locale, type PromptCatalog } from './prompt-catalog.ts';
@@ -20,31 +21,54 @@ export class Renderer {
   }
 
   /** The question of a step, with its buttons. `offer` adds skip/person after repeated misses. */
-  stepPrompt(locale: Locale, step: FlowStep, draft: Draft, options: { lead?: string[]; invalid?: boolean; offer?: boolean } = {}): OutboundMessage {
+  stepPrompt(locale: Locale, step: FlowStep, draft: Draft, options: { lead?: string[]; invalid?: boolean; offer?: boolean; proposal?: string | undefined } = {}): OutboundMessage {
+    const t = (key: string, vars?: Record<string, string | number>) => this.catalog.t(locale, key, vars);
     const lines = [...(options.lead ?? [])];
-    if (options.invalid) lines.push(this.catalog.t(locale, `steps.${step.id}.invalid`, this.limits(step)));
-    if (options.offer) lines.push(this.catalog.t(locale, 'messages.offerAlternatives'));
-    lines.push(this.catalog.t(locale, `steps.${step.id}.prompt`, this.limits(step)));
+    if (options.invalid) lines.push(t(`steps.${step.id}.invalid`, this.limits(step)));
+    if (options.offer) lines.push(t(step.optional ? 'messages.offerAlternatives' : 'messages.offerPerson'));
     const choices: Choice[] = [];
     switch (step.kind) {
-      case 'consent':
-        choices.push(this.button(locale, 'agree', 'consent:yes'), this.button(locale, 'decline', 'consent:no'));
+      case 'consent': {
+        const contact = this.contactText(draft);
+        const variant = contact ? (draft.contactName ? 'promptKnown' : 'promptName') : draft.contactName ? 'promptContact' : 'prompt';
+        lines.push(t(`steps.${step.id}.${variant}`, { contact, name: draft.contactName ?? '' }));
+        if (variant === 'promptKnown') choices.push(this.button(locale, 'agree', 'consent:yes'));
+        choices.push(this.button(locale, 'noContact', 'consent:no'));
         break;
-      case 'choice':
-        for (const value of optionValues(step.options, this.policy)) {
-          choices.push({ value: `opt:${value}`, label: this.catalog.optionLabel(locale, step.field, value) });
+      }
+      case 'choice': {
+        const values = optionValues(step.options, this.policy);
+        const proposal = step.field === 'category' && options.proposal && values.includes(options.proposal) ? options.proposal : undefined;
+        if (proposal) {
+          const label = this.catalog.optionLabel(locale, step.field, proposal);
+          lines.push(t(`steps.${step.id}.propose`, { label, labelLower: label.toLowerCase() }));
+          choices.push({ value: `opt:${proposal}`, label: t('buttons.yesThat') });
+        } else {
+          lines.push(t(`steps.${step.id}.prompt`));
+        }
+        for (const value of values) {
+          if (value !== proposal) choices.push({ value: `opt:${value}`, label: this.catalog.optionLabel(locale, step.field, value) });
         }
         break;
+      }
+      case 'details':
+        // Only what is still unknown is asked: the time was in the story, or the order number was.
+        lines.push(t(`steps.${step.id}.${draft.whenWhere !== undefined ? 'promptNoWhen' : draft.orderRef ? 'promptNoOrder' : 'prompt'}`));
+        break;
       case 'evidence':
+        lines.push(t(`steps.${step.id}.prompt`, this.limits(step)));
         choices.push(this.button(locale, 'done'));
         break;
       case 'summary':
+        lines.push(t(`steps.${step.id}.prompt`));
         choices.push(this.button(locale, 'confirm'), this.button(locale, 'edit'), this.button(locale, 'cancel'));
         break;
       default:
+        lines.push(t(`steps.${step.id}.prompt`, this.limits(step)));
         break;
     }
-    if (step.optional && step.kind !== 'choice') choices.push(this.button(locale, 'skip'));
+    // "Skip" is offered only where skipping is allowed.
+    if (step.optional && step.kind !== 'choice') choices.push(this.button(locale, step.kind === 'details' ? 'nothingMore' : 'skip', 'cmd:skip'));
     if (options.offer) choices.push(this.button(locale, 'person'));
     const message: OutboundMessage = { text: lines.join('\n\n') };
     if (choices.length > 0) message.choices = choices;
@@ -58,6 +82,12 @@ export class Renderer {
     const fields: Array<{ label: string; value: string }> = [];
     for (const step of steps) {
       if (step.kind === 'summary' || step.kind === 'consent') continue;
+      if (step.kind === 'details') {
+        fields.push({ label: t('summary.whenWhere'), value: draft.whenWhere ?? none });
+        fields.push({ label: t('summary.orderRef'), value: draft.orderRef ?? none });
+        fields.push({ label: t('summary.evidence'), value: draft.evidence.length > 0 ? draft.evidence.map((a) => a.fileName).join(', ') : none });
+        continue;
+      }
       const label = t(`summary.${step.field}`);
       if (step.requiresConsent && draft.consent !== true) {
         fields.push({ label, value: t('summary.notStored') });
@@ -90,10 +120,17 @@ export class Renderer {
       case 'name':
         return draft.contactName ?? undefined;
       case 'contact':
-        return [draft.phone, draft.email].filter(Boolean).join(', ') || undefined;
+        return this.contactText(draft) || undefined;
       default:
         return undefined;
     }
+  }
+
+  /** The phone as the customer writes it at home (138 0013 8000), in international form from abroad. */
+  private contactText(draft: Draft): string {
+    const phone = draft.phone ? parsePhoneNumberFromString(draft.phone) : undefined;
+    const shown = phone ? (phone.country === this.policy.intake.phoneRegion ? phone.formatNational() : phone.formatInternational()) : draft.phone;
+    return [shown, draft.email].filter(Boolean).join(', ');
   }
 
   private limits(step: FlowStep): Record<string, number> {

@@ -19,6 +19,8 @@ export interface Draft {
   phone?: string;
   email?: string;
   contactDone?: boolean;
+  /** The combined "order number or photos" question was answered (or declined). */
+  detailsDone?: boolean;
 }
 
 export interface IntakeState {
@@ -31,6 +33,10 @@ export interface IntakeState {
   startedAt: string;
   lastActivityAt: string;
   reminded: boolean;
+  /** The category the customer's words point to, offered for a one-tap confirmation. */
+  proposal?: string;
+  /** Opening words too short to be the story ("the installer was rude"): kept, and put before the description. */
+  opening?: string;
 }
 
 /**
@@ -49,6 +55,14 @@ export interface ConversationState {
   survey?: SurveyState;
   activeCase?: { id: number; number: string };
   lastCaseAckAt?: string;
+  /** When the open case was opened or last written to by the customer: follow-ups soon after go to it. */
+  lastCaseActivityAt?: string;
+  /** A message that may or may not belong to the open case, held while the customer is asked. */
+  pendingFollowUp?: { text: string; attachments: InboundAttachment[] };
+  /** After "cancel" or "new" the next message starts a new complaint, even with a case open. */
+  startFresh?: boolean;
+  /** The customer writes Traditional Chinese: zh-CN texts are converted before sending. */
+  traditional?: boolean;
 }
 
 const attachmentSchema = z.object({ id: z.string(), fileName: z.string(), mimeType: z.string(), sizeBytes: z.number() });
@@ -73,12 +87,15 @@ const stateSchema = z.object({
         phone: z.string().optional(),
         email: z.string().optional(),
         contactDone: z.boolean().optional(),
+        detailsDone: z.boolean().optional(),
       }),
       misses: z.number().int(),
       editing: z.boolean(),
       startedAt: z.string(),
       lastActivityAt: z.string(),
       reminded: z.boolean(),
+      proposal: z.string().optional(),
+      opening: z.string().optional(),
     })
     .optional(),
   survey: z
@@ -89,6 +106,10 @@ const stateSchema = z.object({
     .optional(),
   activeCase: z.object({ id: z.number(), number: z.string() }).optional(),
   lastCaseAckAt: z.string().optional(),
+  lastCaseActivityAt: z.string().optional(),
+  pendingFollowUp: z.object({ text: z.string(), attachments: z.array(attachmentSchema) }).optional(),
+  startFresh: z.boolean().optional(),
+  traditional: z.boolean().optional(),
 });
 
 export function initialState(locale: Locale): ConversationState {

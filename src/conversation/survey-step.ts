@@ -2,7 +2,7 @@ import type { Choice, OutboundMessage } from '../channels/contract.ts';
 import type { ConversationEvent, Effect, SurveyRef } from './effects.ts';
 import { normaliseKeyword } from './prompt-catalog.ts';
 import type { ConversationState, SurveyState } from './state.ts';
-import type { StepContext } from './step.ts';
+import type { StepContext } from './context.ts';
 import type { SurveyQuestion } from './survey.flow.ts';
 
 /** What the customer sent, as the engine classified it. */

@@ -14,6 +14,7 @@ import type { Timers } from '../jobs/timers.ts';
 import type { Logger } from '../logger.ts';
 import { conversationKey, release, saveStatesAndEnqueue, type NewOutboxMessage, type TurnToSave } from '../outbox/outbox.repository.ts';
 import type { Policy } from '../policy.ts';
+import type { ClassifyRules } from '../understanding/classify-rules.ts';
 import { openDataRequest } from '../privacy/data-request.ts';
 import type { SurveyAnswers } from '../surveys/survey-answers.ts';
 import { claimDeliveriesAndLockCustomers, lockCustomer, type InboundIdentity } from './customer.repository.ts';
@@ -79,6 +80,8 @@ export interface ConversationDeps {
   db: Db;
   catalog: PromptCatalog;
   policy: Policy;
+  /** Severity phrase rules and category terms (prompts/<locale>/classify.json), loaded at start. */
+  classifyRules: ClassifyRules;
   timers: Timers;
   logger: Logger;
   clock: () => Date;
@@ -366,7 +369,7 @@ export class ConversationService {
             break;
           case 'open-case': {
             otherWrites = true;
-            const opened = await openCase(trx, { customer: { ...customer, locale: state.locale }, draft: effect.draft, openedVia: effect.openedVia, now, policy });
+            const opened = await openCase(trx, { customer: { ...customer, locale: state.locale }, draft: effect.draft, openedVia: effect.openedVia, now, policy, rules: this.deps.classifyRules });
             await this.caseOpened(trx, { caseId: opened.id, number: opened.number, severity: opened.severity, at: now, firstResponseDueAt: opened.firstResponseDueAt, resolutionDueAt: opened.resolutionDueAt });
             this.deps.logger.info({ caseId: opened.id, caseNumber: opened.number, severity: opened.severity, channel: customer.channel }, 'case opened');
             events.push({

@@ -25,7 +25,6 @@ const outboxOf = (c: BotFrameworkCustomer) =>
 async function customerWithCase() {
   const c = customer();
   await c.say('hi');
-  await c.press('consent:no');
   const replies = await c.say('talk to a person');
   const number = /C-\d{4}-\d{6}/.exec(replies.at(-1)!.text)![0];
   const row = await app.database.db.selectFrom('cases').select(['id', 'customer_id']).where('number', '=', number).executeTakeFirstOrThrow();
@@ -50,8 +49,8 @@ describe('Bot Framework /api/messages (Emulator, no app id)', () => {
 
   it('stores the conversation reference and replies from the outbox to the conversation, not to the turn', async () => {
     const c = customer();
-    const replies = await c.say('hello');
-    expect(replies.at(-1)!.text).toContain('Do you agree?');
+    const replies = await c.say('The washing machine leaks water from the door after two weeks.');
+    expect(replies.at(-1)!.text).toContain('It sounds like a problem with product quality');
     const customerRow = await app.database.db.selectFrom('customers').selectAll().where('external_id', '=', c.externalId).executeTakeFirstOrThrow();
     expect(customerRow.address).toMatchObject({
       channelId: 'emulator',
@@ -62,7 +61,7 @@ describe('Bot Framework /api/messages (Emulator, no app id)', () => {
     });
     const [sent] = connector.sentTo(c.conversationId);
     expect(sent!.activity).toMatchObject({ type: 'message', from: { id: 'hearken-bot' }, recipient: { id: c.user.id }, conversation: { id: c.conversationId } });
-    expect(sent!.activity.suggestedActions.actions[0]).toMatchObject({ type: 'messageBack', title: 'I agree', value: { hearkenChoice: 'consent:yes' } });
+    expect(sent!.activity.suggestedActions.actions[0]).toMatchObject({ type: 'messageBack', title: "Yes, that's it", value: { hearkenChoice: 'opt:product_quality' } });
   });
 
   it('delivers a later message (a staff reply) from the stored reference alone', async () => {
@@ -83,13 +82,13 @@ describe('Bot Framework /api/messages (Emulator, no app id)', () => {
     const replies = await c.post(joined);
     expect(replies).toHaveLength(1);
     expect(replies[0]!.text).toContain(welcome);
-    expect(replies[0]!.text).toContain('Do you agree?');
+    expect(replies[0]!.text).toContain('tell me what happened');
     expect(connector.sentTo(c.conversationId)[0]!.activity).toMatchObject({ recipient: { id: c.user.id }, conversation: { id: c.conversationId } });
     expect(await c.post(joined)).toEqual([]);
-    expect((await c.press('consent:yes')).at(-1)!.text).toContain('What is your complaint about?');
+    expect((await c.say('The washing machine leaks water from the door after two weeks.')).at(-1)!.text).toContain('It sounds like a problem with');
     // Opening the chat again mid-intake repeats the pending question, not the welcome.
     const again = await c.post(c.activity({ type: 'conversationUpdate', membersAdded: [{ id: c.user.id }] }));
-    expect(again.map((r) => r.text)).toEqual([expect.stringContaining('What is your complaint about?')]);
+    expect(again.map((r) => r.text)).toEqual([expect.stringContaining('It sounds like a problem with')]);
 
     // The Emulator: bot and user in one activity, one greeting.
     const e = customer();
@@ -110,8 +109,7 @@ describe('Bot Framework /api/messages (Emulator, no app id)', () => {
 
   it('renders choices for Teams as hero-card buttons, six to a card', async () => {
     const c = customer({ channelId: 'msteams' });
-    await c.say('hello');
-    const replies = await c.press('consent:yes');
+    const replies = await c.say('The washing machine leaks water from the door after two weeks.');
     const activity = connector.sentTo(c.conversationId).at(-1)!.activity;
     expect(activity.suggestedActions).toBeUndefined();
     const cards = activity.attachments.filter((a: { contentType: string }) => a.contentType === 'application/vnd.microsoft.card.hero');

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, CHROMIUM_PATH, launchChromium } from '../support/browser.ts';
+import { policyFile } from '../support/policy-file.ts';
 import { seedReportWeek, U1, WEEK } from '../support/report-fixtures.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
@@ -11,7 +12,8 @@ let browser: Browser;
 
 beforeAll(async () => {
   if (!chromiumAvailable()) throw new Error(`Chromium not found at ${CHROMIUM_PATH}: install Debian's chromium (see .ci/run)`);
-  app = await startTestApp({ REPORTS_TOKEN: TOKEN });
+  // The seeded week is laid out in UTC days.
+  app = await startTestApp({ REPORTS_TOKEN: TOKEN, POLICY_FILE: policyFile({ timezone: 'UTC' }) });
   await seedReportWeek(app.database.db);
   browser = await launchChromium();
 });

@@ -88,8 +88,8 @@ describe('/metrics', () => {
 
     const person = await englishIntake(app, {
       name: 'Morgan Metrics',
-      phone: '+44 7700 900555',
-      phoneNormalised: '+447700900555',
+      phone: '+44 7911 123555',
+      phoneNormalised: '+447911123555',
       email: 'morgan@example.com',
       description: 'The washing machine drum makes a grinding noise every cycle.',
       whenWhere: 'Laundry room, since Friday',
@@ -104,10 +104,10 @@ describe('/metrics', () => {
     const sent = await db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).where('channel', '=', 'webchat').where('status', '=', 'sent').executeTakeFirstOrThrow();
     const after = await scrape();
     expect(value(after, 'hearken_inbound_messages_total', { channel: 'webchat' })).toBe(Number(handled.n));
-    expect(value(after, 'hearken_inbound_messages_total', { channel: 'webchat' })! - inboundBefore).toBeGreaterThanOrEqual(10);
+    expect(value(after, 'hearken_inbound_messages_total', { channel: 'webchat' })! - inboundBefore).toBeGreaterThanOrEqual(7);
     expect(value(after, 'hearken_inbound_duplicates_total', { channel: 'webchat' })).toBe(1);
     expect(value(after, 'hearken_outbound_messages_total', { channel: 'webchat' })).toBe(Number(sent.n));
-    expect(value(after, 'hearken_outbound_messages_total', { channel: 'webchat' })! - outboundBefore).toBeGreaterThanOrEqual(10);
+    expect(value(after, 'hearken_outbound_messages_total', { channel: 'webchat' })! - outboundBefore).toBeGreaterThanOrEqual(7);
     expect(value(after, 'hearken_open_cases', { severity: 'general' })).toBe(1);
     expect(value(after, 'hearken_outbox_pending')).toBe(0);
     expect(value(after, 'hearken_outbox_oldest_pending_seconds')).toBe(0);

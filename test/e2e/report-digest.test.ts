@@ -18,7 +18,7 @@ const digestPosts = () => rig.fake.callsOf('chat.postMessage').filter((p) => p.c
 
 describe('weekly report digest', () => {
   it('is scheduled on the configured cron in the policy time zone, and the start log says where it goes', async () => {
-    expect(await rig.app.timers.recurringSchedules(REPORT_DIGEST_QUEUE)).toEqual([{ cron: '0 9 * * 1', timezone: 'UTC' }]);
+    expect(await rig.app.timers.recurringSchedules(REPORT_DIGEST_QUEUE)).toEqual([{ cron: '0 9 * * 1', timezone: 'Asia/Shanghai' }]);
     expect(rig.app.logs.find((l) => l.msg === 'hearken started')?.reports).toEqual({ page: 'off (no REPORTS_TOKEN)', digest: `to ${DIGEST}, cron 0 9 * * 1` });
   });
 

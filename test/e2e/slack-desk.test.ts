@@ -35,7 +35,8 @@ describe('staff work a case in its Slack thread, end to end', () => {
     const card = blockText(posted.blocks);
     expect(card).toContain(`${number} · MAJOR`);
     expect(card).toContain('The heater caught fire');
-    expect(card).toContain('138****8000');
+    expect(card).toContain('Severity because: injury: "injured", fire_electric: "caught fire", remedy:compensation');
+    expect(card).toContain('+861******8000'); // stored E.164, masked
     expect(card).not.toContain('13800138000');
     expect(card).toMatch(/\*First response due\*\n<!date\^\d+\^/);
     expect(card).toContain('*Status*\nNew');

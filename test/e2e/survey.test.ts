@@ -89,7 +89,6 @@ describe('satisfaction survey after a resolution, end to end', () => {
   it('Telegram: answered with callback queries; "not resolved" and a low CSAT alert the thread and reopen the case', async () => {
     const customer = new TelegramCustomer(telegram, () => rig.app, SECRET, createUser());
     await customer.say('hi');
-    await customer.press('consent:no');
     const opened = await customer.say('talk to a person');
     const number = /C-\d{4}-\d{6}/.exec(opened.at(-1)!.text)![0];
     const row = await resolveInSlack(rig, number);
@@ -118,7 +117,6 @@ describe('satisfaction survey after a resolution, end to end', () => {
   it('Bot Framework: answered with suggested-action buttons and a typed number', async () => {
     const customer = new BotFrameworkCustomer(connector, () => rig.app, { id: `user-${randomUUID()}`, name: 'Bo Example' }, 'en-US');
     await customer.say('hi');
-    await customer.press('consent:no');
     const opened = await customer.say('talk to a person');
     const number = /C-\d{4}-\d{6}/.exec(opened.at(-1)!.text)![0];
     const row = await resolveInSlack(rig, number);

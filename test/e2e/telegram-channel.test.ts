@@ -24,11 +24,10 @@ async function outboxRowsOf(chatId: number) {
   return app.database.db.selectFrom('outbox').selectAll().where('conversation_key', '=', `telegram:${chatId}`).orderBy('id').execute();
 }
 
-/** A customer with an open case (consent declined, "talk to a person"). */
+/** A customer with an open case ("talk to a person" before any contact was kept). */
 async function customerWithCase() {
   const c = customer();
   await c.say('hi');
-  await c.press('consent:no');
   const replies = await c.say('talk to a person');
   const number = /C-\d{4}-\d{6}/.exec(replies.at(-1)!.text)![0];
   const row = await app.database.db.selectFrom('cases').select(['id', 'customer_id']).where('number', '=', number).executeTakeFirstOrThrow();
@@ -60,18 +59,20 @@ describe('Telegram webhook', () => {
   it('answers /start with the welcome and an inline keyboard, and a pressed button with answerCallbackQuery in the webhook response', async () => {
     const c = customer();
     let replies = await c.say('/start');
-    expect(replies.at(-1)!.text).toContain('Do you agree?');
-    expect(replies.at(-1)!.choices.map((x) => x.value)).toEqual(['consent:yes', 'consent:no']);
+    expect(replies.at(-1)!.text).toContain('tell me what happened');
+    replies = await c.say('The washing machine leaks water from the door after two weeks.');
+    expect(replies.at(-1)!.text).toContain('It sounds like a problem with product quality');
+    expect(replies.at(-1)!.choices.map((x) => x.value)).toContain('opt:product_quality');
     expect(c.lastWebhookAnswer).toBeUndefined();
     const before = fake.callsOf('answerCallbackQuery').length;
-    replies = await c.press('consent:yes');
-    expect(replies.at(-1)!.text).toContain('What is your complaint about?');
+    replies = await c.press('opt:product_quality');
+    expect(replies.at(-1)!.text).toContain('order number or photos');
     // Telegram runs the method named in the webhook response: no Bot API call of our own.
     expect(c.lastWebhookAnswer).toEqual({ method: 'answerCallbackQuery', callback_query_id: expect.stringMatching(/^cb\d+$/) });
     expect(fake.callsOf('answerCallbackQuery')).toHaveLength(before);
     // /start again mid-intake resumes; /cancel@bot is the cancel command.
     replies = await c.say('/start');
-    expect(replies.at(-1)!.text).toContain('What is your complaint about?');
+    expect(replies.at(-1)!.text).toContain('order number or photos');
     replies = await c.say('/cancel@hearken_test_bot');
     expect(replies.at(-1)!.text).toContain('was cancelled');
     replies = await c.say('/help');
@@ -81,11 +82,8 @@ describe('Telegram webhook', () => {
   it('keeps the largest photo size as evidence, downloaded through getFile', async () => {
     const c = customer();
     await c.say('/start');
-    await c.press('consent:yes');
+    await c.say('The washing machine leaks water from the door after two weeks.');
     await c.press('opt:product_quality');
-    await c.say('The kettle lid snapped off on the first day of use.');
-    await c.press('cmd:skip');
-    await c.press('cmd:skip');
     // JPEG bytes (start of image, JFIF): files are judged by their bytes.
     const jpeg = (tail: string) => Buffer.concat([Buffer.from('ffd8ffe000104a46494600', 'hex'), Buffer.from(tail)]);
     const small = fake.addFile(jpeg('small'));
@@ -208,9 +206,12 @@ describe('Telegram without PUBLIC_URL', () => {
       const user = createUser({ language_code: 'zh-hans' });
       polling.pushUpdate(createMessageUpdate(user, { text: '/start' }));
       await polling.waitFor(() => polling.sentTo(user.id).length > 0);
-      expect(String(polling.sentTo(user.id)[0]!.params.text)).toContain('您是否同意');
+      expect(String(polling.sentTo(user.id)[0]!.params.text)).toContain('请简单说说发生了什么');
+      polling.pushUpdate(createMessageUpdate(user, { text: '水壶用了一天盖子就断了，质量太差了' }));
+      await polling.waitFor(() => polling.sentTo(user.id).length > 1);
+      expect(String(polling.sentTo(user.id)[1]!.params.text)).toContain('对吗？');
       // No webhook response to carry it: a pressed button is answered with a Bot API call.
-      polling.pushUpdate(createCallbackUpdate(user, 'consent:yes', Number(polling.sentTo(user.id)[0]!.result?.message_id ?? 0)));
+      polling.pushUpdate(createCallbackUpdate(user, 'opt:product_quality', Number(polling.sentTo(user.id)[1]!.result?.message_id ?? 0)));
       await polling.waitFor(() => polling.callsOf('answerCallbackQuery').length === 1);
     } finally {
       await pollingApp.stop();

@@ -71,7 +71,8 @@ describe('Telegram long polling when handling an update fails', () => {
     const alice = createUser();
     const bob = createUser();
     const first = createMessageUpdate(alice, { text: '/start' });
-    const second = createCallbackUpdate(alice, 'consent:yes', 0);
+    // A button pressed at the first question (not one it offers): answered, and the question asked again.
+    const second = createCallbackUpdate(alice, 'opt:product_quality', 0);
     const other = createMessageUpdate(bob, { text: '/start' });
     // The database refuses Alice's first message for a moment.
     await fault.refuse(`${fake.botId}:${idOf(first)}`);
@@ -88,15 +89,15 @@ describe('Telegram long polling when handling an update fails', () => {
     expect(fake.callsOf('getUpdates').every((c) => Number(c.params.offset ?? 0) <= idOf(first))).toBe(true);
 
     await fault.allow();
-    await fake.waitFor(() => fake.sentTo(alice.id).some((c) => String(c.params.text).includes('What is your complaint about?')));
+    await fake.waitFor(() => fake.sentTo(alice.id).some((c) => String(c.params.text).includes('Please write a little more')));
     await sleep(1_500);
     const arrivals = await fault.arrivals();
     expect(arrivals.filter((d) => d.startsWith(`${fake.botId}:`))).toEqual([idOf(other), idOf(first), idOf(second)].map((id) => `${fake.botId}:${id}`));
     // One welcome for each /start, however often the updates were fetched.
-    const welcomes = (chatId: number) => fake.sentTo(chatId).filter((c) => String(c.params.text).includes('Do you agree?'));
+    const welcomes = (chatId: number) => fake.sentTo(chatId).filter((c) => String(c.params.text).startsWith('Hello!'));
     expect(welcomes(alice.id)).toHaveLength(1);
     expect(welcomes(bob.id)).toHaveLength(1);
-    expect(String(fake.sentTo(alice.id).at(-1)!.params.text)).toContain('What is your complaint about?');
+    expect(String(fake.sentTo(alice.id).at(-1)!.params.text)).toContain('Please write a little more');
     expect(fake.callsOf('answerCallbackQuery').filter((c) => c.params.callback_query_id === `cb${idOf(second)}`)).toHaveLength(1);
     expect(logged(app, 'telegram update failed; will retry')[0]).toMatchObject({ updateId: idOf(first), attempt: 1, delayMs: 1000 });
     expect(logged(app, 'telegram update dropped after repeated failures')).toEqual([]);

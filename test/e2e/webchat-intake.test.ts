@@ -18,28 +18,30 @@ describe('web chat intake, end to end over HTTP', () => {
   it('takes a whole complaint in English, with buttons, and stores the case', async () => {
     const chat = await WebchatClient.open(app.url, 'en-GB');
     let replies = await chat.say('Hello');
-    expect(lastText(replies)).toContain('Do you agree?');
-    expect(replies.at(-1)!.payload.choices!.map((c) => c.value)).toEqual(['consent:yes', 'consent:no']);
-
-    replies = await chat.press('consent:yes');
-    expect(lastText(replies)).toContain('What is your complaint about?');
-    expect(replies.at(-1)!.payload.choices!.map((c) => c.value)).toContain('opt:product_quality');
-
-    replies = await chat.press('opt:product_quality');
-    expect(lastText(replies)).toContain('describe what happened');
+    expect(lastText(replies)).toContain('tell me what happened');
+    expect(replies.at(-1)!.payload.choices).toBeUndefined();
 
     replies = await chat.say('The washing machine leaks water from the door after two weeks.');
-    expect(lastText(replies)).toContain('When and where');
-    replies = await chat.say('3 November, at home in Leeds');
-    expect(lastText(replies)).toContain('order or product number');
-    replies = await chat.say('I think it was twelve');
-    expect(lastText(replies)).toContain('does not look like an order number');
-    replies = await chat.say('ORD-552211');
-    expect(lastText(replies)).toContain('photos or documents');
-    replies = await chat.press('cmd:skip');
+    expect(lastText(replies)).toContain("I'm sorry about this");
+    expect(lastText(replies)).toContain('It sounds like a problem with product quality: is that right?');
+    expect(replies.at(-1)!.payload.choices!.map((c) => c.value)).toEqual([
+      'opt:product_quality',
+      'opt:service_attitude',
+      'opt:price_billing',
+      'opt:delivery_installation',
+      'opt:after_sales_repair',
+      'opt:other',
+    ]);
+
+    replies = await chat.say('yes');
+    expect(lastText(replies)).toContain('When and where did it happen? If you have an order number or photos');
+    expect(replies.at(-1)!.payload.choices!.map((c) => c.value)).toEqual(['cmd:skip']);
+    replies = await chat.say('3 November, at home in Leeds, order ORD-552211');
     expect(lastText(replies)).toContain('What would you like us to do?');
-    replies = await chat.say('2'); // typed option number: Replacement
-    expect(lastText(replies)).toContain('What is your name?');
+    replies = await chat.say('2');
+    expect(lastText(replies)).toContain('Please pick one of the options');
+    replies = await chat.say('a replacement please');
+    expect(lastText(replies)).toContain('please give me your name and a phone number or e-mail address');
     replies = await chat.say('Alice Example');
     expect(lastText(replies)).toContain('phone number or an e-mail');
     replies = await chat.say('not a phone');
@@ -56,11 +58,11 @@ describe('web chat intake, end to end over HTTP', () => {
       Contact: 'alice@example.com',
     });
 
-    replies = await chat.press('cmd:confirm');
+    replies = await chat.say('looks good');
     const confirmation = lastText(replies);
     const number = /C-\d{4}-\d{6}/.exec(confirmation)?.[0];
     expect(number, confirmation).toBeDefined();
-    expect(confirmation).toContain('within 24 hours');
+    expect(confirmation).toContain('Beijing time (within 24 hours)');
 
     const row = await caseRow(number!);
     expect(row).toMatchObject({
@@ -68,8 +70,8 @@ describe('web chat intake, end to end over HTTP', () => {
       status: 'new',
       severity: 'general',
       category: 'product_quality',
-      description: 'The washing machine leaks water from the door after two weeks.',
-      when_where: '3 November, at home in Leeds',
+      description: 'Hello\nThe washing machine leaks water from the door after two weeks.',
+      when_where: '3 November, at home in Leeds, order ORD-552211',
       order_ref: 'ORD-552211',
       desired_resolution: 'replacement',
       contact_name: 'Alice Example',
@@ -91,41 +93,46 @@ describe('web chat intake, end to end over HTTP', () => {
     replies = await chat.say('status');
     expect(lastText(replies)).toMatch(new RegExp(`Case ${number} \\(.+\\): received\\.`));
     replies = await chat.say('new');
-    expect(lastText(replies)).toContain('Do you agree?');
+    expect(lastText(replies)).toContain('tell me what happened');
   });
 
-  it('takes a whole complaint in Chinese, pre-filled from the first message, and rates it major', async () => {
+  it('takes a whole complaint in Chinese, read from the first message, and rates it major', async () => {
     const chat = await WebchatClient.open(app.url, 'zh-CN');
     let replies = await chat.say('我买的热水器安装后漏电，我家人受伤了，订单号 ORD-778899，电话 13800138000');
-    expect(allText(replies)).toContain('您已提供的信息我已记下');
-    expect(lastText(replies)).toContain('您是否同意');
-    replies = await chat.press('consent:yes');
-    // Category (安装 → delivery/installation), description, order number and phone were pre-filled.
-    expect(lastText(replies)).toContain('事情发生的时间和地点');
-    replies = await chat.press('cmd:skip');
-    expect(lastText(replies)).toContain('照片或文件');
-    replies = await chat.say('跳过');
-    expect(lastText(replies)).toContain('您希望我们如何处理');
+    // Concern first, no privacy notice; the category is proposed for one tap.
+    expect(lastText(replies)).toMatch(/^听到这个情况我非常抱歉/);
+    expect(lastText(replies)).not.toContain('保存');
+    expect(lastText(replies)).toContain('对吗？');
+    replies = await chat.press(replies.at(-1)!.payload.choices![0]!.value);
+    expect(lastText(replies)).toContain('什么时候、在哪里发生的');
+    replies = await chat.say('没有');
+    expect(lastText(replies)).toContain('您希望我们怎么处理');
     replies = await chat.say('赔偿');
-    expect(lastText(replies)).toContain('请问您的姓名');
+    expect(lastText(replies)).toContain('请问怎么称呼您？我们会保存您的称呼和联系方式（138 0013 8000）');
     replies = await chat.say('王小明');
     const summary = replies.at(-1)!;
-    expect(summary.payload.text).toContain('确认提交吗');
+    expect(summary.payload.text).toContain('确认无误就可以提交了');
     const fields = Object.fromEntries(summary.payload.card!.fields.map((f) => [f.label, f.value]));
-    expect(fields).toMatchObject({ 类别: '送货或安装', 订单号: 'ORD-778899', 联系方式: '13800138000', 姓名: '王小明', 希望处理方式: '赔偿' });
-    replies = await chat.press('cmd:confirm');
+    expect(fields).toMatchObject({ 订单号: 'ORD-778899', 联系方式: '138 0013 8000', 姓名: '王小明', 希望处理方式: '赔偿' });
+    replies = await chat.say('没问题，提交吧');
     const number = /C-\d{4}-\d{6}/.exec(lastText(replies))?.[0];
+    expect(lastText(replies)).toContain('投诉单号');
+    expect(lastText(replies)).toContain('北京时间');
+    expect(lastText(replies)).not.toContain('UTC');
     expect(lastText(replies)).toContain('12 小时内');
     const row = await caseRow(number!);
-    expect(row).toMatchObject({ locale: 'zh-CN', severity: 'major', category: 'delivery_installation', contact_phone: '13800138000', desired_resolution: 'compensation' });
-    expect(row.severity_reasons).toEqual(expect.arrayContaining(['keyword:受伤', 'remedy:compensation']));
+    expect(row).toMatchObject({ locale: 'zh-CN', severity: 'major', contact_phone: '+8613800138000', desired_resolution: 'compensation' });
+    expect(row.severity_reasons).toEqual(expect.arrayContaining(['injury: "受伤"', 'fire_electric: "漏电"', 'remedy:compensation']));
+    // The audit log says why, in the same words.
+    const created = await app.database.db.selectFrom('case_events').select('details').where('case_id', '=', row.id).where('action', '=', 'created').executeTakeFirstOrThrow();
+    expect(created.details).toMatchObject({ severity: 'major', severityReasons: row.severity_reasons });
   });
 
-  it('opens a case at once when the customer asks for a person, without contact details if consent was declined', async () => {
+  it('opens a case at once when the customer asks for a person, without contact details as consent was not given', async () => {
     const chat = await WebchatClient.open(app.url);
     await chat.say('hi');
-    let replies = await chat.press('consent:no');
-    expect(lastText(replies)).toContain('What is your complaint about?');
+    let replies = await chat.say('My order never arrived and nobody answers the phone, call me on +44 20 7946 0958.');
+    expect(lastText(replies)).toContain('It sounds like');
     replies = await chat.say('talk to a person');
     const number = /C-\d{4}-\d{6}/.exec(lastText(replies))?.[0];
     expect(lastText(replies)).toContain("I've passed you to our staff");
@@ -162,14 +169,12 @@ describe('web chat intake, end to end over HTTP', () => {
     expect(unknownField.status).toBe(400);
 
     await chat.say('hello');
-    await chat.press('consent:yes');
-    await chat.press('opt:other');
     const tooLong = await chat.say('y'.repeat(4001));
     expect(allText(tooLong)).toContain('too long');
-    expect(lastText(tooLong)).toContain('describe what happened');
+    expect(lastText(tooLong)).toContain('tell me what happened');
     const binary = await chat.say('\u0000\u0001\u0002\u200b');
     expect(lastText(binary)).toContain("didn't catch that");
     const ok = await chat.say('The delivery driver left the parcel in the rain.');
-    expect(lastText(ok)).toContain('When and where');
+    expect(lastText(ok)).toContain('It sounds like a problem with delivery or installation');
   });
 });

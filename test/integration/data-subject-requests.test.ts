@@ -30,8 +30,8 @@ beforeAll(async () => {
   app = await startTestApp({}, { modules: [recordingDesk] });
   annabel = await englishIntake(app, {
     name: 'Annabel Quist',
-    phone: '+44 7700 900461',
-    phoneNormalised: '+447700900461',
+    phone: '+44 7911 123461',
+    phoneNormalised: '+447911123461',
     email: 'annabel.quist@example.org',
     description: 'The kettle switch melted and sparks came out of the base.',
     whenWhere: 'Last Tuesday at Quist Cottage, Lower Slaughter',
@@ -84,12 +84,11 @@ describe('"delete my data" in the chat', () => {
   it('understands Chinese, mid-intake, and drops the draft', async () => {
     const chat = await WebchatClient.open(app.url, 'zh-CN');
     await chat.say('你好');
-    await chat.press('consent:yes');
-    await chat.press('opt:service_attitude');
     await chat.say('店员王大锤态度很差，还骂我，我的电话是13700001111');
+    await chat.press('opt:service_attitude');
     const replies = await chat.say('删除我的数据');
     expect(allText(replies)).toContain('草稿已丢弃');
-    expect(lastText(replies)).toMatch(/您的数据删除请求已登记，案件编号 C-\d{4}-\d{6}/);
+    expect(lastText(replies)).toMatch(/您的数据删除请求已登记，投诉单号 C-\d{4}-\d{6}/);
     // The draft is gone from the conversation state; the visitor's own transcript stays until staff erase.
     expect(await findAnywhere(app.database.db, ['王大锤', '13700001111'])).toEqual({ 'public.webchat_messages.payload': ['王大锤', '13700001111'] });
   });
@@ -170,7 +169,7 @@ describe('erasure', () => {
     expect(await reportFigures(db)).toEqual(figures);
 
     const row = await db.selectFrom('cases').selectAll().where('number', '=', annabel.caseNumber).executeTakeFirstOrThrow();
-    expect(row).toMatchObject({ category: 'product_quality', severity: 'general', status: 'closed', desired_resolution: 'refund', consent_given: true, description: null });
+    expect(row).toMatchObject({ category: 'product_quality', severity: 'major', status: 'closed', desired_resolution: 'refund', consent_given: true, description: null });
     // The survey's scores stay for the reports; its comment is gone (the scan above).
     expect(await db.selectFrom('surveys').select(['status', 'resolved', 'csat', 'comment']).where('case_id', '=', row.id).execute()).toEqual([
       { status: 'answered', resolved: true, csat: 5, comment: null },
@@ -190,7 +189,7 @@ describe('erasure', () => {
     const again = new WebchatClient(app.url, annabel.chat.token);
     expect(await again.fetch()).toEqual([]); // the old transcript is gone
     const replies = await again.say('hello');
-    expect(replies.at(-1)!.payload.text).toContain('Do you agree?');
+    expect(replies.at(-1)!.payload.text).toContain('tell me what happened');
   });
 
   it('removes a channel identity and its profile name', async () => {

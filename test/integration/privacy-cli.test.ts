@@ -28,8 +28,8 @@ describe('npm run privacy', () => {
     let app = await startTestApp(env);
     const person = await englishIntake(app, {
       name: 'Ottilie Commandline',
-      phone: '+44 7700 900777',
-      phoneNormalised: '+447700900777',
+      phone: '+44 7911 123777',
+      phoneNormalised: '+447911123777',
       email: 'ottilie@example.com',
       description: 'The blender lid cracked on first use and cut my hand.',
       whenWhere: 'Home, Sunday morning',

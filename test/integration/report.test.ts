@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { calendarRange } from '../../src/reports/report-range.ts';
 import { buildReport } from '../../src/reports/report.ts';
 import { MARKUP_ROOT_CAUSE, seedReportWeek, U1, U2, WEEK } from '../support/report-fixtures.ts';
+import { policyFile } from '../support/policy-file.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
 const TOKEN = 'reports-token-0123456789abcdef';
@@ -9,7 +10,8 @@ const NOW = new Date('2025-06-01T00:00:00Z');
 let app: TestApp;
 
 beforeAll(async () => {
-  app = await startTestApp({ REPORTS_TOKEN: TOKEN });
+  // The seeded week is laid out in UTC days (the shipped policy is Asia/Shanghai).
+  app = await startTestApp({ REPORTS_TOKEN: TOKEN, POLICY_FILE: policyFile({ timezone: 'UTC' }) });
   await seedReportWeek(app.database.db);
 });
 afterAll(async () => {

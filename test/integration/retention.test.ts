@@ -3,6 +3,7 @@ import { TestClock } from 'pg-boss';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RETENTION_QUEUE } from '../../src/privacy/retention.ts';
 import { createCase, createCustomer, findAnywhere, reportFigures, type CaseFixture } from '../support/privacy-fixtures.ts';
+import { policyFile } from '../support/policy-file.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 
 const DAY = 86_400_000;
@@ -12,7 +13,8 @@ const daysAgo = (days: number) => new Date(NOW.getTime() - days * DAY);
 let app: TestApp;
 let clockNow = NOW;
 beforeAll(async () => {
-  app = await startTestApp({}, { clock: () => clockNow });
+  // Times below are in UTC (the shipped policy is Asia/Shanghai).
+  app = await startTestApp({ POLICY_FILE: policyFile({ timezone: 'UTC' }) }, { clock: () => clockNow });
 });
 afterAll(async () => {
   await app?.stop();
@@ -153,7 +155,7 @@ describe('retention job', () => {
 describe('retention schedule', () => {
   it('runs the job once a day at the configured time, on pg-boss time', async () => {
     const timerClock = new TestClock('2030-01-10T03:00:00Z');
-    const scheduled = await startTestApp({}, { timerClock, clock: () => new Date(timerClock.now()) });
+    const scheduled = await startTestApp({ POLICY_FILE: policyFile({ timezone: 'UTC' }) }, { timerClock, clock: () => new Date(timerClock.now()) });
     const runs = () => scheduled.logs.filter((l) => l.msg === 'retention run finished').map((l) => l.at);
     const tickUntil = async (ms: number) => {
       for (let waited = 0; waited < ms; waited += 60_000) {

@@ -184,20 +184,19 @@ describe('hostile text in every free-text field', () => {
     const customer = new TelegramCustomer(fake, () => app, SECRET, createUser({ first_name: `${SQL}\u200B`, last_name: undefined }));
     const description = `${SQL} ${HTML} ${CONTROL} ${BIDI} ${ZERO_WIDTH} ${RTL}`;
     const whenWhere = `${RTL} ${SQL}`;
+    const details = `${whenWhere} ORD-123456'; DROP TABLE cases; --`;
     await customer.say('hello');
-    await customer.press('consent:yes');
-    await customer.press('opt:other');
     let replies = await customer.say(description);
+    expect(replies.at(-1)!.choices.map((c) => c.value)).toContain('opt:other');
+    replies = await customer.press('opt:other');
     expect(replies.at(-1)!.text).toContain('When and where');
-    replies = await customer.say(whenWhere);
-    replies = await customer.say(`ORD-123456'; DROP TABLE cases; --`);
-    expect(replies.at(-1)!.text).toContain('photos or documents');
-    await customer.press('cmd:skip');
+    replies = await customer.say(details);
+    expect(replies.at(-1)!.text).toContain('What would you like us to do?');
     await customer.press('opt:other');
     replies = await customer.say(`x@y.z'; DROP TABLE customers; --`);
-    expect(replies.at(-1)!.text).toContain('not a phone number or e-mail');
+    expect(replies.at(-1)!.text).toContain('a phone number or e-mail address');
     replies = await customer.say(`<script>@evil.example`);
-    expect(replies.at(-1)!.text).toContain('not a phone number or e-mail');
+    expect(replies.at(-1)!.text).toContain('a phone number or e-mail address');
     replies = await customer.say('robert@example.com');
     const summary = replies.at(-1)!.text;
     expect(summary).toContain('Shall I submit it?');
@@ -207,12 +206,12 @@ describe('hostile text in every free-text field', () => {
     expect(number).toBeDefined();
 
     const row = await app.database.db.selectFrom('cases').selectAll().where('number', '=', number!).executeTakeFirstOrThrow();
-    expect(row.description).toBe(cleanText(description));
+    expect(row.description).toBe(`hello\n${cleanText(description)}`);
     expect(row.description).toContain(SQL);
     expect(row.description).toContain(HTML);
     expect(row.description).toContain(RTL);
     expect(row.description).not.toMatch(/[\u0000\u0007\u001b\u200B\u200D\uFEFF\u202E\u2066]/);
-    expect(row.when_where).toBe(cleanText(whenWhere));
+    expect(row.when_where).toBe(cleanText(details));
     expect(row.order_ref).toBe('ORD-123456');
     expect(row.contact_email).toBe('robert@example.com');
     expect(row.contact_name).toBe(SQL);
@@ -226,9 +225,8 @@ describe('hostile text in every free-text field', () => {
     if (!existsSync('/usr/bin/chromium')) throw new Error('Chromium is needed for the page check: apt-get install -y chromium');
     const chat = await WebchatClient.open(app.url);
     await chat.say('hello');
-    await chat.press('consent:yes');
-    await chat.press('opt:other');
     await chat.say(`${HTML} ${SQL} ${RTL}`);
+    await chat.press('opt:other');
     await chat.say(HTML);
     const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
     context.onTestFinished(() => browser.close());
@@ -257,16 +255,12 @@ describe('hostile text in every free-text field', () => {
 describe('unsupported attachments', () => {
   it('Telegram: a file of a refused type gets a reply saying why, and the intake goes on', async () => {
     const customer = new TelegramCustomer(fake, () => app, SECRET, createUser());
-    await customer.say('hello');
-    await customer.press('consent:yes');
-    await customer.press('opt:product_quality');
     await customer.say('The kettle switches itself off after a few seconds.');
-    await customer.press('cmd:skip');
-    let replies = await customer.press('cmd:skip');
-    expect(replies.at(-1)!.text).toContain('photos or documents');
+    let replies = await customer.press('opt:product_quality');
+    expect(replies.at(-1)!.text).toContain('order number or photos');
     replies = await customer.sendFile({ fileName: 'virus.exe', mimeType: 'application/x-msdownload', content: Buffer.from('MZ\u0090\u0000') });
     expect(replies.map((r) => r.text).join('\n')).toMatch(/could not accept virus\.exe: that type of file is not accepted/);
-    replies = await customer.press('cmd:done');
+    replies = await customer.press('cmd:skip');
     expect(replies.at(-1)!.text).toContain('What would you like us to do?');
     const stored = await app.database.db.selectFrom('attachments').select('file_name').where('file_name', '=', 'virus.exe').execute();
     expect(stored).toEqual([]);

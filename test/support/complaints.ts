@@ -1,34 +1,44 @@
 import { expect } from 'vitest';
-import { lastText, WebchatClient } from './webchat-client.ts';
+import { answerUntilSummary, type BotReply, type CustomerAnswers, type Send } from './intake-flow.ts';
+import { lastText, type ChatEntry, WebchatClient } from './webchat-client.ts';
+
+/** The question in a batch of web chat replies: the last message. */
+export function webchatReply(entries: ChatEntry[]): BotReply {
+  const last = entries.at(-1)?.payload;
+  return { text: last?.text ?? '', ...(last?.choices ? { choices: last.choices } : {}) };
+}
+
+/** A web chat customer as the step-aware script sends: typed text or a button. */
+export function webchatSend(chat: WebchatClient): Send {
+  return async (message) => webchatReply('text' in message ? await chat.say(message.text) : await chat.press(message.choice));
+}
+
+/** Sends the opening message(s) and answers every question the intake asks until its summary. */
+export async function answerOnWebchat(chat: WebchatClient, opening: string, answers: CustomerAnswers): Promise<BotReply> {
+  const first = webchatReply(await chat.say(opening));
+  return (await answerUntilSummary(webchatSend(chat), first, answers)).summary;
+}
 
 /**
  * Drives a whole web chat intake to a submitted case and returns the case
- * number. Optional steps not given are skipped.
+ * number. Optional questions not answered are skipped.
  */
 export async function complainOnWebchat(
   chat: WebchatClient,
   complaint: { category: string; description: string; desired: string; name: string; contact: string },
 ): Promise<string> {
   await chat.say('Hello');
-  await chat.press('consent:yes');
-  await chat.press(`opt:${complaint.category}`);
-  await chat.say(complaint.description);
-  await chat.press('cmd:skip'); // when and where
-  await chat.press('cmd:skip'); // order number
-  await chat.press('cmd:skip'); // evidence
-  await chat.press(`opt:${complaint.desired}`);
-  await chat.say(complaint.name);
-  await chat.say(complaint.contact);
+  await answerOnWebchat(chat, complaint.description, { category: complaint.category, resolution: complaint.desired, name: complaint.name, contact: complaint.contact });
   const replies = await chat.press('cmd:confirm');
   const number = /C-\d{4}-\d{6}/.exec(lastText(replies))?.[0];
   expect(number, lastText(replies)).toBeDefined();
   return number!;
 }
 
-/** A short path to a case: no consent, a category, then "talk to a person". */
+/** A short path to a case: a story, a category, then "talk to a person" (no consent asked yet: no contact kept). */
 export async function quickCaseOnWebchat(chat: WebchatClient, category: string): Promise<string> {
   await chat.say('hi');
-  await chat.press('consent:no');
+  await chat.say('Something went wrong and I would like to speak to someone about it.');
   await chat.press(`opt:${category}`);
   const replies = await chat.say('talk to a person');
   const number = /C-\d{4}-\d{6}/.exec(lastText(replies))?.[0];

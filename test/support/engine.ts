@@ -9,7 +9,7 @@ export const policy = loadPolicy('config/policy.json');
 export const catalog = loadPromptCatalog('prompts', policy);
 
 export function context(overrides: Partial<StepContext> = {}): StepContext {
-  return { now: new Date('2026-11-02T10:00:00Z'), catalog, policy, timezone: 'UTC', ...overrides };
+  return { now: new Date('2026-11-02T10:00:00Z'), catalog, policy, timezone: policy.timezone, ...overrides };
 }
 
 export function inbound(overrides: Partial<InboundMessage> = {}): ConversationEvent {

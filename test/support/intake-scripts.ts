@@ -1,3 +1,5 @@
+import { webchatReply, webchatSend } from './complaints.ts';
+import { answerUntilSummary } from './intake-flow.ts';
 import type { TestApp } from './test-app.ts';
 import { lastText, WebchatClient } from './webchat-client.ts';
 
@@ -31,16 +33,13 @@ export interface EnglishPerson {
 
 /**
  * A whole English complaint over the web chat: the first message carries the
- * description, phone and e-mail (pre-filled), then consent, category, place,
- * an optional evidence upload, remedy, name, confirm, and one follow-up.
+ * description, phone and e-mail (read from it), an optional evidence upload,
+ * then whatever the intake asks (category, place, remedy, name and consent),
+ * confirm, and one follow-up.
  */
 export async function englishIntake(app: TestApp, person: EnglishPerson): Promise<ScriptedCustomer> {
   const chat = await WebchatClient.open(app.url, 'en-GB');
-  await chat.say(`${person.description} Call me on ${person.phone} or write to ${person.email}`);
-  await chat.press('consent:yes');
-  await chat.press('opt:product_quality');
-  await chat.say(person.whenWhere);
-  await chat.press('cmd:skip'); // order number
+  const question = webchatReply(await chat.say(`${person.description} Call me on ${person.phone} or write to ${person.email}`));
   if (person.fileName) {
     const upload = await fetch(`${app.url}/webchat/attachments`, {
       method: 'POST',
@@ -54,9 +53,7 @@ export async function englishIntake(app: TestApp, person: EnglishPerson): Promis
     if (res.status !== 202) throw new Error(`attachment message → ${res.status}`);
     await chat.replies();
   }
-  await chat.press('cmd:done');
-  await chat.press('opt:refund');
-  await chat.say(person.name);
+  await answerUntilSummary(webchatSend(chat), question, { category: 'product_quality', details: person.whenWhere, resolution: 'refund', name: person.name });
   const confirmation = lastText(await chat.press('cmd:confirm'));
   const caseNumber = /C-\d{4}-\d{6}/.exec(confirmation)?.[0];
   if (!caseNumber) throw new Error(`no case number in: ${confirmation}`);
@@ -79,16 +76,11 @@ export interface ChinesePerson {
   followUp: string;
 }
 
-/** A whole Chinese complaint: description and phone pre-filled, e-mail given at the contact step is replaced by nothing (phone known). */
+/** A whole Chinese complaint: description, phone and e-mail read from the first message; the rest answered as asked. */
 export async function chineseIntake(app: TestApp, person: ChinesePerson): Promise<ScriptedCustomer> {
   const chat = await WebchatClient.open(app.url, 'zh-CN');
-  await chat.say(`${person.description}，电话 ${person.phone}，邮箱 ${person.email}`);
-  await chat.press('consent:yes');
-  await chat.press('cmd:skip'); // 时间地点
-  await chat.press('cmd:skip'); // 订单号
-  await chat.press('cmd:skip'); // 证据
-  await chat.press('opt:repair');
-  await chat.say(person.name);
+  const question = webchatReply(await chat.say(`${person.description}，电话 ${person.phone}，邮箱 ${person.email}`));
+  await answerUntilSummary(webchatSend(chat), question, { category: 'product_quality', resolution: 'repair', name: person.name });
   const confirmation = lastText(await chat.press('cmd:confirm'));
   const caseNumber = /C-\d{4}-\d{6}/.exec(confirmation)?.[0];
   if (!caseNumber) throw new Error(`no case number in: ${confirmation}`);

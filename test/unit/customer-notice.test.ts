@@ -20,7 +20,7 @@ describe('what the customer reads from staff', () => {
 
   it('states the result with the remedy in the customer’s language', () => {
     const zh = caseIn('zh-CN', { resolution_summary: '经核实属实。', remedy: 'refund', remedy_amount: '99.50' });
-    expect(resultText({ catalog, routing }, zh)).toBe('您的案件 C-2026-000007 已处理完毕。\n\n经核实属实。\n\n我们将为您：退款 99.50 CNY。');
+    expect(resultText({ catalog, routing }, zh)).toBe('您的投诉（投诉单号 C-2026-000007）已处理完毕。\n\n经核实属实。\n\n我们将为您：退款 99.50 CNY。');
     const en = caseIn('en', { resolution_summary: 'Not within our scope.', remedy: 'none', remedy_amount: null });
     expect(resultText({ catalog, routing }, en)).toBe('Your case C-2026-000007 has been resolved.\n\nNot within our scope.');
   });

@@ -12,21 +12,19 @@ describe('"delete my data" in the chat (pure step function)', () => {
     d.send(opened());
     expect(d.lastReply).toContain("I've registered your request to delete your data as case C-2026-000041");
     expect(d.lastReply).toContain('we cannot confirm who you are');
-    expect(d.lastReply).toContain('Nov 3, 2026, 10:00 UTC');
+    expect(d.lastReply).toContain('Nov 3, 2026, 18:00 Beijing time');
     expect(d.state.activeCase).toEqual({ id: 41, number: 'C-2026-000041' });
   });
 
   it('works in Chinese and drops an unfinished draft', () => {
     const d = new EngineDriver('zh-CN');
     d.say('你好');
-    d.press('consent:yes');
-    d.press('opt:product_quality');
     d.say('我的手机号是13800138000，东西坏了');
     expect(d.state.intake).toBeDefined();
     expect(d.say('删除我的数据').effects).toEqual([{ type: 'open-data-request', request: 'erasure' }]);
     d.send(opened());
     expect(d.state.intake).toBeUndefined();
-    expect(d.replies).toEqual([expect.stringContaining('草稿已丢弃'), expect.stringContaining('您的数据删除请求已登记，案件编号 C-2026-000041')]);
+    expect(d.replies).toEqual([expect.stringContaining('草稿已丢弃'), expect.stringContaining('您的数据删除请求已登记，投诉单号 C-2026-000041')]);
   });
 
   it('points to the open request when asked again, also while a complaint case is active', () => {
@@ -42,7 +40,8 @@ describe('"delete my data" in the chat (pure step function)', () => {
     walk(d);
     const result = d.say('They said they would delete my data if I complained again.');
     expect(result.effects.some((e) => e.type === 'open-data-request')).toBe(false);
-    expect(d.step).toBe('whenWhere');
+    expect(d.step).toBe('category');
+    expect(d.state.intake!.draft.description).toBe('hello\nThey said they would delete my data if I complained again.');
   });
 
   it('mentions the command in the help text', () => {
@@ -54,6 +53,4 @@ describe('"delete my data" in the chat (pure step function)', () => {
 
 function walk(d: EngineDriver) {
   d.say('hello');
-  d.press('consent:yes');
-  d.press('opt:service_attitude');
 }

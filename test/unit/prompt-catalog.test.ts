@@ -21,7 +21,7 @@ function edit(path: string, change: (json: any) => void): void {
 describe('prompt files are validated at start', () => {
   it('loads the shipped prompts', () => {
     const catalog = loadPromptCatalog('prompts', policy);
-    expect(catalog.t('zh-CN', 'steps.category.prompt')).toBe('您要投诉哪方面的问题？');
+    expect(catalog.t('zh-CN', 'steps.category.prompt')).toBe('请问您的投诉属于哪一类？');
     expect(catalog.t('en', 'messages.tooLong', { max: 4000 })).toContain('4000');
   });
 

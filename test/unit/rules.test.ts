@@ -2,24 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { computeDeadlines } from '../../src/cases/deadlines.ts';
 import { assessSeverity } from '../../src/cases/severity.ts';
 import { ConfigError, loadConfig } from '../../src/config.ts';
-import { prefillFromText } from '../../src/conversation/prefill.ts';
-import { findEmail, findPhone, matchOrderRef, normaliseEmail, normalisePhone, validateName, cleanText } from '../../src/conversation/validators.ts';
+import { validateName, cleanText } from '../../src/conversation/validators.ts';
 import { detectLocale } from '../../src/inbound/conversation.service.ts';
 import { backoffMs } from '../../src/outbox/outbox-worker.ts';
 import { parsePolicy, PolicyError } from '../../src/policy.ts';
+import { loadClassifyRules } from '../../src/understanding/classify-rules.ts';
 import { catalog, policy } from '../support/engine.ts';
 
-describe('validation', () => {
-  it('accepts phones and e-mails in common forms and refuses the rest', () => {
-    expect(normalisePhone('+44 (20) 7946-0958')).toBe('+442079460958');
-    expect(normalisePhone('138 0013 8000')).toBe('13800138000');
-    expect(normalisePhone('12345')).toBeUndefined();
-    expect(normalisePhone('call me')).toBeUndefined();
-    expect(normaliseEmail(' Alice@Example.COM ')).toBe('alice@example.com');
-    expect(normaliseEmail('alice@example')).toBeUndefined();
-    expect(normaliseEmail('<script>@x.io')).toBeUndefined();
-  });
+const classifyRules = loadClassifyRules('prompts');
 
+describe('validation', () => {
   it('accepts names in both scripts, refuses digits and markup', () => {
     expect(validateName('王小明')).toBe('王小明');
     expect(validateName('  Mary   Ann ')).toBe('Mary Ann');
@@ -32,56 +24,30 @@ describe('validation', () => {
     expect(cleanText('a\u0000b\u200bc\u202Ed\n')).toBe('abcd');
   });
 
-  it('matches the configured order pattern, case-insensitively', () => {
-    expect(matchOrderRef('my order ord-123456 arrived', policy.intake.orderRefPattern)).toBe('ORD-123456');
-    expect(matchOrderRef('订单号SO20261101', policy.intake.orderRefPattern)).toBe('SO20261101');
-    expect(matchOrderRef('twelve', policy.intake.orderRefPattern)).toBeUndefined();
-  });
-
-  it('finds phone and e-mail inside free text', () => {
-    expect(findPhone('电话13800138000，谢谢')).toBe('13800138000');
-    expect(findPhone('call +1 415 555 0100 please')).toBe('+14155550100');
-    expect(findPhone('order ORD-13800138000')).toBeUndefined();
-    expect(findEmail('write to bob@example.org.')).toBe('bob@example.org');
-  });
-});
-
-describe('pre-filling from the first message', () => {
-  it('takes order number, e-mail, category and description from an English message', () => {
-    expect(prefillFromText('My new fridge arrived broken and nobody answers my emails, order ORD-998877, bob@example.org', policy, catalog)).toEqual({
-      email: 'bob@example.org',
-      orderRef: 'ORD-998877',
-      category: 'product_quality',
-      description: 'My new fridge arrived broken and nobody answers my emails, order ORD-998877, bob@example.org',
-    });
-  });
-
-  it('takes phone and category keywords from Chinese text', () => {
-    const found = prefillFromText('快递员态度很差，把我的包裹扔在门口，电话13900001111', policy, catalog);
-    expect(found).toMatchObject({ phone: '13900001111', category: 'service_attitude' });
-    expect(found.description).toBeDefined();
-  });
-
-  it('treats a greeting as nothing to pre-fill', () => {
-    expect(prefillFromText('hi there', policy, catalog)).toEqual({});
-    expect(prefillFromText('I want to complain', policy, catalog)).toEqual({});
-  });
 });
 
 describe('severity rules', () => {
   it('is general by default', () => {
-    expect(assessSeverity({ text: 'The parcel was late.', recentCases: 0 }, policy)).toEqual({ severity: 'general', reasons: [] });
+    expect(assessSeverity({ text: 'The parcel was late.', recentCases: 0 }, policy, classifyRules)).toEqual({ severity: 'general', reasons: [] });
   });
 
-  it('is major for serious keywords in either language, as whole words in English', () => {
-    expect(assessSeverity({ text: 'The heater caught fire', recentCases: 0 }, policy).reasons).toEqual(['keyword:fire']);
-    expect(assessSeverity({ text: 'I was fired up about it', recentCases: 0 }, policy).severity).toBe('general');
-    expect(assessSeverity({ text: '我要找媒体曝光', recentCases: 0 }, policy).reasons).toEqual(['keyword:媒体', 'keyword:曝光']);
+  it('is major for serious wording in either language, naming the rule and the words', () => {
+    expect(assessSeverity({ text: 'The heater caught fire', recentCases: 0 }, policy, classifyRules).reasons).toEqual(['fire_electric: "caught fire"']);
+    expect(assessSeverity({ text: 'I was fired up about it', recentCases: 0 }, policy, classifyRules).severity).toBe('general');
+    expect(assessSeverity({ text: '我要找媒体曝光', recentCases: 0 }, policy, classifyRules).reasons).toEqual(['media: "媒体"']);
+  });
+
+  it('keeps the policy keywords working, on word boundaries, denied ones excepted', () => {
+    const custom = parsePolicy({ severity: { keywords: ['recall', '召回'] } });
+    expect(assessSeverity({ text: 'Is this model under a recall?', recentCases: 0 }, custom, classifyRules).reasons).toEqual(['keyword: "recall"']);
+    expect(assessSeverity({ text: 'it was recalled', recentCases: 0 }, custom, classifyRules).severity).toBe('general');
+    expect(assessSeverity({ text: '这批货被召回了', recentCases: 0 }, custom, classifyRules).reasons).toEqual(['keyword: "召回"']);
+    expect(assessSeverity({ text: 'there was no recall', recentCases: 0 }, custom, classifyRules).severity).toBe('general');
   });
 
   it('is major for compensation and for a repeat complaint within the window', () => {
-    expect(assessSeverity({ text: 'late', desiredResolution: 'compensation', recentCases: 0 }, policy)).toEqual({ severity: 'major', reasons: ['remedy:compensation'] });
-    expect(assessSeverity({ text: 'late', recentCases: 2 }, policy)).toEqual({ severity: 'major', reasons: ['repeat:2'] });
+    expect(assessSeverity({ text: 'late', desiredResolution: 'compensation', recentCases: 0 }, policy, classifyRules)).toEqual({ severity: 'major', reasons: ['remedy:compensation'] });
+    expect(assessSeverity({ text: 'late', recentCases: 2 }, policy, classifyRules)).toEqual({ severity: 'major', reasons: ['repeat:2'] });
   });
 });
 

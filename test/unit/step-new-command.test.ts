@@ -17,19 +17,18 @@ function run(state: ConversationState, text: string, choice?: string) {
 describe('"new" (Telegram /new and /start) during an intake', () => {
   it('re-asks the current question instead of taking "/new" as the answer', () => {
     let state = run(initialState('en'), 'hello').state;
-    state = run(state, '', 'consent:yes').state;
-    state = run(state, '', 'opt:other').state;
     state = run(state, 'The parcel arrived soaking wet and torn.').state;
-    expect(state.intake?.step).toBe('whenWhere');
+    state = run(state, '', 'opt:other').state;
+    expect(state.intake?.step).toBe('details');
     const result = run(state, '/new');
-    expect(result.state.intake?.step).toBe('whenWhere');
+    expect(result.state.intake?.step).toBe('details');
     expect(result.state.intake?.draft.whenWhere).toBeUndefined();
     expect(result.effects).toEqual([{ type: 'reply', message: expect.objectContaining({ text: expect.stringContaining('When and where') }) }]);
   });
 
   it('starts an intake when idle', () => {
     const result = run(initialState('en'), '/new');
-    expect(result.state.intake?.step).toBe('consent');
+    expect(result.state.intake?.step).toBe('description');
     expect(result.state.intake?.draft).toEqual({ evidence: [] });
   });
 });
