@@ -31,7 +31,7 @@ type LocaleMessages = z.infer<typeof messagesSchema>;
 /** Texts every locale must define, beyond those the flow references. */
 const REQUIRED_TEXTS = [
   'buttons.skip', 'buttons.person', 'buttons.done', 'buttons.confirm', 'buttons.edit', 'buttons.cancel', 'buttons.agree', 'buttons.decline',
-  'steps.evidence.received', 'steps.evidence.tooMany', 'steps.evidence.refused', 'steps.evidence.reasonTooLarge', 'steps.evidence.reasonUnsupported',
+  'steps.evidence.received', 'steps.evidence.tooMany', 'steps.evidence.refused', 'steps.evidence.reasonTooLarge', 'steps.evidence.reasonUnsupported', 'steps.evidence.reasonNotReceived',
   'steps.summary.editWhich', 'summary.title', 'summary.none', 'summary.notStored',
   'messages.welcome', 'messages.prefilled', 'messages.help', 'messages.cancelled', 'messages.nothingToCancel', 'messages.cannotGoBack',
   'messages.offerAlternatives', 'messages.languageChanged', 'messages.caseOpened', 'messages.caseOpenedPerson', 'messages.addedToCase',

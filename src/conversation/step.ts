@@ -21,6 +21,13 @@ export { withoutUnconsentedContact } from './turn.ts';
  * I/O, no clock reads: effects say what should happen, and results (a case
  * opened, a status loaded) come back as events.
  */
+/** Why a file was not taken, in the customer's words. A link that could not be fetched says only that it did not arrive (no port scanning). */
+const REFUSAL_TEXTS = {
+  too_large: 'steps.evidence.reasonTooLarge',
+  unsupported_type: 'steps.evidence.reasonUnsupported',
+  not_received: 'steps.evidence.reasonNotReceived',
+} as const;
+
 export function step(state: ConversationState, event: ConversationEvent, ctx: StepContext): StepResult {
   const turn = new Turn(state, ctx);
   const intake = new IntakeSteps(turn);
@@ -89,7 +96,7 @@ function inbound(turn: Turn, intake: IntakeSteps, surveys: SurveySteps, message:
   else if (hasHan(text) && toTraditional(text) !== text) delete turn.state.traditional;
   const max = turn.ctx.policy.intake.descriptionMaxLength;
   for (const refused of message.rejectedAttachments ?? []) {
-    const reason = turn.t(refused.reason === 'too_large' ? 'steps.evidence.reasonTooLarge' : 'steps.evidence.reasonUnsupported');
+    const reason = turn.t(REFUSAL_TEXTS[refused.reason]);
     turn.say('steps.evidence.refused', { fileName: refused.fileName, reason });
   }
   if (text.length > max) {

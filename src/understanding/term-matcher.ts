@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { segmenter } from './segmenter.ts';
 import { hasHan } from './normalise.ts';
 
 /**
@@ -129,29 +129,10 @@ export class FoldedText {
   }
 }
 
-interface Segmenter {
-  cut(text: string, hmm?: boolean): string[];
-}
-let segmenter: Segmenter | undefined;
-
-/**
- * The jieba dictionary costs about 0.2 s and 50 MB to load, so it is loaded
- * on the first text that needs it, once per process.
- */
-function jieba(): Segmenter {
-  if (!segmenter) {
-    const require = createRequire(import.meta.url);
-    const { Jieba } = require('@node-rs/jieba') as { Jieba: { withDict(dict: Uint8Array): Segmenter } };
-    const { dict } = require('@node-rs/jieba/dict') as { dict: Uint8Array };
-    segmenter = Jieba.withDict(dict);
-  }
-  return segmenter;
-}
-
 function wordBoundaries(text: string): Set<number> {
   const boundaries = new Set<number>([0]);
   let offset = 0;
-  for (const token of jieba().cut(text, false)) {
+  for (const token of segmenter().cut(text, false)) {
     offset += token.length;
     boundaries.add(offset);
   }

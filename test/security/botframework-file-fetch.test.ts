@@ -115,7 +115,8 @@ describe('production defaults: only the channel file hosts', () => {
     expect(internal.requests.length).toBe(before);
     expect(result.stored).toEqual([]);
     expect(result.told).toContain('I could not accept photo.png');
-    expect(result.told).toContain('Do you agree?');
+    expect(result.told).toContain('the file did not arrive');
+    expect(result.told).toContain('what happened');
   });
 
   it('answers an open and a closed port alike (no port scanner)', async () => {

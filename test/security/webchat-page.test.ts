@@ -32,7 +32,7 @@ describe('web chat page and its token', () => {
     await page.goto(app.url);
     await page.fill('#input', 'Hello');
     await page.press('#input', 'Enter');
-    await page.locator('.msg--out', { hasText: 'Do you agree?' }).last().waitFor({ timeout: 10_000 });
+    await page.locator('.msg--out', { hasText: 'what happened' }).last().waitFor({ timeout: 10_000 });
     const token = await page.evaluate(() => localStorage.getItem('hearken.webchat.token'));
     expect(token).not.toBe(forged);
     const visitor = await app.database.db.selectFrom('customers').select('id').where('channel', '=', 'webchat').where('external_id', '=', webchatVisitorId(token!)).executeTakeFirst();

@@ -31,8 +31,9 @@ describe('web chat visitor tokens', () => {
     const returning = new WebchatClient(app.url, chat.token);
     await returning.fetch(0);
     expect(returning.transcript.length).toBeGreaterThanOrEqual(2);
-    const replies = await returning.press('consent:yes');
-    expect(replies.at(-1)!.payload.text).toContain('What is your complaint about?');
+    // The returning visitor carries on where the conversation was: the story the bot asked for.
+    const replies = await returning.say('The kettle I bought last week stopped heating after two days.');
+    expect(replies.at(-1)!.payload.text).toContain('It sounds like a problem with product quality');
   });
 
   it('issues distinct tokens, each known to the server', async () => {
