@@ -141,6 +141,8 @@ export function webchatRouter(deps: WebchatDeps): Router {
       await appendTranscript(trx, visitorId, 'in', {
         text: cleanText(body.choice ? (body.label ?? body.choice) : (body.text ?? '')).slice(0, 4000),
         attachments: attachments.map((a) => a.fileName),
+        // The page matches its pending bubble to this line by the id it sent.
+        clientId: body.id,
       });
     }, { rejectWhenLimited: true });
     if (!outcome.ok && outcome.reason === 'rate_limited') {
