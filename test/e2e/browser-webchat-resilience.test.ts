@@ -1,0 +1,176 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumAvailable, CHROMIUM_PATH, launchChromium } from '../support/browser.ts';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+
+// The page's outbox: a message typed offline is kept (across reloads too) and
+// reaches the case exactly once; and the page's keyboard, IME and screen-reader use.
+let app: TestApp;
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!chromiumAvailable()) throw new Error(`Chromium not found at ${CHROMIUM_PATH}: install Debian's chromium (see .ci/run)`);
+  app = await startTestApp();
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+});
+
+async function botSays(page: Page, text: string) {
+  await page.locator('.msg--out', { hasText: text }).last().waitFor({ timeout: 10_000 });
+}
+
+async function type(page: Page, text: string) {
+  await page.fill('#input', text);
+  await page.press('#input', 'Enter');
+}
+
+/** How many of the customers' own lines in the transcript say exactly this. */
+async function linesSaying(text: string): Promise<number> {
+  const rows = await app.database.db.selectFrom('webchat_messages').select('payload').where('direction', '=', 'in').execute();
+  return rows.filter((r) => {
+    const payload = (typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload) as { text?: string };
+    return payload.text === text;
+  }).length;
+}
+
+/** A page that has started a conversation (consent question shown). */
+async function started(options: { clock?: boolean } = {}): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ locale: 'en-GB' });
+  const page = await context.newPage();
+  if (options.clock) await page.clock.install();
+  await page.goto(app.url);
+  await type(page, 'Hello');
+  await botSays(page, 'Do you agree?');
+  return { context, page };
+}
+
+const outboxOf = (page: Page) => page.evaluate(() => JSON.parse(localStorage.getItem('hearken.webchat.outbox') ?? '[]') as Array<{ shown: string }>);
+const delivered = (page: Page, text: string) => page.locator('.msg--in:not(.msg--local)', { hasText: text });
+
+describe('web chat outbox in a real browser', () => {
+  it('shows a message typed offline at once, keeps it across a reload while offline, and delivers it exactly once when back online', async () => {
+    const { context, page } = await started();
+    try {
+      await context.setOffline(true);
+      await expect.poll(() => page.evaluate(() => navigator.onLine)).toBe(false);
+      await type(page, 'My parcel never arrived');
+      await page.locator('.msg--local', { hasText: 'My parcel never arrived' }).waitFor();
+      expect(await outboxOf(page)).toEqual([expect.objectContaining({ shown: 'My parcel never arrived' })]);
+
+      // Offline, the reload cannot even fetch the page; the message waits in storage.
+      await expect(page.reload()).rejects.toThrow();
+      await context.setOffline(false);
+      await page.goto(app.url);
+      await delivered(page, 'My parcel never arrived').waitFor({ timeout: 10_000 });
+      await expect.poll(() => page.locator('.msg--local').count()).toBe(0);
+      await expect.poll(() => outboxOf(page)).toEqual([]);
+      expect(await linesSaying('My parcel never arrived')).toBe(1);
+      // The conversation goes on, and nothing more of that message arrives.
+      await type(page, 'Hello again');
+      await delivered(page, 'Hello again').waitFor({ timeout: 10_000 });
+      expect(await linesSaying('My parcel never arrived')).toBe(1);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('after ~15 s offline marks the message "Not sent" (the notice stays), and sends it once the network is back', async () => {
+    const { context, page } = await started({ clock: true });
+    try {
+      await context.setOffline(true);
+      await expect.poll(() => page.evaluate(() => navigator.onLine)).toBe(false);
+      await type(page, 'The box was crushed');
+      const bubble = page.locator('.msg--local', { hasText: 'The box was crushed' });
+      await bubble.waitFor();
+      // Each retry waits longer; time is moved on until the page gives up.
+      await expect
+        .poll(async () => {
+          await page.clock.fastForward(3000);
+          return bubble.getAttribute('data-state');
+        }, { timeout: 20_000 })
+        .toBe('failed');
+      await expect(bubble.getByRole('button', { name: 'Retry' }).isVisible()).resolves.toBe(true);
+      expect(await page.inputValue('#input')).toBe('');
+      // The polls that go on do not wipe the notice.
+      await page.clock.fastForward(5000);
+      await expect(bubble.locator('.msg__state').textContent()).resolves.toContain('Not sent');
+
+      await context.setOffline(false);
+      await delivered(page, 'The box was crushed').waitFor({ timeout: 10_000 });
+      await expect.poll(() => page.locator('.msg--local').count()).toBe(0);
+      expect(await linesSaying('The box was crushed')).toBe(1);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('offers Retry when the server cannot be reached, and Retry sends it', async () => {
+    const { context, page } = await started({ clock: true });
+    try {
+      await page.route('**/webchat/messages', (route) => (route.request().method() === 'POST' ? route.abort('connectionrefused') : route.fallback()));
+      await type(page, 'Nobody called me back');
+      const bubble = page.locator('.msg--local', { hasText: 'Nobody called me back' });
+      await expect
+        .poll(async () => {
+          await page.clock.fastForward(3000);
+          return bubble.getAttribute('data-state');
+        }, { timeout: 20_000 })
+        .toBe('failed');
+      await page.unroute('**/webchat/messages');
+      await bubble.getByRole('button', { name: 'Retry' }).click();
+      await delivered(page, 'Nobody called me back').waitFor({ timeout: 10_000 });
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe('input');
+      expect(await linesSaying('Nobody called me back')).toBe(1);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('resends with the same id when the answer is lost, and the server keeps one copy', async () => {
+    const { context, page } = await started();
+    try {
+      const posts: string[] = [];
+      let lost = false;
+      await page.route('**/webchat/messages', async (route) => {
+        if (route.request().method() !== 'POST') return route.fallback();
+        posts.push(JSON.parse(route.request().postData() ?? '{}').id);
+        if (lost) return route.fallback();
+        lost = true;
+        await route.fetch(); // the server handles it...
+        await route.abort('connectionreset'); // ...and its answer is lost on the way back
+      });
+      await type(page, 'I was charged twice');
+      await delivered(page, 'I was charged twice').waitFor({ timeout: 10_000 });
+      await expect.poll(() => page.locator('.msg--local').count()).toBe(0);
+      await expect.poll(() => outboxOf(page)).toEqual([]);
+      expect(new Set(posts).size).toBe(1);
+      await type(page, 'That is all');
+      await delivered(page, 'That is all').waitFor({ timeout: 10_000 });
+      expect(await linesSaying('I was charged twice')).toBe(1);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('sends one choice when an option is double-clicked', async () => {
+    const { context, page } = await started();
+    try {
+      let posts = 0;
+      page.on('request', (r) => {
+        if (r.method() === 'POST' && r.url().endsWith('/webchat/messages')) posts++;
+      });
+      await page.locator('.msg--out').last().getByRole('button', { name: 'I agree', exact: true }).dblclick();
+      await botSays(page, 'What is your complaint about?');
+      // Sends go one at a time in order: once the next line is through, a second choice would have been too.
+      await type(page, 'marker after the choice');
+      await delivered(page, 'marker after the choice').waitFor({ timeout: 10_000 });
+      expect(await linesSaying('I agree')).toBe(1);
+      expect(posts).toBe(2);
+    } finally {
+      await context.close();
+    }
+  });
+});
