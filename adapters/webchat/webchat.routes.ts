@@ -73,6 +73,7 @@ export function webchatRouter(deps: WebchatDeps): Router {
   const page = readFileSync(join(PUBLIC_DIR, 'index.html'), 'utf8');
   const staticFiles: Record<string, { type: string; body: string }> = {
     '/widget.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(join(PUBLIC_DIR, 'widget.js'), 'utf8') },
+    '/webchat/outbox.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(join(PUBLIC_DIR, 'outbox.js'), 'utf8') },
     '/webchat/chat.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(join(PUBLIC_DIR, 'chat.js'), 'utf8') },
     '/webchat/chat.css': { type: 'text/css; charset=utf-8', body: readFileSync(join(PUBLIC_DIR, 'chat.css'), 'utf8') },
   };

@@ -1,16 +1,10 @@
 // hearken web chat: a browser-held token (not a login) keeps the conversation
 // across visits. Everything from the server is rendered as text, never HTML.
-// Messages wait in a local outbox (kept across reloads) until the server has
-// them; each carries a client id the server deduplicates on, so a resend after
-// a lost answer is never handled twice.
+// What the visitor sends waits in the outbox (outbox.js) until the server has it.
 (function () {
   'use strict';
   var TOKEN_KEY = 'hearken.webchat.token';
   var OUTBOX_KEY = 'hearken.webchat.outbox';
-  // About 15 s of tries, then the bubble says "Not sent" and offers Retry.
-  var RETRY_DELAYS_MS = [1000, 2000, 4000, 8000];
-  // 429/503: the server asks for patience, not a failure yet.
-  var BUSY_RETRIES = 10;
   var SPEAKERS = { en: { in: 'You: ', out: 'hearken: ' }, zh: { in: '您：', out: 'hearken：' } };
   var STATES = { sending: 'Sending…', waiting: 'Not sent yet — trying again…', failed: 'Not sent.' };
   var log = document.getElementById('log');
@@ -22,20 +16,11 @@
   var embedded = window.parent !== window;
   var lastId = 0;
   var token = null;
-  var ready = false;
-  var outbox = [];
-  var sending = false;
-  var attempt = 0;
-  var retryTimer = null;
+  var outbox;
   var pollTimer = null;
   var composing = false;
 
   function setStatus(text) { statusLine.textContent = text || ''; }
-
-  function newId() {
-    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
-    return 'm' + Date.now().toString(36) + Math.random().toString(36).slice(2, 12);
-  }
 
   // A Han character makes a line Chinese, for the screen reader's voice.
   function langOf(text) { return /[\u3400-\u9fff\uf900-\ufaff]/.test(text || '') ? 'zh' : 'en'; }
@@ -64,18 +49,6 @@
   var storage = (function () {
     try { window.localStorage.getItem(TOKEN_KEY); return window.localStorage; } catch (e) { return null; }
   })();
-
-  function saveOutbox() {
-    if (!storage) return;
-    try { storage.setItem(OUTBOX_KEY, JSON.stringify(outbox.map(function (m) { return { id: m.id, body: m.body, shown: m.shown }; }))); } catch (e) { /* kept in memory */ }
-  }
-
-  function loadOutbox() {
-    try {
-      var saved = JSON.parse((storage && storage.getItem(OUTBOX_KEY)) || '[]');
-      return Array.isArray(saved) ? saved.filter(function (m) { return m && typeof m.id === 'string' && m.body && typeof m.shown === 'string'; }) : [];
-    } catch (e) { return []; }
-  }
 
   // The server issues tokens; one it did not issue is refused.
   function newSession() {
@@ -163,7 +136,7 @@
           if (box.dataset.chosen) return;
           box.dataset.chosen = choice.value;
           disableChoices(li);
-          queue({ choice: choice.value, label: choice.label }, choice.label);
+          outbox.queue({ choice: choice.value, label: choice.label }, choice.label);
           input.focus();
         });
         box.appendChild(b);
@@ -179,7 +152,7 @@
     });
   }
 
-  // --- The outbox: shown at once, kept until the server has it. ---
+  // --- Bubbles of the outbox: shown at once, replaced by the server's line. ---
 
   function localBubble(m) { return log.querySelector('.msg--local[data-client-id="' + m.id + '"]'); }
 
@@ -203,79 +176,31 @@
       retry.type = 'button';
       retry.className = 'msg__retry';
       retry.textContent = 'Retry';
-      retry.addEventListener('click', function () { retryAll(); input.focus(); });
+      retry.addEventListener('click', function () { outbox.retryAll(); input.focus(); });
       stateLine.appendChild(document.createTextNode(' '));
       stateLine.appendChild(retry);
     }
   }
 
-  function queue(body, shown) {
-    var m = { id: newId(), body: body, shown: shown };
-    outbox.push(m);
-    saveOutbox();
-    show(m, 'sending');
-    pump();
-  }
-
-  /** The server has the message: out of the outbox; its own line replaces the bubble. */
+  /** The server has the message: its own line replaces the bubble. */
   function arrived(id) {
-    outbox = outbox.filter(function (m) { return m.id !== id; });
-    saveOutbox();
+    outbox.arrived(id);
     var li = log.querySelector('.msg--local[data-client-id="' + id + '"]');
     if (li) li.parentNode.removeChild(li);
   }
 
   function accepted(m) {
-    outbox = outbox.filter(function (o) { return o !== m; });
-    saveOutbox();
     var li = localBubble(m);
     if (li) { li.dataset.state = 'sent'; li.querySelector('.msg__state').textContent = ''; }
   }
 
-  function fail(list, reason) {
-    list.forEach(function (m) { m.failed = true; show(m, 'failed', reason); });
-  }
-
-  // One at a time, in order, so the conversation reads as typed.
-  function pump() {
-    if (sending || !ready || retryTimer) return;
-    var m = outbox.filter(function (o) { return !o.failed; })[0];
-    if (!m) return;
-    sending = true;
-    show(m, 'sending');
-    api('POST', '/webchat/messages', Object.assign({ id: m.id, locale: navigator.language }, m.body)).then(function () {
-      sending = false;
-      attempt = 0;
-      accepted(m);
-      pump();
-    }, function (err) {
-      sending = false;
-      if (outbox.indexOf(m) < 0) { attempt = 0; pump(); return; } // its line arrived meanwhile
-      var busy = err.status === 429 || err.status === 503;
-      if (err.status && err.status < 500 && !busy) {
-        // The server refused this message itself: the others still go.
-        attempt = 0;
-        fail([m], err.message);
-        pump();
-        return;
-      }
-      attempt++;
-      if (attempt > (busy ? BUSY_RETRIES : RETRY_DELAYS_MS.length)) {
-        attempt = 0;
-        fail(outbox.filter(function (o) { return !o.failed; }));
-        return;
-      }
-      show(m, 'waiting');
-      retryTimer = setTimeout(function () { retryTimer = null; pump(); }, busy ? 2000 : RETRY_DELAYS_MS[attempt - 1]);
-    });
-  }
-
-  function retryAll() {
-    outbox.forEach(function (m) { if (m.failed) { m.failed = false; show(m, 'waiting'); } });
-    if (retryTimer) { clearTimeout(retryTimer); retryTimer = null; }
-    attempt = 0;
-    pump();
-  }
+  outbox = window.HearkenOutbox({
+    storage: storage,
+    key: OUTBOX_KEY,
+    post: function (m) { return api('POST', '/webchat/messages', Object.assign({ id: m.id, locale: navigator.language }, m.body)); },
+    show: show,
+    accepted: accepted,
+  });
 
   function poll() {
     pollTimer = null;
@@ -291,7 +216,7 @@
 
   // Back online: what was waiting goes now, and the transcript catches up.
   window.addEventListener('online', function () {
-    retryAll();
+    outbox.retryAll();
     if (pollTimer) { clearTimeout(pollTimer); poll(); }
   });
 
@@ -300,7 +225,7 @@
     var text = input.value.trim();
     if (!text) return;
     // The text now lives in its bubble and the outbox until the server has it.
-    queue({ text: text }, text);
+    outbox.queue({ text: text }, text);
     input.value = '';
   });
   input.addEventListener('compositionstart', function () { composing = true; });
@@ -319,7 +244,7 @@
     if (!file) return;
     setStatus('Uploading ' + file.name + '…');
     api('POST', '/webchat/attachments', file, { 'content-type': file.type || 'application/octet-stream', 'x-file-name': encodeURIComponent(file.name) })
-      .then(function (a) { setStatus(''); queue({ attachmentIds: [a.id] }, '📎 ' + a.fileName); })
+      .then(function (a) { setStatus(''); outbox.queue({ attachmentIds: [a.id] }, '📎 ' + a.fileName); })
       .catch(function (err) { setStatus(err.status ? err.message : 'Could not upload ' + file.name + '. Please try again.'); });
   });
 
@@ -346,8 +271,7 @@
   });
 
   // Bubbles saved before a reload show at once, without being announced again.
-  outbox = loadOutbox();
-  outbox.forEach(function (m) { show(m, 'waiting'); });
+  outbox.pending().forEach(function (m) { show(m, 'waiting'); });
 
   function start(tries) {
     ensureToken().then(function () {
@@ -355,9 +279,8 @@
     }).then(function (data) {
       accept(data.messages || []);
       log.setAttribute('aria-live', 'polite');
-      ready = true;
-      setStatus(lastId === 0 && !outbox.length ? 'Say hello to start — 您好，请直接输入。' : '');
-      pump();
+      setStatus(lastId === 0 && !outbox.pending().length ? 'Say hello to start — 您好，请直接输入。' : '');
+      outbox.start();
       poll();
     }).catch(function (err) {
       if (err && err.status === 429) { setStatus(err.message); return; }
