@@ -192,8 +192,17 @@ describe('web chat by keyboard, input method and screen reader', () => {
     try {
       await page.goto(app.url);
       const input = page.locator('#input');
+      // A real composition through Chromium's IME emulation: Enter picks, it does not send.
+      await input.focus();
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('Input.imeSetComposition', { text: 'ni', selectionStart: 2, selectionEnd: 2 });
+      await page.keyboard.press('Enter');
+      await cdp.send('Input.insertText', { text: '你' });
+      // Still in the box (the emulation may add the Enter as a line break); nothing was sent.
+      expect(await input.inputValue()).toMatch(/^你\s*$/);
+      expect(await page.locator('.msg--in').count()).toBe(0);
+      // Composition events as other input methods send them; Safari sends keyCode 229 after compositionend.
       await input.fill('ni');
-      // Chromium marks Enter during composition with isComposing; Safari sends keyCode 229 after compositionend.
       await input.dispatchEvent('compositionstart', { data: '' });
       await input.dispatchEvent('keydown', { key: 'Enter', code: 'Enter', isComposing: true, bubbles: true, cancelable: true });
       await input.dispatchEvent('keydown', { key: 'Enter', code: 'Enter', bubbles: true, cancelable: true });
