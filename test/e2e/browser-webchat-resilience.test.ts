@@ -182,6 +182,7 @@ async function chooseByKeyboard(page: Page, label: string) {
   await page.focus('#input');
   for (let i = 0; i < 12 && (await focusedId(page)) !== label; i++) await page.keyboard.press('Shift+Tab');
   expect(await focusedId(page)).toBe(label);
+  expect(await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle)).toBe('solid');
   await page.keyboard.press('Enter');
 }
 
@@ -225,6 +226,7 @@ describe('web chat by keyboard, input method and screen reader', () => {
   it('runs an intake by keyboard alone, attachment included: every control reachable and outlined, focus back on the input after a choice', async () => {
     const { context, page } = await started();
     try {
+      await page.bringToFront(); // Chromium opens a file chooser only for the page in front
       await chooseByKeyboard(page, 'I agree');
       await botSays(page, 'What is your complaint about?');
       expect(await focusedId(page)).toBe('input');
@@ -241,7 +243,7 @@ describe('web chat by keyboard, input method and screen reader', () => {
       await page.focus('#input');
       await page.keyboard.press('Shift+Tab');
       expect(await focusedId(page)).toBe('attach');
-      expect(await page.$eval('#attach', (el) => getComputedStyle(el).outlineStyle)).not.toBe('none');
+      expect(await page.$eval('#attach', (el) => getComputedStyle(el).outlineStyle)).toBe('solid');
       const chooser = page.waitForEvent('filechooser');
       await page.keyboard.press('Enter');
       await (await chooser).setFiles({ name: 'call-log.png', mimeType: 'image/png', buffer: Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex') });
