@@ -18,9 +18,11 @@
   var token = null;
   var outbox;
   var pollTimer = null;
+  var startTimer = null;
   var composing = false;
+  var reconnecting = false;
 
-  function setStatus(text) { statusLine.textContent = text || ''; }
+  function setStatus(text) { statusLine.textContent = text || ''; reconnecting = false; }
 
   // A Han character makes a line Chinese, for the screen reader's voice.
   function langOf(text) { return /[\u3400-\u9fff\uf900-\ufaff]/.test(text || '') ? 'zh' : 'en'; }
@@ -136,6 +138,7 @@
           if (box.dataset.chosen) return;
           box.dataset.chosen = choice.value;
           disableChoices(li);
+          setStatus('');
           outbox.queue({ choice: choice.value, label: choice.label }, choice.label);
           input.focus();
         });
@@ -206,10 +209,11 @@
     pollTimer = null;
     api('GET', '/webchat/messages?after=' + lastId + '&wait=20').then(function (data) {
       accept(data.messages || []);
-      setStatus('');
+      // Only its own notice: an upload's error stays until the visitor acts.
+      if (reconnecting) setStatus('');
       poll();
     }).catch(function () {
-      setStatus('Reconnecting…');
+      if (!statusLine.textContent || reconnecting) { setStatus('Reconnecting…'); reconnecting = true; }
       pollTimer = setTimeout(poll, 2000);
     });
   }
@@ -218,6 +222,7 @@
   window.addEventListener('online', function () {
     outbox.retryAll();
     if (pollTimer) { clearTimeout(pollTimer); poll(); }
+    if (startTimer) { clearTimeout(startTimer); start(0); }
   });
 
   form.addEventListener('submit', function (e) {
@@ -225,6 +230,7 @@
     var text = input.value.trim();
     if (!text) return;
     // The text now lives in its bubble and the outbox until the server has it.
+    setStatus('');
     outbox.queue({ text: text }, text);
     input.value = '';
   });
@@ -274,6 +280,7 @@
   outbox.pending().forEach(function (m) { show(m, 'waiting'); });
 
   function start(tries) {
+    startTimer = null;
     ensureToken().then(function () {
       return api('GET', '/webchat/messages?after=0');
     }).then(function (data) {
@@ -285,7 +292,7 @@
     }).catch(function (err) {
       if (err && err.status === 429) { setStatus(err.message); return; }
       setStatus('The chat is unavailable right now. Trying again…');
-      setTimeout(function () { start(tries + 1); }, Math.min(30000, 2000 * Math.pow(2, tries)));
+      startTimer = setTimeout(function () { start(tries + 1); }, Math.min(30000, 2000 * Math.pow(2, tries)));
     });
   }
   start(0);
