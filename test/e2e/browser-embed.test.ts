@@ -17,7 +17,7 @@ beforeAll(async () => {
   browser = await launchChromium();
   site = createServer((_req, res) => {
     res.setHeader('content-type', 'text/html');
-    res.end(`<!doctype html><title>Shop</title><h1>Shop</h1><a href="#offers">Offers</a><script src="${app.url}/widget.js" async></script><a href="#footer">Footer link</a>`);
+    res.end(`<!doctype html><title>Shop</title><style>*:focus { outline: none !important; }</style><h1>Shop</h1><a href="#offers">Offers</a><script src="${app.url}/widget.js" async></script><a href="#footer">Footer link</a>`);
   });
   await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
   siteUrl = `http://localhost:${(site.address() as AddressInfo).port}/`;
@@ -46,6 +46,8 @@ describe('the embed by keyboard', () => {
       // Tab reaches the launcher from the page.
       for (let i = 0; i < 5 && !/Complaints/.test(await hostFocus(page)); i++) await page.keyboard.press('Tab');
       expect(await hostFocus(page)).toMatch(/Complaints & feedback/);
+      // The site removes focus outlines; the launcher still shows it has focus.
+      expect(await launcher.evaluate((el) => getComputedStyle(el).outlineStyle)).toBe('solid');
       await page.keyboard.press('Enter');
       expect(await launcher.getAttribute('aria-expanded')).toBe('true');
       const frame = page.frames().find((f) => f.url().startsWith(app.url))!;

@@ -32,6 +32,11 @@
     button.focus();
   }
   button.addEventListener('click', function () { if (isOpen()) close(); else open(); });
+  // A focus ring of its own, set inline and important: host styles often remove outlines.
+  button.addEventListener('focus', function () {
+    if (button.matches(':focus-visible')) { button.style.setProperty('outline', '3px solid #f0a500', 'important'); button.style.setProperty('outline-offset', '2px', 'important'); }
+  });
+  button.addEventListener('blur', function () { button.style.removeProperty('outline'); button.style.removeProperty('outline-offset'); });
   button.addEventListener('keydown', function (e) { if (e.key === 'Escape' && isOpen()) close(); });
   frame.addEventListener('load', function () { if (isOpen()) tell('hearken:open'); });
   window.addEventListener('message', function (e) {
