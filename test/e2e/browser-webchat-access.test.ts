@@ -1,4 +1,4 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, FileChooser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, CHROMIUM_PATH, launchChromium } from '../support/browser.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
@@ -71,7 +71,9 @@ describe('web chat by keyboard, input method and screen reader', () => {
   it('runs an intake by keyboard alone, attachment included: every control reachable and outlined, focus back on the input after a choice', async () => {
     const { context, page } = await chat.started();
     try {
-      await page.bringToFront(); // Chromium opens a file chooser only for the page in front
+      // Listening from the start: the interception is in place well before the key press.
+      const choosers: FileChooser[] = [];
+      page.on('filechooser', (chooser) => choosers.push(chooser));
       await chooseByKeyboard(page, 'I agree');
       await chat.botSays(page, 'What is your complaint about?');
       expect(await focusedId(page)).toBe('input');
@@ -89,9 +91,9 @@ describe('web chat by keyboard, input method and screen reader', () => {
       await page.keyboard.press('Shift+Tab');
       expect(await focusedId(page)).toBe('attach');
       expect(await page.$eval('#attach', (el) => getComputedStyle(el).outlineStyle)).toBe('solid');
-      const chooser = page.waitForEvent('filechooser');
       await page.keyboard.press('Enter');
-      await (await chooser).setFiles({ name: 'call-log.png', mimeType: 'image/png', buffer: Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex') });
+      await expect.poll(() => choosers.length).toBe(1);
+      await choosers[0]!.setFiles({ name: 'call-log.png', mimeType: 'image/png', buffer: Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex') });
       await chat.botSays(page, 'Received call-log.png');
       await chooseByKeyboard(page, 'Done');
       await chat.botSays(page, 'What would you like us to do?');
