@@ -73,6 +73,7 @@ export function webchatRouter(deps: WebchatDeps): Router {
   const page = readFileSync(join(PUBLIC_DIR, 'index.html'), 'utf8');
   const staticFiles: Record<string, { type: string; body: string }> = {
     '/widget.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(join(PUBLIC_DIR, 'widget.js'), 'utf8') },
+    '/webchat/outbox.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(join(PUBLIC_DIR, 'outbox.js'), 'utf8') },
     '/webchat/chat.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(join(PUBLIC_DIR, 'chat.js'), 'utf8') },
     '/webchat/chat.css': { type: 'text/css; charset=utf-8', body: readFileSync(join(PUBLIC_DIR, 'chat.css'), 'utf8') },
   };
@@ -141,6 +142,8 @@ export function webchatRouter(deps: WebchatDeps): Router {
       await appendTranscript(trx, visitorId, 'in', {
         text: cleanText(body.choice ? (body.label ?? body.choice) : (body.text ?? '')).slice(0, 4000),
         attachments: attachments.map((a) => a.fileName),
+        // The page matches its pending bubble to this line by the id it sent.
+        clientId: body.id,
       });
     }, { rejectWhenLimited: true });
     if (!outcome.ok && outcome.reason === 'rate_limited') {

@@ -1,0 +1,152 @@
+import type { Browser, FileChooser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumAvailable, CHROMIUM_PATH, launchChromium } from '../support/browser.ts';
+import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { webchatPage } from '../support/webchat-page.ts';
+
+// The web chat page by keyboard, input method and screen reader.
+let app: TestApp;
+let browser: Browser;
+let chat: ReturnType<typeof webchatPage>;
+
+beforeAll(async () => {
+  if (!chromiumAvailable()) throw new Error(`Chromium not found at ${CHROMIUM_PATH}: install Debian's chromium (see .ci/run)`);
+  app = await startTestApp();
+  browser = await launchChromium();
+  chat = webchatPage(app, browser);
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+});
+
+const focusedId = (page: Page) => page.evaluate(() => document.activeElement?.id || document.activeElement?.textContent || document.activeElement?.tagName);
+
+/** Shift+Tab from the input until the named button has focus, then Enter: keyboard only. */
+async function chooseByKeyboard(page: Page, label: string) {
+  await page.focus('#input');
+  for (let i = 0; i < 12 && (await focusedId(page)) !== label; i++) await page.keyboard.press('Shift+Tab');
+  expect(await focusedId(page)).toBe(label);
+  expect(await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle)).toBe('solid');
+  await page.keyboard.press('Enter');
+}
+
+describe('web chat by keyboard, input method and screen reader', () => {
+  it('does not send while an input method is composing; Enter after it sends the finished text', async () => {
+    const context = await browser.newContext({ locale: 'zh-CN' });
+    const page = await context.newPage();
+    try {
+      await page.goto(app.url);
+      const input = page.locator('#input');
+      // A real composition through Chromium's IME emulation: Enter picks, it does not send.
+      await input.focus();
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('Input.imeSetComposition', { text: 'ni', selectionStart: 2, selectionEnd: 2 });
+      await page.keyboard.press('Enter');
+      await cdp.send('Input.insertText', { text: '你' });
+      // Still in the box (the emulation may add the Enter as a line break); nothing was sent.
+      expect(await input.inputValue()).toMatch(/^你\s*$/);
+      expect(await page.locator('.msg--in').count()).toBe(0);
+      // Composition events as other input methods send them; Safari sends keyCode 229 after compositionend.
+      await input.fill('ni');
+      await input.dispatchEvent('compositionstart', { data: '' });
+      await input.dispatchEvent('keydown', { key: 'Enter', code: 'Enter', isComposing: true, bubbles: true, cancelable: true });
+      await input.dispatchEvent('keydown', { key: 'Enter', code: 'Enter', bubbles: true, cancelable: true });
+      await input.dispatchEvent('compositionend', { data: '你好' });
+      await input.fill('ni hao');
+      await input.evaluate((el) => el.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', keyCode: 229, bubbles: true, cancelable: true } as KeyboardEventInit)));
+      expect(await input.inputValue()).toBe('ni hao');
+      await input.fill('你好');
+      await input.press('Enter');
+      await chat.botSays(page, '您是否同意');
+      const own = await page.locator('.msg--in').allTextContents();
+      expect(own.map((t) => t.replace(/^您：/, ''))).toEqual(['你好']);
+      expect(await chat.linesSaying('ni')).toBe(0);
+      expect(await chat.linesSaying('ni hao')).toBe(0);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('runs an intake by keyboard alone, attachment included: every control reachable and outlined, focus back on the input after a choice', async () => {
+    const { context, page } = await chat.started();
+    try {
+      // Listening from the start: the interception is in place well before the key press.
+      const choosers: FileChooser[] = [];
+      page.on('filechooser', (chooser) => choosers.push(chooser));
+      await chooseByKeyboard(page, 'I agree');
+      await chat.botSays(page, 'What is your complaint about?');
+      expect(await focusedId(page)).toBe('input');
+      await chooseByKeyboard(page, 'Service attitude');
+      await chat.botSays(page, 'describe what happened');
+      await page.keyboard.type('Nobody answered the phone for a week.');
+      await page.keyboard.press('Enter');
+      await chat.botSays(page, 'When and where');
+      await chooseByKeyboard(page, 'Skip');
+      await chat.botSays(page, 'order or product number');
+      await chooseByKeyboard(page, 'Skip');
+      await chat.botSays(page, 'photos or documents');
+      // The attach control is one Shift+Tab from the input, and shows it has focus.
+      await page.focus('#input');
+      await page.keyboard.press('Shift+Tab');
+      expect(await focusedId(page)).toBe('attach');
+      expect(await page.$eval('#attach', (el) => getComputedStyle(el).outlineStyle)).toBe('solid');
+      await page.keyboard.press('Enter');
+      await expect.poll(() => choosers.length).toBe(1);
+      await choosers[0]!.setFiles({ name: 'call-log.png', mimeType: 'image/png', buffer: Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex') });
+      await chat.botSays(page, 'Received call-log.png');
+      await chooseByKeyboard(page, 'Done');
+      await chat.botSays(page, 'What would you like us to do?');
+      expect(await focusedId(page)).toBe('input');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('is a log that says who spoke and in which language, and does not announce the restored history', async () => {
+    const context = await browser.newContext({ locale: 'zh-CN' });
+    // What aria-live the log had when each line was added, in order.
+    await context.addInitScript(() => {
+      const seen: Array<{ live: string | null; text: string }> = [];
+      (window as unknown as { seen: typeof seen }).seen = seen;
+      let live: string | null = 'off';
+      new MutationObserver((records) => {
+        for (const r of records) {
+          if (r.type === 'attributes') live = (r.target as Element).getAttribute('aria-live');
+          else for (const n of Array.from(r.addedNodes)) if (n instanceof HTMLLIElement) seen.push({ live, text: n.textContent ?? '' });
+        }
+      }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['aria-live'] });
+    });
+    const page = await context.newPage();
+    try {
+      await page.goto(app.url);
+      expect(await page.getAttribute('#log', 'role')).toBe('log');
+      await chat.type(page, '你好');
+      await chat.botSays(page, '您是否同意');
+      expect(await page.evaluate(() => document.documentElement.lang)).toBe('zh');
+      const reply = page.locator('.msg--out').last();
+      expect(await reply.getAttribute('lang')).toBe('zh');
+      expect(await reply.locator('.sr-only').textContent()).toBe('hearken：');
+      expect(await page.locator('.msg--in').first().locator('.sr-only').textContent()).toBe('您：');
+
+      const again = await context.newPage();
+      await again.goto(app.url);
+      await chat.botSays(again, '您是否同意');
+      await expect.poll(() => again.getAttribute('#log', 'aria-live')).toBe('polite');
+      await chat.type(again, 'hello there');
+      await again.locator('.msg--in', { hasText: 'hello there' }).waitFor();
+      expect(await again.locator('.msg--in', { hasText: 'hello there' }).first().getAttribute('lang')).toBe('en');
+      const seen = await again.evaluate(() => (window as unknown as { seen: Array<{ live: string | null; text: string }> }).seen);
+      // Everything added before the visitor's new line was the restored history.
+      const restored = seen.slice(0, seen.findIndex((s) => s.text.includes('hello there')));
+      expect(restored.map((s) => s.text).join('\n')).toMatch(/你好[^]*您是否同意/);
+      expect(restored.every((s) => s.live === 'off')).toBe(true);
+      // The new line (its pending bubble, then the server's line) is announced.
+      const fresh = seen.slice(restored.length).map((s) => s.live);
+      expect(fresh.length).toBeGreaterThan(0);
+      expect(fresh.every((live) => live === 'polite')).toBe(true);
+    } finally {
+      await context.close();
+    }
+  });
+});
