@@ -1,6 +1,6 @@
 import { readLeadingYesNo } from '../understanding/answers.ts';
 import { foldForMatching } from '../understanding/normalise.ts';
-import { absorb, fillFields, readsLikeComplaint } from './input.ts';
+import { absorb, askedRemedy, fillFields, readsLikeComplaint } from './input.ts';
 import type { FlowStep } from './intake.flow.ts';
 import { optionValues } from './prompt-catalog.ts';
 import { matchOption, meansNone, readContact, readNameAnswer, readOrderRef, readYesNo } from './reading.ts';
@@ -153,7 +153,11 @@ function detailsAnswer(turn: Turn, intake: IntakeState, input: Input, remedies: 
   const rest = (orderRef ? text.replace(new RegExp(orderRef.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'iu'), ' ') : text)
     .replace(/订单号?|单号|order(?: number| no\.?)?|#|是|[:：，,。.;；]/giu, ' ')
     .trim();
-  const meaningful = rest.length > 0 && !meansNone(rest, turn.ctx.catalog) && /\p{L}/u.test(foldForMatching(rest));
+  // "退钱", "I just want an apology": the answer to a later question, taken there rather than filed as the time and place.
+  const remedy = draft.desiredResolution === undefined ? (askedRemedy(text, remedies, turn.ctx.catalog) ?? shortRemedy(rest, remedies, turn)) : undefined;
+  if (remedy) draft.desiredResolution = remedy;
+  const onlyRemedy = remedy !== undefined && shortRemedy(rest, remedies, turn) === remedy;
+  const meaningful = !onlyRemedy && rest.length > 0 && !meansNone(rest, turn.ctx.catalog) && /\p{L}/u.test(foldForMatching(rest));
   if (meaningful) {
     if (draft.whenWhere === undefined || draft.whenWhere === null) draft.whenWhere = text.slice(0, 500);
     else absorb(intake, text, turn.reading, remedies);
@@ -164,6 +168,20 @@ function detailsAnswer(turn: Turn, intake: IntakeState, input: Input, remedies: 
   draft.orderRef ??= null;
   draft.evidenceDone = true;
   return 'accepted';
+}
+
+/**
+ * A few words that name a remedy and nothing else ("退钱", "换货吧", "a refund
+ * please"): at most four Han characters or four words, no digits. Longer
+ * texts that merely contain a remedy word ("上周四修的") are the story.
+ */
+function shortRemedy(text: string, remedies: readonly string[], turn: Turn): string | undefined {
+  const folded = foldForMatching(text);
+  const han = [...folded].filter((ch) => /[\u3400-\u9FFF]/u.test(ch)).length;
+  const words = folded.split(/\s+/u).filter((w) => /\p{L}/u.test(w)).length;
+  if (/\d/u.test(folded) || han > 4 || (han === 0 && words > 4)) return undefined;
+  const value = matchOption(text, 'desiredResolution', remedies, turn.ctx.catalog);
+  return value && value !== 'other' ? value : undefined;
 }
 
 function summaryAnswer(turn: Turn, intake: IntakeState, input: Input): Outcome {

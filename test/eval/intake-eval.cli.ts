@@ -15,6 +15,7 @@ function row(label: string, f: Figures): string {
     String(f.n).padStart(4),
     pct(f.reachedShare).padStart(8),
     pct(f.categoryAccuracy).padStart(8),
+    pct(f.proposalAccuracy).padStart(8),
     pct(f.majorRecall).padStart(8),
     pct(f.falseMajorRate).padStart(8),
     String(f.medianTurns).padStart(7),
@@ -32,6 +33,7 @@ function summary(report: SplitReport) {
     n: f.n,
     reachedShare: f.reachedShare,
     categoryAccuracy: f.categoryAccuracy,
+    proposalAccuracy: f.proposalAccuracy,
     majorRecall: f.majorRecall,
     falseMajorRate: f.falseMajorRate,
     medianTurns: f.medianTurns,
@@ -50,7 +52,7 @@ const reports = evaluateAll();
 const verbose = process.argv.includes('--verbose');
 console.log(`reached = case opened in <= ${TURN_TARGET} turns with the right category and severity; unopened runs count as ${MAX_TURNS + 1} turns`);
 console.log(
-  ['split / locale'.padEnd(20), '   n', ' reached', 'category', ' recall', 'falseMaj', ' median', 'reprompt', '  lost', '  fields', 'askKnwn', 'noCase'].join(' '),
+  ['split / locale'.padEnd(20), '   n', ' reached', 'category', 'proposed', ' recall', 'falseMaj', ' median', 'reprompt', '  lost', '  fields', 'askKnwn', 'noCase'].join(' '),
 );
 for (const report of reports) {
   console.log(row(report.split, report.overall));

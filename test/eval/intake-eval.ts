@@ -24,6 +24,8 @@ export interface RunResult {
   category?: string;
   severity?: string;
   categoryOk: boolean;
+  /** The category the engine first proposed for a one-tap confirmation (before the customer corrected it), if it proposed one. */
+  proposed?: string;
   severityOk: boolean;
   reached: boolean;
   reprompts: number;
@@ -43,6 +45,8 @@ export interface Figures {
   n: number;
   reachedShare: number;
   categoryAccuracy: number;
+  /** Share whose first proposed category was already right (no proposal counts as wrong): what the rules guessed, before the customer's tap. */
+  proposalAccuracy: number;
   majorRecall: number;
   falseMajorRate: number;
   medianTurns: number;
@@ -99,6 +103,7 @@ export function runRecord(record: CorpusRecord, env: Evaluation): RunResult {
     turns += 1;
     state = result.state;
     effects = result.effects;
+    proposed ??= state.intake?.proposal;
     for (const e of effects) transcript.push(e.type === 'reply' ? `< ${e.message.text}${e.message.choices ? ` ${e.message.choices.map((c) => `[${c.value}]`).join('')}` : ''}` : `< (${e.type})`);
     for (const effect of effects) {
       if (effect.type === 'append-to-case') appended.push(effect.text);
@@ -112,6 +117,7 @@ export function runRecord(record: CorpusRecord, env: Evaluation): RunResult {
     return invalid !== undefined && effects.some((e) => e.type === 'reply' && e.message.text.includes(invalid));
   };
 
+  let proposed: string | undefined;
   for (const message of record.messages) {
     if (opened) break;
     send({ type: 'inbound', message: { text: message } });
@@ -165,6 +171,7 @@ export function runRecord(record: CorpusRecord, env: Evaluation): RunResult {
     category,
     severity,
     categoryOk,
+    proposed,
     severityOk,
     reached: opened?.openedVia === 'intake' && turns <= TURN_TARGET && categoryOk && severityOk,
     reprompts,
@@ -250,6 +257,7 @@ export function figures(runs: RunResult[]): Figures {
     n: runs.length,
     reachedShare: share(runs.filter((r) => r.reached).length, runs.length),
     categoryAccuracy: share(runs.filter((r) => r.categoryOk).length, runs.length),
+    proposalAccuracy: share(runs.filter((r) => r.proposed === r.expected.category).length, runs.length),
     majorRecall: share(majors.filter((r) => r.severity === 'major').length, majors.length),
     falseMajorRate: share(generals.filter((r) => r.severity === 'major').length, generals.length),
     medianTurns: turns.length === 0 ? 0 : turns.length % 2 ? turns[Math.floor(mid)]! : (turns[mid - 1]! + turns[mid]!) / 2,

@@ -170,3 +170,20 @@ describe('typed answers are understood (pure engine)', () => {
     expect(d.step).toBe('summary');
   });
 });
+
+describe('a remedy named at the details question', () => {
+  it.each([
+    ['zh-CN', '退錢', 'refund'],
+    ['zh-CN', '换货吧', 'replacement'],
+    ['en', 'a refund please', 'refund'],
+  ] as const)('%s "%s" is taken as the desired resolution, not as the time and place', (locale, words, remedy) => {
+    const d = new EngineDriver(locale);
+    d.say(STORY[locale]);
+    d.press('opt:delivery_installation');
+    expect(d.step).toBe('details');
+    d.say(words);
+    expect(d.state.intake!.draft.desiredResolution).toBe(remedy);
+    expect(d.state.intake!.draft.whenWhere ?? null).toBeNull();
+    expect(d.step).not.toBe('desiredResolution');
+  });
+});
