@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaseCloseTimer } from '../../src/cases/case-closing.ts';
-import { quickCaseOnWebchat, until } from '../support/complaints.ts';
+import { complainOnWebchat, quickCaseOnWebchat, until } from '../support/complaints.ts';
 import { policyFile } from '../support/policy-file.ts';
-import { blockText, startSlackRig, type SlackTestRig } from '../support/slack-app.ts';
+import { AGENT, blockText, CASES, startSlackRig, SUPERVISOR, type SlackTestRig } from '../support/slack-app.ts';
 import { resolveInSlack } from '../support/surveys.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { allText, WebchatClient } from '../support/webchat-client.ts';
@@ -99,6 +99,55 @@ describe('resolved → closed', () => {
     await app.database.db.updateTable('cases').set({ status: 'reopened', resolved_at: null }).where('id', '=', row.id).execute();
     await app.closing.handle(timer!.data);
     expect((await caseOf(app, number)).status).toBe('reopened');
+  });
+});
+
+/** action_ids of every button on a card, by actions block. */
+function cardButtons(blocks: unknown): Record<string, string[]> {
+  const actions = (blocks as Array<{ type: string; block_id?: string; elements?: Array<{ action_id: string }> }>).filter((b) => b.type === 'actions');
+  return Object.fromEntries(actions.map((b) => [b.block_id ?? '', (b.elements ?? []).map((e) => e.action_id)]));
+}
+
+describe("a closed case's card", () => {
+  it('offers Reopen and Reveal contact only; the buttons of a stale card refuse cleanly and change nothing; Reopen works', async () => {
+    const { app, fake, slack } = rig;
+    const chat = await WebchatClient.open(app.url);
+    const number = await complainOnWebchat(chat, { category: 'product_quality', description: 'The kettle lid snapped off.', desired: 'refund', name: 'Gail Example', contact: 'gail@example.com' });
+    const row = await resolveInSlack(rig, number);
+    const resolvedCard = await fake.waitFor('chat.update', (p) => p.ts === row.slack_ts && blockText(p.blocks).includes('*Status*\nResolved'));
+    expect(cardButtons(resolvedCard.blocks).case_actions).toEqual(expect.arrayContaining(['case_reopen', 'case_escalate']));
+
+    await until(async () => (await app.database.db.selectFrom('surveys').select('status').where('case_id', '=', row.id).executeTakeFirst())?.status === 'sent', 'survey sent');
+    const [timer] = await closeTimers(app, row.id);
+    await app.closing.handle(timer!.data);
+    const card = await fake.waitFor('chat.update', (p) => p.ts === row.slack_ts && blockText(p.blocks).includes('*Status*\nClosed'));
+    // The survey was sent (not scheduled), so no "No survey"; the contact stays readable to staff until retention removes it.
+    expect(cardButtons(card.blocks)).toEqual({ case_actions: ['case_reopen'], case_contact: ['case_reveal_contact'] });
+
+    // Buttons of the card as it was before (a stale copy): each use case refuses, privately or in its form.
+    const before = await caseOf(app, number);
+    const eventCount = (await eventsOf(app, row.id)).length;
+    await slack.press({ user: AGENT, actionId: 'case_claim', value: String(row.id), channel: CASES, messageTs: row.slack_ts! });
+    const claimRefused = await fake.waitFor('chat.postEphemeral', (p) => p.user === AGENT && String(p.text).includes('resolved or closed'));
+    expect(claimRefused.channel).toBe(CASES);
+    const escalation = await slack.submitView({
+      user: SUPERVISOR,
+      callbackId: 'case_escalate_view',
+      meta: { caseId: row.id, channel: CASES },
+      values: { level: { type: 'static_select', selected_option: { value: 'mediation' } }, reason: { type: 'plain_text_input', value: 'Customer called the hotline.' } },
+    });
+    expect(await escalation.json()).toEqual({ response_action: 'errors', errors: { level: 'This case is resolved or closed: reopen it first.' } });
+    expect(await caseOf(app, number)).toEqual(before);
+    expect(await eventsOf(app, row.id)).toHaveLength(eventCount);
+
+    await slack.press({ user: SUPERVISOR, actionId: 'case_reveal_contact', value: String(row.id), channel: CASES, messageTs: row.slack_ts! });
+    const contact = await fake.waitFor('chat.postEphemeral', (p) => p.user === SUPERVISOR && blockText(p.blocks).includes('gail@example.com'));
+    expect(contact.channel).toBe(CASES);
+
+    await slack.press({ user: AGENT, actionId: 'case_reopen', value: String(row.id), channel: CASES, messageTs: row.slack_ts! });
+    const reopened = await fake.waitFor('chat.update', (p) => p.ts === row.slack_ts && blockText(p.blocks).includes('*Status*\nReopened'));
+    expect(cardButtons(reopened.blocks).case_actions).toContain('case_escalate');
+    expect(await caseOf(app, number)).toMatchObject({ status: 'reopened', closed_at: null });
   });
 });
 
