@@ -4,7 +4,7 @@ import type { CaseCloseTimer } from '../../src/cases/case-closing.ts';
 import { complainOnWebchat, quickCaseOnWebchat, until } from '../support/complaints.ts';
 import { policyFile } from '../support/policy-file.ts';
 import { AGENT, blockText, CASES, startSlackRig, SUPERVISOR, type SlackTestRig } from '../support/slack-app.ts';
-import { resolveInSlack } from '../support/surveys.ts';
+import { resolveForSurvey, resolveInSlack } from '../support/surveys.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { allText, WebchatClient } from '../support/webchat-client.ts';
 
@@ -99,6 +99,71 @@ describe('resolved → closed', () => {
     await app.database.db.updateTable('cases').set({ status: 'reopened', resolved_at: null }).where('id', '=', row.id).execute();
     await app.closing.handle(timer!.data);
     expect((await caseOf(app, number)).status).toBe('reopened');
+  });
+});
+
+describe('a survey still pending when the quiet period closed the case', () => {
+  const surveyOf = (app: TestApp, caseId: number) => app.database.db.selectFrom('surveys').selectAll().where('case_id', '=', caseId).executeTakeFirst();
+
+  it('free text starts a new complaint (not silently added to the closed case); the survey answers still count, credited to the owner, and the case stays closed', async () => {
+    const { app, fake } = rig;
+    const chat = await WebchatClient.open(app.url);
+    const number = await quickCaseOnWebchat(chat, 'delivery_installation');
+    const row = await resolveInSlack(rig, number);
+    await until(async () => (await surveyOf(app, row.id))?.status === 'sent', 'survey sent');
+    expect(allText(await chat.replies())).toContain(QUESTION);
+    const [timer] = await closeTimers(app, row.id);
+    await app.closing.handle(timer!.data);
+    expect((await caseOf(app, number)).status).toBe('closed');
+
+    // Not an answer to "Was your problem resolved?": a new complaint, as any message to a closed case (closing.afterClose = new_case).
+    const words = 'The replacement kettle leaks as well.';
+    const started = await chat.say(words);
+    expect(started.some((e) => e.payload.choices?.some((c) => c.value === 'consent:yes'))).toBe(true);
+    expect(await customerMessages(app, row.id)).not.toContain(words);
+
+    // The survey buttons still answer the old case's survey.
+    await chat.press('survey:resolved:yes');
+    await chat.press('survey:csat:5');
+    await chat.press('survey:comment:skip');
+    expect(allText(await chat.press('survey:nps:9'))).toContain('Thank you for your feedback!');
+    expect(await surveyOf(app, row.id)).toMatchObject({ status: 'answered', resolved: true, csat: 5, nps: 9, owner: AGENT });
+    const answered = (await eventsOf(app, row.id)).filter((e) => e.action === 'survey_answered');
+    expect(answered).toEqual([expect.objectContaining({ actor: 'customer', details: expect.objectContaining({ csat: 5, owner: AGENT, low: false }) })]);
+    await fake.waitFor('chat.update', (p) => p.ts === row.slack_ts && blockText(p.blocks).includes('CSAT *5/5*') && blockText(p.blocks).includes('*Status*\nClosed'));
+    expect((await caseOf(app, number)).status).toBe('closed');
+    expect((await eventsOf(app, row.id)).filter((e) => e.action === 'closed')).toHaveLength(1);
+  });
+});
+
+describe('policy closing.afterClose = reopen, with a survey pending on the closed case', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp({ POLICY_FILE: policyFile({ survey: { delaySeconds: 1, reminderAfterSeconds: 600, expireAfterSeconds: 1200 }, closing: { afterClose: 'reopen' } }) });
+  });
+  afterAll(async () => {
+    await app?.stop();
+  });
+
+  it('a survey answer does not reopen the case; free text does, and joins it', async () => {
+    const chat = await WebchatClient.open(app.url);
+    const number = await quickCaseOnWebchat(chat, 'after_sales_repair');
+    const { surveyId, send } = await resolveForSurvey(app, number);
+    await app.surveys.handle(send);
+    expect(allText(await chat.replies())).toContain(QUESTION);
+    const row = await caseOf(app, number);
+    const [timer] = await closeTimers(app, row.id);
+    await app.closing.handle(timer!.data);
+    expect((await caseOf(app, number)).status).toBe('closed');
+
+    await chat.press('survey:resolved:yes');
+    expect((await caseOf(app, number)).status).toBe('closed');
+    const answered = await app.database.db.selectFrom('surveys').select(['resolved', 'status']).where('id', '=', surveyId).executeTakeFirstOrThrow();
+    expect(answered).toEqual({ resolved: true, status: 'sent' });
+
+    await chat.say('It broke again this morning.');
+    expect(await caseOf(app, number)).toMatchObject({ status: 'reopened', closed_at: null });
+    expect(await customerMessages(app, row.id)).toContain('It broke again this morning.');
   });
 });
 
