@@ -104,6 +104,7 @@ export function renderCard(row: CaseRow, options: { catalog: PromptCatalog; curr
   if (context.length > 0) blocks.push({ type: 'context', elements: context });
   blocks.push({ type: 'actions', block_id: 'case_actions', elements: buttons(row, options.survey) });
   // Its own block, so the case's workflow buttons stay one list. The unmasked contact is only ever shown ephemerally.
+  // Kept on closed cases (a follow-up call, a data request) until retention anonymises the case and removes the contact.
   if (hasContact(row)) blocks.push({ type: 'actions', block_id: 'case_contact', elements: [button('Reveal contact', ACTIONS.revealContact, row.id)] });
   const text = `Case ${row.number} (${row.severity}, ${status})${row.owner ? ` owned by <@${row.owner}>` : ''}`;
   return { text, blocks };
@@ -189,6 +190,8 @@ function buttons(row: CaseRow, survey: CardSurvey | undefined): Block[] {
   const id = row.id;
   if (!isOpen(row.status)) {
     const skip = survey?.status === 'scheduled' ? [button('No survey', ACTIONS.skipSurvey, id)] : [];
+    // Closed is final until reopened: every other action on it refuses (`not_open`), so only Reopen is offered.
+    if (row.status === 'closed') return [button('Reopen', ACTIONS.reopen, id), ...skip];
     return [button('Reopen', ACTIONS.reopen, id), button('Escalate…', ACTIONS.escalate, id), ...skip];
   }
   if (row.remedy_approval === 'pending') {

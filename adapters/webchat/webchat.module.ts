@@ -1,34 +1,20 @@
 import type { AppContext, ChannelModule } from '../../src/channels/channel-module.ts';
-import { deleteOrphanAttachments } from '../../src/privacy/privacy.repository.ts';
+import { sweepUnattachedUploads, UPLOAD_SWEEP_CRON, UPLOAD_SWEEP_QUEUE } from '../../src/privacy/retention.ts';
 import { webchatRouter } from './webchat.routes.ts';
 import { WebchatSender } from './webchat.sender.ts';
 import { TranscriptWakeups } from './webchat.wakeups.ts';
-
-/** At most one sweep of stale uploads per this many ms, per instance. */
-const SWEEP_EVERY_MS = 10 * 60_000;
 
 /**
  * The built-in web chat: always on. Files uploaded but never sent in a
  * message are deleted once the intake they were meant for has expired
  * (policy intake.expireAfterSeconds) instead of waiting for retention's
- * abandonedIntakeDays: the sweep runs after uploads, at most every ten
- * minutes per instance.
+ * abandonedIntakeDays: a durable pg-boss schedule every ten minutes, one run
+ * per occurrence across all instances, whether or not anyone uploads.
  */
-export function createWebchatChannel(ctx: Pick<AppContext, 'config' | 'policy' | 'database' | 'db' | 'conversations' | 'logger' | 'clock'>): ChannelModule {
+export function createWebchatChannel(ctx: Pick<AppContext, 'config' | 'policy' | 'database' | 'db' | 'conversations' | 'timers' | 'logger' | 'clock'>): ChannelModule {
   const { config, policy, db, logger, clock } = ctx;
   const wakeups = new TranscriptWakeups(ctx.database, logger);
   const sender = new WebchatSender(db, wakeups);
-  let sweptAt = Number.NEGATIVE_INFINITY;
-  const uploaded = () => {
-    const now = clock().getTime();
-    if (now - sweptAt < SWEEP_EVERY_MS) return;
-    sweptAt = now;
-    const cutoff = new Date(now - policy.intake.expireAfterSeconds * 1000);
-    deleteOrphanAttachments(db, cutoff, 'webchat').then(
-      (deleted) => deleted > 0 && logger.info({ component: 'webchat', deleted }, 'unattached uploads deleted after the intake expiry'),
-      (error: Error) => logger.warn({ component: 'webchat', err: { message: error.message } }, 'sweep of unattached uploads failed; retried after the next upload'),
-    );
-  };
   return {
     name: 'webchat',
     sender,
@@ -40,7 +26,6 @@ export function createWebchatChannel(ctx: Pick<AppContext, 'config' | 'policy' |
           wakeups,
           policy,
           clock,
-          uploaded,
           limits: {
             sessionBurst: config.WEBCHAT_SESSION_BURST,
             sessionsPerHour: config.WEBCHAT_SESSIONS_PER_HOUR,
@@ -50,7 +35,11 @@ export function createWebchatChannel(ctx: Pick<AppContext, 'config' | 'policy' |
           },
         }),
       ),
-    start: () => wakeups.start(),
+    async start() {
+      await ctx.timers.work(UPLOAD_SWEEP_QUEUE, async () => void (await sweepUnattachedUploads({ db, policy, logger }, clock())));
+      await ctx.timers.scheduleRecurring(UPLOAD_SWEEP_QUEUE, UPLOAD_SWEEP_CRON, { tz: policy.timezone });
+      await wakeups.start();
+    },
     stop: () => wakeups.stop(),
   };
 }

@@ -49,8 +49,6 @@ export interface WebchatDeps {
   policy: Policy;
   limits: WebchatLimits;
   clock: () => Date;
-  /** Called after each accepted upload: stale unattached files are swept from here. */
-  uploaded?: () => void;
 }
 
 interface Visitor {
@@ -188,7 +186,6 @@ export function webchatRouter(deps: WebchatDeps): Router {
       const { fileName, mimeType } = accepted.file.attachment;
       const id = randomUUID();
       await insertUpload(deps.db, { id, customerId: visitorOf(res).customerId, fileName, mimeType, content });
-      deps.uploaded?.();
       res.status(201).json({ id, fileName, mimeType, sizeBytes: content.length });
     },
   );

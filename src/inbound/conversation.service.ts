@@ -6,7 +6,7 @@ import { openCase } from '../cases/open-case.ts';
 import type { ConversationEvent } from '../conversation/effects.ts';
 import type { Locale, PromptCatalog } from '../conversation/prompt-catalog.ts';
 import { initialState, parseState, type ConversationState } from '../conversation/state.ts';
-import { step } from '../conversation/step.ts';
+import { step, type StepContext, type StepResult } from '../conversation/step.ts';
 import { hasCjk } from '../conversation/validators.ts';
 import type { Db } from '../db/database.ts';
 import type { CustomerRow, OutboxRow } from '../db/schema.ts';
@@ -353,14 +353,16 @@ export class ConversationService {
     const outbound: NewOutboxMessage[] = [];
     const events: ConversationEvent[] = [first];
     let state = initial;
-    if (first.type === 'inbound' && state.activeCase && !state.intake && !state.survey && this.deps.closing) {
-      const after = await this.deps.closing.messageAfterClose(trx, state.activeCase.id, now);
-      // A closed case takes no more messages: the engine sees a customer without a case, and the message starts a new complaint.
-      if (after === 'left_closed') state = { ...state, activeCase: undefined };
-      if (after === 'reopened') otherWrites = true;
+    let stepped: StepResult | undefined;
+    if (first.type === 'inbound' && state.activeCase && !state.intake && this.deps.closing) {
+      const closed = await this.toClosedCase(trx, this.deps.closing, state.activeCase.id, state, first, ctx);
+      ({ state, stepped } = closed);
+      if (closed.reopened) otherWrites = true;
     }
     for (let handled = 0; events.length > 0 && handled < MAX_EVENTS_PER_TURN; handled += 1) {
-      const result = step(state, events.shift()!, ctx);
+      const event = events.shift()!;
+      const result = stepped ?? step(state, event, ctx);
+      stepped = undefined;
       state = result.state;
       for (const effect of result.effects) {
         switch (effect.type) {
@@ -429,6 +431,33 @@ export class ConversationService {
       }
     }
     return { save: { customer: { id: customer.id, state, locale: state.locale }, messages: outbound }, otherWrites };
+  }
+
+  /**
+   * A customer's message while the conversation still names a case, which
+   * may have closed since: it reopens the case or, by default, the engine
+   * sees a customer without a case and the message starts a new complaint
+   * (policy.closing.afterClose). While a survey is pending (the quiet period
+   * may close the case before the customer answers), only a message the
+   * engine would add to the case counts: a survey answer is taken as usual.
+   * The engine is pure, so that first step is computed once and reused.
+   */
+  private async toClosedCase(
+    trx: Db,
+    closing: Pick<CaseClosing, 'messageAfterClose'>,
+    caseId: number,
+    state: ConversationState,
+    first: ConversationEvent,
+    ctx: StepContext,
+  ): Promise<{ state: ConversationState; stepped?: StepResult; reopened: boolean }> {
+    let stepped: StepResult | undefined;
+    if (state.survey) {
+      stepped = step(state, first, ctx);
+      if (!stepped.effects.some((e) => e.type === 'append-to-case' && e.caseId === caseId)) return { state, stepped, reopened: false };
+    }
+    const after = await closing.messageAfterClose(trx, caseId, ctx.now);
+    if (after === 'left_closed') return { state: { ...state, activeCase: undefined }, reopened: false };
+    return { state, stepped, reopened: after === 'reopened' };
   }
 
   private async caseOpened(trx: Db, event: CaseOpenedEvent): Promise<void> {
