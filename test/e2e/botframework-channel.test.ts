@@ -11,7 +11,7 @@ let app: TestApp;
 
 beforeAll(async () => {
   await connector.start();
-  app = await startTestApp({ BOTFRAMEWORK_EMULATOR: 'true' });
+  app = await startTestApp({ BOTFRAMEWORK_SDK: 'botbuilder', BOTFRAMEWORK_EMULATOR: 'true' });
 });
 afterAll(async () => {
   await app?.stop();
@@ -162,7 +162,7 @@ describe('Bot Framework with an app id', () => {
   let secured: TestApp;
   beforeAll(async () => {
     await openId.start(['msteams']);
-    secured = await startTestApp({ MicrosoftAppId: appId, MicrosoftAppPassword: 'not-a-real-password', BOTFRAMEWORK_OPENID_METADATA_URL: openId.metadataUrl });
+    secured = await startTestApp({ BOTFRAMEWORK_SDK: 'botbuilder', MicrosoftAppId: appId, MicrosoftAppPassword: 'not-a-real-password', BOTFRAMEWORK_OPENID_METADATA_URL: openId.metadataUrl });
   });
   afterAll(async () => {
     await secured?.stop();

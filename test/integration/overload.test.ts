@@ -24,6 +24,7 @@ beforeAll(async () => {
   await Promise.all([telegram.start(), connector.start()]);
   app = await startTestApp({
     INBOUND_QUEUE_LIMIT: '2',
+    BOTFRAMEWORK_SDK: 'botbuilder',
     BOTFRAMEWORK_EMULATOR: 'true',
     TELEGRAM_BOT_TOKEN: telegram.token,
     TELEGRAM_API_ROOT: telegram.url,

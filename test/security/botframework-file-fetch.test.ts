@@ -69,7 +69,7 @@ let listed: TestApp;
 
 beforeAll(async () => {
   await Promise.all([connector.start(), openId.start(['msteams']), internal.start()]);
-  const secured = { MicrosoftAppId: appId, MicrosoftAppPassword: 'not-a-real-password', BOTFRAMEWORK_OPENID_METADATA_URL: openId.metadataUrl };
+  const secured = { BOTFRAMEWORK_SDK: 'botbuilder', MicrosoftAppId: appId, MicrosoftAppPassword: 'not-a-real-password', BOTFRAMEWORK_OPENID_METADATA_URL: openId.metadataUrl };
   production = await startTestApp(secured);
   listed = await startTestApp({ ...secured, BOTFRAMEWORK_FILE_HOSTS: '127.0.0.1, localhost' });
 });

@@ -18,7 +18,7 @@ let app: TestApp;
 
 beforeAll(async () => {
   await connector.start();
-  app = await startTestApp({ BOTFRAMEWORK_EMULATOR: 'true' });
+  app = await startTestApp({ BOTFRAMEWORK_SDK: 'botbuilder', BOTFRAMEWORK_EMULATOR: 'true' });
 });
 afterAll(async () => {
   await app?.stop();
@@ -80,7 +80,7 @@ describe('Teams: the tenant and the Azure AD object id are the customer', () => 
   let teams: TestApp;
   beforeAll(async () => {
     await openId.start(['msteams']);
-    teams = await startTestApp({ MicrosoftAppId: appId, MicrosoftAppPassword: 'not-a-real-password', BOTFRAMEWORK_OPENID_METADATA_URL: openId.metadataUrl });
+    teams = await startTestApp({ BOTFRAMEWORK_SDK: 'botbuilder', MicrosoftAppId: appId, MicrosoftAppPassword: 'not-a-real-password', BOTFRAMEWORK_OPENID_METADATA_URL: openId.metadataUrl });
   });
   afterAll(async () => {
     await teams?.stop();
