@@ -43,7 +43,9 @@ const refusals = (app: TestApp) => app.logs.filter((l) => l.msg === 'bot framewo
 describe('Agents SDK with a client id', () => {
   it('is on, on the Agents SDK, with JWT authentication', () => {
     expect(secured.logs.find((l) => l.msg === 'bot framework channel on')).toMatchObject({ sdk: 'agents', authentication: 'jwt' });
-    expect(secured.logs.find((l) => l.msg === 'hearken started')).toMatchObject({ channels: ['webchat', 'botframework'] });
+    const started = secured.logs.find((l) => l.msg === 'hearken started') as { channels: string[]; off: string[] };
+    expect(started.channels).toEqual(['webchat', 'botframework']);
+    expect(started.off.filter((o) => o.startsWith('botframework'))).toEqual([]);
   });
 
   it('accepts an activity with a valid token for this bot and handles it', async () => {
@@ -95,7 +97,7 @@ describe('Agents SDK without a client id: never open', () => {
   it('keeps the channel off without clientId and without BOTFRAMEWORK_EMULATOR: /api/messages answers nothing', async () => {
     const app = await startTestApp({ BOTFRAMEWORK_SDK: 'agents' });
     try {
-      expect(app.logs.find((l) => l.msg === 'hearken started')).toMatchObject({ channels: ['webchat'] });
+      expect(app.logs.find((l) => l.msg === 'hearken started')).toMatchObject({ channels: ['webchat'], off: expect.arrayContaining(['botframework (no clientId)']) });
       const activity = createActivity('http://127.0.0.1:9/', { id: 'u1' }, `c-${randomUUID()}`, { text: 'hi' });
       expect((await postActivity(app.url, activity)).status).toBe(404);
       expect(await deliveriesOf(app, activity)).toEqual([]);
