@@ -8,6 +8,8 @@ import { InboundOverloaded } from '../../src/inbound/conversation.service.ts';
 import { BOTFRAMEWORK_PATH, DEFAULT_FILE_HOSTS, EMULATOR_FILE_HOSTS, handleActivity, isLocalEmulatorRequest, logRefusal, sameOrigin, type RefusalCause } from '../botframework/botframework.inbound.ts';
 import { BotFrameworkSender } from '../botframework/botframework.sender.ts';
 
+/** The Agents SDK's name for the default connection (connections__serviceConnection__settings__…). */
+const SERVICE_CONNECTION = 'serviceConnection';
 /** The scope of the Bot Connector service: hearken's outbound token (replies, Teams inline images). */
 const BOT_CONNECTOR_SCOPE = 'https://api.botframework.com';
 
@@ -81,7 +83,7 @@ export class AgentsChannel implements ChannelModule {
     if (!options.clientId && options.production) throw new AgentsConfigurationError('BOTFRAMEWORK_EMULATOR without clientId is refused in production (NODE_ENV=production): the Agents SDK requires a client id there.');
     this.clientId = options.clientId;
     this.fileHosts = options.fileHosts ?? (this.clientId ? DEFAULT_FILE_HOSTS : EMULATOR_FILE_HOSTS);
-    const auth: AuthConfiguration = {
+    const connection: AuthConfiguration = {
       clientId: options.clientId,
       clientSecret: options.clientSecret,
       tenantId: options.tenantId,
@@ -89,6 +91,8 @@ export class AgentsChannel implements ChannelModule {
       // Only the configured tenant's issuers and Microsoft's own (the Bot Connector): not any tenant's token for this app id.
       validateIssuer: true,
     };
+    // Given as the SDK's default connection: otherwise connections__… variables the SDK reads itself would replace these settings.
+    const auth: AuthConfiguration = { ...connection, connections: new Map([[SERVICE_CONNECTION, connection]]), connectionsMap: [{ serviceUrl: '*', connection: SERVICE_CONNECTION }] };
     try {
       this.adapter = new HearkenAgentsAdapter(auth);
     } catch (error) {

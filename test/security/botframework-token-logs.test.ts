@@ -37,7 +37,17 @@ async function until(check: () => boolean, what: () => string, timeoutMs = 30_00
 /** Both SDKs that can serve /api/messages; the Agents SDK's tokens name the tenant's issuer (its keys come from authorityEndpoint). */
 const sdks: Record<string, () => { env: Record<string, string>; claims: Record<string, unknown> }> = {
   botbuilder: () => ({ env: { BOTFRAMEWORK_SDK: 'botbuilder', MicrosoftAppId: appId, MicrosoftAppPassword: 'not-a-real-password', BOTFRAMEWORK_OPENID_METADATA_URL: openId.metadataUrl }, claims: {} }),
-  agents: () => ({ env: { BOTFRAMEWORK_SDK: 'agents', clientId: appId, clientSecret: 'not-a-real-secret', tenantId: tenant, authorityEndpoint: openId.url }, claims: { iss: openId.tenantIssuer(tenant) } }),
+  // The SDK's connection names, which the SDK also reads from the environment itself: hearken's settings (issuer validation) must still hold.
+  agents: () => ({
+    env: {
+      BOTFRAMEWORK_SDK: 'agents',
+      connections__serviceConnection__settings__clientId: appId,
+      connections__serviceConnection__settings__clientSecret: 'not-a-real-secret',
+      connections__serviceConnection__settings__tenantId: tenant,
+      connections__serviceConnection__settings__authorityEndpoint: openId.url,
+    },
+    claims: { iss: openId.tenantIssuer(tenant) },
+  }),
 };
 
 for (const [sdk, setup] of Object.entries(sdks)) {
@@ -77,6 +87,8 @@ for (const [sdk, setup] of Object.entries(sdks)) {
       otherAudience: openId.sign('00000000-0000-0000-0000-000000000bad', serviceUrl, claims),
       garbage: 'Bearer not.a.token',
       none: undefined,
+      // Signed with the right key but issued for another tenant: refused only while issuer validation is on.
+      otherTenant: openId.sign(appId, serviceUrl, { ...claims, ...(claims.iss ? { iss: openId.tenantIssuer('99999999-2222-3333-4444-55555555f00d') } : { iss: 'https://sts.windows.net/99999999-2222-3333-4444-55555555f00d/' }) }),
     };
     for (const [why, token] of Object.entries(tokens)) {
       const activity = createActivity(serviceUrl, { id: `29:${randomUUID()}`, name: 'Private Person' }, `a:${randomUUID()}`, { channelId: 'msteams', text: 'my phone is 555 0100' });
