@@ -201,7 +201,8 @@ function reportsState(config: Config): { page: string; digest: string } {
 function offChannels(config: Config): string[] {
   const off: string[] = [];
   if (!config.TELEGRAM_BOT_TOKEN) off.push('telegram (no TELEGRAM_BOT_TOKEN)');
-  if (!config.MicrosoftAppId && !config.BOTFRAMEWORK_EMULATOR) off.push('botframework (no MicrosoftAppId)');
+  const agents = config.BOTFRAMEWORK_SDK === 'agents';
+  if (!(agents ? (config.clientId ?? config.MicrosoftAppId) : config.MicrosoftAppId) && !config.BOTFRAMEWORK_EMULATOR) off.push(`botframework (no ${agents ? 'clientId' : 'MicrosoftAppId'})`);
   if (!config.SLACK_BOT_TOKEN) off.push('slack (no SLACK_BOT_TOKEN)');
   return off;
 }

@@ -119,6 +119,24 @@ const envSchema = z.object({
    * Emulator serves files on this machine). Same rules as TELEGRAM_FILE_HOSTS.
    */
   BOTFRAMEWORK_FILE_HOSTS: hostList,
+  /**
+   * Which SDK serves /api/messages: `agents` (the Microsoft 365 Agents SDK,
+   * Microsoft's maintained successor) or `botbuilder` (the archived Bot
+   * Framework SDK, legacy).
+   */
+  BOTFRAMEWORK_SDK: z.enum(['agents', 'botbuilder']).default('agents'),
+  /**
+   * The Agents SDK's own setting names (also read as
+   * `connections__serviceConnection__settings__<name>`, in any case, as the
+   * SDK does). Unset, the Agents adapter falls back to MicrosoftAppId,
+   * MicrosoftAppPassword and MicrosoftAppTenantId, as the SDK's own loader
+   * of the previous names does. `authorityEndpoint`: the Entra login
+   * endpoint (sovereign clouds); default https://login.microsoftonline.com.
+   */
+  clientId: optionalString,
+  clientSecret: optionalString,
+  tenantId: optionalString,
+  authorityEndpoint: optionalUrl,
 
   SLACK_BOT_TOKEN: optionalString,
   SLACK_SIGNING_SECRET: optionalString,
@@ -140,6 +158,22 @@ const envSchema = z.object({
 });
 
 export type Config = Readonly<z.infer<typeof envSchema>>;
+
+/**
+ * The Agents SDK channel's settings, judged before anything starts. The
+ * HAZARD they guard: the SDK accepts unauthenticated requests when it has no
+ * client id outside production, so a half-done setup must not start.
+ */
+function checkAgentsSdk(env: z.infer<typeof envSchema>, ctx: z.RefinementCtx): void {
+  if (env.BOTFRAMEWORK_SDK !== 'agents') return;
+  const problem = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+  const clientId = env.clientId ?? env.MicrosoftAppId;
+  if (!clientId && !env.BOTFRAMEWORK_EMULATOR && (env.clientSecret ?? env.tenantId ?? env.MicrosoftAppPassword)) problem('clientId', 'a secret or tenant is set without clientId (the bot\'s Microsoft App ID)');
+  if (!clientId && env.BOTFRAMEWORK_EMULATOR && env.NODE_ENV === 'production') problem('BOTFRAMEWORK_EMULATOR', 'without clientId it is refused in production: the Agents SDK requires a client id there');
+  if (env.BOTFRAMEWORK_OPENID_METADATA_URL) problem('BOTFRAMEWORK_OPENID_METADATA_URL', 'applies to BOTFRAMEWORK_SDK=botbuilder only; with the Agents SDK set authorityEndpoint');
+  if (env.BOTFRAMEWORK_TOKEN_ISSUER) problem('BOTFRAMEWORK_TOKEN_ISSUER', 'applies to BOTFRAMEWORK_SDK=botbuilder only; with the Agents SDK set authorityEndpoint');
+  if (env.MicrosoftAppType && !['SingleTenant', 'MultiTenant'].includes(env.MicrosoftAppType)) problem('MicrosoftAppType', 'only SingleTenant and MultiTenant map to the Agents SDK; set BOTFRAMEWORK_SDK=botbuilder for others');
+}
 
 export class ConfigError extends Error {
   readonly code = 'HEARKEN_CONFIG_INVALID';
@@ -163,7 +197,7 @@ export function loadConfigOrExit(): Config {
 }
 
 export function loadConfig(env: Record<string, string | undefined> = readProcessEnv()): Config {
-  const parsed = envSchema.safeParse(env);
+  const parsed = envSchema.superRefine(checkAgentsSdk).safeParse(withAgentsSdkNames(env));
   if (!parsed.success) {
     const problems = parsed.error.issues
       .map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`)
@@ -171,6 +205,20 @@ export function loadConfig(env: Record<string, string | undefined> = readProcess
     throw new ConfigError(`Invalid configuration: ${problems}`);
   }
   return Object.freeze(parsed.data);
+}
+
+const AGENTS_SDK_NAMES = ['clientId', 'clientSecret', 'tenantId', 'authorityEndpoint'] as const;
+
+/** The Agents SDK matches its names case-insensitively, flat or under its default connection: so does hearken. */
+function withAgentsSdkNames(env: Record<string, string | undefined>): Record<string, string | undefined> {
+  const named = { ...env };
+  for (const name of AGENTS_SDK_NAMES) {
+    if (named[name]?.trim()) continue;
+    const spellings = [name.toLowerCase(), `connections__serviceconnection__settings__${name.toLowerCase()}`];
+    const key = Object.keys(env).find((k) => spellings.includes(k.toLowerCase()) && env[k]?.trim());
+    if (key) named[name] = env[key];
+  }
+  return named;
 }
 
 function readProcessEnv(): Record<string, string | undefined> {

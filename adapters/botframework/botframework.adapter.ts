@@ -3,17 +3,11 @@ import { CallerIdConstants, CloudAdapter, ConfigurationBotFrameworkAuthenticatio
 // botbuilder's own connector (a dependency of botbuilder 4.23): CloudAdapter answers 401 only for its AuthenticationError.
 import { AuthenticationConstants, AuthenticationError } from 'botframework-connector';
 import type { AppContext, ChannelModule } from '../../src/channels/channel-module.ts';
-import { acceptEvidence, type EvidenceFile, type RefusalReason } from '../../src/channels/evidence.ts';
-import { fetchAllowedFile } from '../../src/channels/file-fetch.ts';
-import { insertAttachments } from '../../src/inbound/attachment.repository.ts';
 import { InboundOverloaded } from '../../src/inbound/conversation.service.ts';
-import { findStoredConversation, isDeliveryClaimed } from '../../src/inbound/customer.repository.ts';
-import { mapActivity, type BotFrameworkFileRef } from './botframework.mapper.ts';
+import { BOTFRAMEWORK_PATH, DEFAULT_FILE_HOSTS, EMULATOR_FILE_HOSTS, handleActivity, isLocalEmulatorRequest, logRefusal, type RefusalCause } from './botframework.inbound.ts';
 import { guardedResponse } from './botframework.response.ts';
 import { BotFrameworkSender } from './botframework.sender.ts';
 import { sdkAudibly, sdkQuietly } from './sdk-console.ts';
-
-export const BOTFRAMEWORK_PATH = '/api/messages';
 
 export interface BotFrameworkOptions {
   appId?: string;
@@ -27,11 +21,6 @@ export interface BotFrameworkOptions {
   /** Hosts customer files are downloaded from (see BOTFRAMEWORK_FILE_HOSTS); default per mode. */
   fileHosts?: readonly string[];
 }
-
-/** Where Teams and Bot Framework channels keep files customers send (Teams files, inline images, Direct Line uploads). */
-export const DEFAULT_FILE_HOSTS = ['*.sharepoint.com', 'smba.trafficmanager.net', '*.botframework.com'] as const;
-/** Without an app id only the local Emulator is answered, and it serves files on this machine. */
-export const EMULATOR_FILE_HOSTS = ['127.0.0.1', '::1'] as const;
 
 /**
  * The SDK's JWT validation, with one change: jsonwebtoken's own errors (a
@@ -130,7 +119,9 @@ export class BotFrameworkChannel implements ChannelModule {
     this.anonymous = !options.appId;
     this.fileHosts = options.fileHosts ?? (this.anonymous ? EMULATOR_FILE_HOSTS : DEFAULT_FILE_HOSTS);
     this.adapter = new HearkenCloudAdapter(auth, options.appId ?? '');
-    this.sender = new BotFrameworkSender(this.adapter);
+    this.sender = new BotFrameworkSender({
+      post: async (reference, activity) => (await this.adapter.connectorFor(reference.serviceUrl)).conversations.sendToConversation(reference.conversation.id, activity),
+    });
   }
 
   mount(app: Express): void {
@@ -148,7 +139,7 @@ export class BotFrameworkChannel implements ChannelModule {
       return;
     }
     // Without an app id nothing is authenticated: answer only a local Emulator on this machine, never post to a service URL elsewhere.
-    if (this.anonymous && (!isLoopbackUrl(body.serviceUrl) || !isLoopbackAddress(req.socket.remoteAddress))) {
+    if (this.anonymous && !isLocalEmulatorRequest(body.serviceUrl, req.socket.remoteAddress)) {
       this.refused(401, 'not_local');
       res.status(401).json({ error: { code: 'unauthenticated', message: 'This bot accepts only the local Emulator without an app id.' } });
       return;
@@ -180,9 +171,8 @@ export class BotFrameworkChannel implements ChannelModule {
     }
   }
 
-  /** One line per refused request, without the token or anything from the activity. */
-  private refused(status: number, reason: 'not_local' | 'no_token' | 'token_refused'): void {
-    this.ctx.logger.warn({ channel: 'botframework', status, reason }, 'bot framework request refused');
+  private refused(status: number, reason: RefusalCause): void {
+    logRefusal(this.ctx, status, reason);
   }
 
   private async onTurn(context: TurnContext): Promise<void> {
@@ -200,55 +190,12 @@ export class BotFrameworkChannel implements ChannelModule {
   }
 
   private async handle(context: TurnContext): Promise<void> {
-    const { policy, logger, db, conversations } = this.ctx;
-    const activity = context.activity;
-    const mapped = mapActivity(activity, { limits: policy.attachments });
-    if (mapped.kind === 'ignored') {
-      logger.info({ channel: 'botframework', activityType: activity.type, reason: mapped.reason }, 'bot framework activity ignored');
-      return;
-    }
-    const message = mapped.message;
-    const evidence: EvidenceFile[] = [];
-    if (mapped.files.length > 0 && !(await isDeliveryClaimed(db, 'botframework', message.deliveryId))) {
-      const rejected = [...(message.rejectedAttachments ?? [])];
-      for (const file of mapped.files) {
-        const accepted = await this.fetchEvidence(file, activity);
-        if (accepted.ok) evidence.push(accepted.file);
-        else rejected.push({ fileName: file.fileName, reason: accepted.reason });
-      }
-      if (rejected.length > 0) message.rejectedAttachments = rejected;
-      if (evidence.length > 0) message.attachments = evidence.map((e) => e.attachment);
-    }
-    if (activity.channelId === 'msteams') {
-      // Teams identities are people, not conversations: the stored reference stays where it is (customer.repository); say so.
-      const stored = await findStoredConversation(db, 'botframework', message.externalUserId);
-      if (stored !== undefined && stored !== activity.conversation.id) logger.warn({ channel: 'botframework', activityId: activity.id }, 'bot framework message from another conversation of a known customer; replies stay in the stored conversation');
-    }
-    const outcome = await conversations.handleInbound(message, (trx, customerId) => insertAttachments(trx, customerId, 'botframework', evidence));
-    logger.info(
-      { channel: 'botframework', channelId: activity.channelId, activityId: activity.id, customerId: outcome.ok ? outcome.customerId : undefined, duplicate: !outcome.ok, files: evidence.length },
-      'bot framework activity handled',
-    );
-  }
-
-  /**
-   * The URL is the sender's say-so: fetched only from the channel's file
-   * hosts. A file that cannot be fetched is a refusal the customer is told
-   * about; the rest of the message is handled (a redelivery would fail the
-   * same way).
-   */
-  private async fetchEvidence(file: BotFrameworkFileRef, activity: Activity): Promise<{ ok: true; file: EvidenceFile } | { ok: false; reason: RefusalReason }> {
-    const { policy, logger } = this.ctx;
-    const headers = await this.downloadHeaders(file, activity.serviceUrl);
-    const fetched = await fetchAllowedFile(file.url, { allowedHosts: this.fileHosts, maxBytes: policy.attachments.maxBytes, headers });
-    if (fetched.ok) return acceptEvidence(file, fetched.content, policy.attachments);
-    logger.warn({ channel: 'botframework', activityId: activity.id, reason: fetched.reason }, 'bot framework file not fetched');
-    return { ok: false, reason: fetched.reason === 'too_large' ? 'too_large' : 'not_received' };
+    await handleActivity(this.ctx, context.activity, { fileHosts: this.fileHosts, downloadHeaders: (_file, serviceUrl) => this.downloadHeaders(serviceUrl) });
   }
 
   /** Files on the channel's own service (Teams inline images) need the bot's token; other URLs are pre-authorised. */
-  private async downloadHeaders(file: BotFrameworkFileRef, serviceUrl: string): Promise<Record<string, string>> {
-    if (this.anonymous || !sameOrigin(file.url, serviceUrl)) return {};
+  private async downloadHeaders(serviceUrl: string): Promise<Record<string, string>> {
+    if (this.anonymous) return {};
     const connector = await this.adapter.connectorFor(serviceUrl);
     const credentials = (connector as unknown as { credentials?: { getToken?: () => Promise<string> } }).credentials;
     const token = await credentials?.getToken?.();
@@ -257,8 +204,8 @@ export class BotFrameworkChannel implements ChannelModule {
 }
 
 export function createBotFrameworkChannel(ctx: AppContext): BotFrameworkChannel | undefined {
-  const { MicrosoftAppId, MicrosoftAppPassword, MicrosoftAppType, MicrosoftAppTenantId, BOTFRAMEWORK_EMULATOR, BOTFRAMEWORK_OPENID_METADATA_URL, BOTFRAMEWORK_TOKEN_ISSUER, BOTFRAMEWORK_FILE_HOSTS } = ctx.config;
-  if (!MicrosoftAppId && !BOTFRAMEWORK_EMULATOR) return undefined;
+  const { BOTFRAMEWORK_SDK, MicrosoftAppId, MicrosoftAppPassword, MicrosoftAppType, MicrosoftAppTenantId, BOTFRAMEWORK_EMULATOR, BOTFRAMEWORK_OPENID_METADATA_URL, BOTFRAMEWORK_TOKEN_ISSUER, BOTFRAMEWORK_FILE_HOSTS } = ctx.config;
+  if (BOTFRAMEWORK_SDK !== 'botbuilder' || (!MicrosoftAppId && !BOTFRAMEWORK_EMULATOR)) return undefined;
   return new BotFrameworkChannel(ctx, {
     ...(MicrosoftAppId ? { appId: MicrosoftAppId } : {}),
     ...(MicrosoftAppPassword ? { appPassword: MicrosoftAppPassword } : {}),
@@ -268,26 +215,4 @@ export function createBotFrameworkChannel(ctx: AppContext): BotFrameworkChannel 
     ...(BOTFRAMEWORK_TOKEN_ISSUER ? { tokenIssuer: BOTFRAMEWORK_TOKEN_ISSUER } : {}),
     ...(BOTFRAMEWORK_FILE_HOSTS ? { fileHosts: BOTFRAMEWORK_FILE_HOSTS } : {}),
   });
-}
-
-function isLoopbackUrl(value: unknown): boolean {
-  if (typeof value !== 'string') return false;
-  try {
-    const host = new URL(value).hostname;
-    return host === 'localhost' || host === '127.0.0.1' || host === '[::1]' || host === '::1';
-  } catch {
-    return false;
-  }
-}
-
-function isLoopbackAddress(address: string | undefined): boolean {
-  return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
-}
-
-function sameOrigin(a: string, b: string | undefined): boolean {
-  try {
-    return b !== undefined && new URL(a).origin === new URL(b).origin;
-  } catch {
-    return false;
-  }
 }

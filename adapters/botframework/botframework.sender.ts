@@ -1,16 +1,18 @@
-import type { ConversationReference } from 'botbuilder';
+import type { Activity, ConversationReference } from 'botbuilder';
 import type { ChannelSender, DeliveryResult, OutboundMessage } from '../../src/channels/contract.ts';
 import { toActivity } from './botframework.mapper.ts';
 
-/** What the sender needs from the adapter: a connector client for a service URL. */
-export interface ConnectorSource {
-  connectorFor(serviceUrl: string): Promise<{
-    conversations: { sendToConversation(conversationId: string, activity: any): Promise<{ id?: string }> };
-  }>;
+/**
+ * What the sender needs from an SDK: post an activity to the conversation of
+ * a stored reference (botbuilder's connector client, or the Agents SDK's
+ * continueConversation). Throws the SDK's HTTP error on failure.
+ */
+export interface ConversationPoster {
+  post(reference: Partial<ConversationReference> & { serviceUrl: string; conversation: { id: string } }, activity: Partial<Activity>): Promise<{ id?: string } | undefined>;
 }
 
 /**
- * Delivers outbox rows to Bot Framework conversations through the connector,
+ * Delivers outbox rows to Bot Framework conversations,
  * from the conversation reference stored on the customer (never a turn
  * context: staff replies and surveys come long after the customer's turn).
  */
@@ -22,15 +24,14 @@ export class BotFrameworkSender implements ChannelSender {
    */
   readonly rateLimit = { perConversation: { perSecond: 1.8, burst: 5 }, global: { perSecond: 50, burst: 50 } };
 
-  constructor(private readonly connectors: ConnectorSource) {}
+  constructor(private readonly poster: ConversationPoster) {}
 
   async send(address: Record<string, unknown>, message: OutboundMessage): Promise<DeliveryResult> {
     const reference = address as Partial<ConversationReference>;
     const conversationId = reference.conversation?.id;
     if (!reference.serviceUrl || !conversationId) return { ok: false, permanent: true, error: 'botframework address without serviceUrl or conversation' };
     try {
-      const connector = await this.connectors.connectorFor(reference.serviceUrl);
-      const sent = await connector.conversations.sendToConversation(conversationId, toActivity(message, reference));
+      const sent = await this.poster.post({ ...reference, serviceUrl: reference.serviceUrl, conversation: { ...reference.conversation!, id: conversationId } }, toActivity(message, reference));
       return { ok: true, ...(sent?.id ? { externalId: sent.id } : {}) };
     } catch (error) {
       return botFrameworkFailure(error);
@@ -38,10 +39,14 @@ export class BotFrameworkSender implements ChannelSender {
   }
 }
 
-/** 429 with Retry-After, 412/5xx/network for a retry; 400/403/404 (blocked, uninstalled, gone) permanent. */
+/**
+ * 429 with Retry-After, 412/5xx/network for a retry; 400/403/404 (blocked,
+ * uninstalled, gone) permanent. botbuilder's errors carry `statusCode`, the
+ * Agents SDK's (HttpError) `status`.
+ */
 export function botFrameworkFailure(error: unknown): Extract<DeliveryResult, { ok: false }> {
-  const e = (error ?? {}) as { statusCode?: number; code?: string; name?: string; response?: { headers?: unknown } };
-  const status = e.statusCode;
+  const e = (error ?? {}) as { statusCode?: number; status?: number; code?: string; name?: string; response?: { headers?: unknown } };
+  const status = e.statusCode ?? (typeof e.status === 'number' ? e.status : undefined);
   if (status === undefined) return { ok: false, permanent: false, error: `botframework request failed: ${e.name ?? 'unknown'}${e.code ? ` ${e.code}` : ''}` };
   const error_ = `botframework ${status}${e.code ? ` ${e.code}` : ''}`;
   if (status === 429) {

@@ -1,3 +1,4 @@
+import { createAgentsChannel } from '../../adapters/agents/agents.adapter.ts';
 import { createBotFrameworkChannel } from '../../adapters/botframework/botframework.adapter.ts';
 import { createTelegramChannel } from '../../adapters/telegram/telegram.adapter.ts';
 import { createSlackModule } from '../../adapters/slack/slack.module.ts';
@@ -10,5 +11,6 @@ import type { AppContext, ChannelModule } from './channel-module.ts';
 export const channelModuleFactories: Array<(ctx: AppContext) => ChannelModule | undefined | Promise<ChannelModule | undefined>> = [
   createTelegramChannel,
   createBotFrameworkChannel,
+  createAgentsChannel,
   createSlackModule,
 ];

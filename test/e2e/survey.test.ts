@@ -26,6 +26,7 @@ beforeAll(async () => {
       TELEGRAM_BOT_TOKEN: telegram.token,
       TELEGRAM_API_ROOT: telegram.url,
       TELEGRAM_WEBHOOK_SECRET: SECRET,
+      BOTFRAMEWORK_SDK: 'botbuilder',
       BOTFRAMEWORK_EMULATOR: 'true',
     },
   );

@@ -35,6 +35,7 @@ beforeAll(async () => {
     TELEGRAM_API_ROOT: fake.url,
     TELEGRAM_WEBHOOK_SECRET: SECRET,
     PUBLIC_URL: 'https://hearken.example.test',
+    BOTFRAMEWORK_SDK: 'botbuilder',
     MicrosoftAppId: APP_ID,
     MicrosoftAppPassword: 'not-a-real-password',
   });

@@ -67,15 +67,18 @@ let production: TestApp;
 /** An operator who listed 127.0.0.1 literally (the documented way to allow a loopback host) and the name localhost. */
 let listed: TestApp;
 
+const tenant = '11111111-2222-3333-4444-55555555beef';
+/** Both SDKs that can serve /api/messages, each with its own settings and a valid token for it. */
+const sdks = {
+  botbuilder: { env: () => ({ BOTFRAMEWORK_SDK: 'botbuilder', MicrosoftAppId: appId, MicrosoftAppPassword: 'not-a-real-password', BOTFRAMEWORK_OPENID_METADATA_URL: openId.metadataUrl }), token: () => openId.sign(appId, connector.url) },
+  agents: { env: () => ({ BOTFRAMEWORK_SDK: 'agents', clientId: appId, clientSecret: 'not-a-real-secret', tenantId: tenant, authorityEndpoint: openId.url }), token: () => openId.sign(appId, connector.url, { iss: openId.tenantIssuer(tenant) }) },
+};
+let token: () => string;
+
 beforeAll(async () => {
   await Promise.all([connector.start(), openId.start(['msteams']), internal.start()]);
-  const secured = { MicrosoftAppId: appId, MicrosoftAppPassword: 'not-a-real-password', BOTFRAMEWORK_OPENID_METADATA_URL: openId.metadataUrl };
-  production = await startTestApp(secured);
-  listed = await startTestApp({ ...secured, BOTFRAMEWORK_FILE_HOSTS: '127.0.0.1, localhost' });
 });
 afterAll(async () => {
-  await production?.stop();
-  await listed?.stop();
   await Promise.all([connector.stop(), openId.stop(), internal.stop()]);
 });
 
@@ -88,7 +91,7 @@ async function sendWithFile(app: TestApp, attachment: Record<string, unknown>) {
     text: 'hello',
     attachments: [attachment],
   });
-  const res = await postActivity(app.url, activity, openId.sign(appId, connector.url));
+  const res = await postActivity(app.url, activity, token());
   const told = await app.database.db
     .selectFrom('outbox')
     .innerJoin('customers', 'customers.id', 'outbox.customer_id')
@@ -107,63 +110,77 @@ async function sendWithFile(app: TestApp, attachment: Record<string, unknown>) {
 
 const png = (contentUrl: string, name = 'photo.png') => ({ contentType: 'image/png', contentUrl, name });
 
-describe('production defaults: only the channel file hosts', () => {
-  it('does not fetch a loopback address: the text is handled and the customer is told the file did not arrive', async () => {
-    const before = internal.requests.length;
-    const result = await sendWithFile(production, png(`http://127.0.0.1:${internal.port}/secret`));
-    expect(result.status).toBe(200);
-    expect(internal.requests.length).toBe(before);
-    expect(result.stored).toEqual([]);
-    expect(result.told).toContain('I could not accept photo.png');
-    expect(result.told).toContain('the file did not arrive');
-    expect(result.told).toContain('what happened');
-  });
+for (const [sdk, setup] of Object.entries(sdks)) {
+  describe(`served by ${sdk}`, () => {
+    beforeAll(async () => {
+      token = setup.token;
+      production = await startTestApp(setup.env());
+      listed = await startTestApp({ ...setup.env(), BOTFRAMEWORK_FILE_HOSTS: '127.0.0.1, localhost' });
+    });
+    afterAll(async () => {
+      await production?.stop();
+      await listed?.stop();
+    });
 
-  it('answers an open and a closed port alike (no port scanner)', async () => {
-    const open = await sendWithFile(production, png(`http://127.0.0.1:${internal.port}/`));
-    const closed = await sendWithFile(production, png(`http://127.0.0.1:${await closedPort()}/`));
-    expect(closed.status).toBe(200);
-    expect(open).toEqual(closed);
-  });
+    describe('production defaults: only the channel file hosts', () => {
+      it('does not fetch a loopback address: the text is handled and the customer is told the file did not arrive', async () => {
+        const before = internal.requests.length;
+        const result = await sendWithFile(production, png(`http://127.0.0.1:${internal.port}/secret`));
+        expect(result.status).toBe(200);
+        expect(internal.requests.length).toBe(before);
+        expect(result.stored).toEqual([]);
+        expect(result.told).toContain('I could not accept photo.png');
+        expect(result.told).toContain('the file did not arrive');
+        expect(result.told).toContain('what happened');
+      });
 
-  it('refuses the cloud metadata address, the IPv6 loopback and a Teams download link on another host', async () => {
-    for (const attachment of [
-      png('http://169.254.169.254/latest/meta-data/iam/security-credentials/'),
-      png(`http://[::1]:${internal.port}/secret`),
-      png(`http://[::ffff:127.0.0.1]:${internal.port}/secret`),
-      { contentType: 'application/vnd.microsoft.teams.file.download.info', name: 'report.pdf', content: { downloadUrl: 'https://files.evil.example/report.pdf', fileType: 'pdf' } },
-    ]) {
-      const result = await sendWithFile(production, attachment);
-      expect({ attachment, status: result.status, stored: result.stored.length }).toEqual({ attachment, status: 200, stored: 0 });
-      expect(result.told).toContain(`I could not accept ${String(attachment.name)}`);
-    }
-  });
-});
+      it('answers an open and a closed port alike (no port scanner)', async () => {
+        const open = await sendWithFile(production, png(`http://127.0.0.1:${internal.port}/`));
+        const closed = await sendWithFile(production, png(`http://127.0.0.1:${await closedPort()}/`));
+        expect(closed.status).toBe(200);
+        expect(open).toEqual(closed);
+      });
 
-describe('an operator allow-list naming 127.0.0.1 and localhost', () => {
-  it('fetches from a literally listed address and follows a redirect on the same host', async () => {
-    const direct = await sendWithFile(listed, png(`http://127.0.0.1:${internal.port}/image`));
-    expect(direct.stored).toEqual([{ file_name: 'photo.png', content: expect.anything() }]);
-    expect(Buffer.from(direct.stored[0]!.content!)).toEqual(PNG);
-    const redirected = await sendWithFile(listed, png(`http://127.0.0.1:${internal.port}/redirect-home`));
-    expect(redirected.stored).toHaveLength(1);
-  });
+      it('refuses the cloud metadata address, the IPv6 loopback and a Teams download link on another host', async () => {
+        for (const attachment of [
+          png('http://169.254.169.254/latest/meta-data/iam/security-credentials/'),
+          png(`http://[::1]:${internal.port}/secret`),
+          png(`http://[::ffff:127.0.0.1]:${internal.port}/secret`),
+          { contentType: 'application/vnd.microsoft.teams.file.download.info', name: 'report.pdf', content: { downloadUrl: 'https://files.evil.example/report.pdf', fileType: 'pdf' } },
+        ]) {
+          const result = await sendWithFile(production, attachment);
+          expect({ attachment, status: result.status, stored: result.stored.length }).toEqual({ attachment, status: 200, stored: 0 });
+          expect(result.told).toContain(`I could not accept ${String(attachment.name)}`);
+        }
+      });
+    });
 
-  it('refuses a listed name that resolves to a loopback address', async () => {
-    const before = internal.requests.length;
-    const result = await sendWithFile(listed, png(`http://localhost:${internal.port}/secret`));
-    expect(result.status).toBe(200);
-    expect(internal.requests.length).toBe(before);
-    expect(result.stored).toEqual([]);
-    expect(result.told).toContain('I could not accept photo.png');
-  });
+    describe('an operator allow-list naming 127.0.0.1 and localhost', () => {
+      it('fetches from a literally listed address and follows a redirect on the same host', async () => {
+        const direct = await sendWithFile(listed, png(`http://127.0.0.1:${internal.port}/image`));
+        expect(direct.stored).toEqual([{ file_name: 'photo.png', content: expect.anything() }]);
+        expect(Buffer.from(direct.stored[0]!.content!)).toEqual(PNG);
+        const redirected = await sendWithFile(listed, png(`http://127.0.0.1:${internal.port}/redirect-home`));
+        expect(redirected.stored).toHaveLength(1);
+      });
 
-  it('does not follow a redirect to another host', async () => {
-    const before = internal.requests.length;
-    const result = await sendWithFile(listed, png(`http://127.0.0.1:${internal.port}/redirect-away`));
-    expect(result.status).toBe(200);
-    expect(internal.requests.slice(before)).toEqual(['/redirect-away']);
-    expect(result.stored).toEqual([]);
-    expect(result.told).toContain('I could not accept photo.png');
+      it('refuses a listed name that resolves to a loopback address', async () => {
+        const before = internal.requests.length;
+        const result = await sendWithFile(listed, png(`http://localhost:${internal.port}/secret`));
+        expect(result.status).toBe(200);
+        expect(internal.requests.length).toBe(before);
+        expect(result.stored).toEqual([]);
+        expect(result.told).toContain('I could not accept photo.png');
+      });
+
+      it('does not follow a redirect to another host', async () => {
+        const before = internal.requests.length;
+        const result = await sendWithFile(listed, png(`http://127.0.0.1:${internal.port}/redirect-away`));
+        expect(result.status).toBe(200);
+        expect(internal.requests.slice(before)).toEqual(['/redirect-away']);
+        expect(result.stored).toEqual([]);
+        expect(result.told).toContain('I could not accept photo.png');
+      });
+    });
   });
-});
+}

@@ -18,7 +18,7 @@ let app: TestApp;
 
 beforeAll(async () => {
   await connector.start();
-  app = await startTestApp({ BOTFRAMEWORK_EMULATOR: 'true' });
+  app = await startTestApp({ BOTFRAMEWORK_SDK: 'botbuilder', BOTFRAMEWORK_EMULATOR: 'true' });
 });
 afterAll(async () => {
   await app?.stop();
@@ -73,46 +73,54 @@ describe('Direct Line / Web Chat / Emulator: the conversation is the customer', 
   });
 });
 
-describe('Teams: the tenant and the Azure AD object id are the customer', () => {
-  const appId = '00000000-0000-0000-0000-00000000cafe';
-  const openId = new FakeBotOpenId();
-  let teams: TestApp;
-  beforeAll(async () => {
-    await openId.start(['msteams']);
-    teams = await startTestApp({ MicrosoftAppId: appId, MicrosoftAppPassword: 'not-a-real-password', BOTFRAMEWORK_OPENID_METADATA_URL: openId.metadataUrl });
-  });
-  afterAll(async () => {
-    await teams?.stop();
-    await openId.stop();
-  });
-
-  const tenant = `tenant-${randomUUID()}`;
-  const post = async (fromId: string, aadObjectId: string, conversationId: string) => {
-    const activity = createActivity(connector.url, { id: fromId }, conversationId, {
-      channelId: 'msteams',
-      from: { id: fromId, aadObjectId, role: 'user' },
-      conversation: { id: conversationId, conversationType: 'personal', tenantId: tenant },
-      text: 'hello',
+// Both SDKs that can serve /api/messages key Teams customers the same way.
+for (const sdk of ['botbuilder', 'agents'] as const) {
+  describe(`Teams: the tenant and the Azure AD object id are the customer (${sdk})`, () => {
+    const appId = '00000000-0000-0000-0000-00000000cafe';
+    const openId = new FakeBotOpenId();
+    const entraTenant = '11111111-2222-3333-4444-55555555cafe';
+    let teams: TestApp;
+    beforeAll(async () => {
+      await openId.start(['msteams']);
+      teams = await startTestApp(
+        sdk === 'botbuilder'
+          ? { BOTFRAMEWORK_SDK: sdk, MicrosoftAppId: appId, MicrosoftAppPassword: 'not-a-real-password', BOTFRAMEWORK_OPENID_METADATA_URL: openId.metadataUrl }
+          : { BOTFRAMEWORK_SDK: sdk, clientId: appId, clientSecret: 'not-a-real-secret', tenantId: entraTenant, authorityEndpoint: openId.url },
+      );
     });
-    const res = await postActivity(teams.url, activity, openId.sign(appId, connector.url));
-    expect(res.status).toBe(200);
-  };
+    afterAll(async () => {
+      await teams?.stop();
+      await openId.stop();
+    });
 
-  it('keys on tenant + AAD object id; another person with the same from.id is someone else', async () => {
-    const fromId = `29:${randomUUID()}`;
-    const [alice, mallory] = [randomUUID(), randomUUID()];
-    await post(fromId, alice, `a:${randomUUID()}`);
-    await post(fromId, mallory, `a:${randomUUID()}`);
-    const rows = await teams.database.db.selectFrom('customers').select('external_id').where('external_id', 'like', `msteams:${tenant}:%`).execute();
-    expect(rows.map((r) => r.external_id).sort()).toEqual([`msteams:${tenant}:${alice}`, `msteams:${tenant}:${mallory}`].sort());
-  });
+    const tenant = `tenant-${randomUUID()}`;
+    const post = async (fromId: string, aadObjectId: string, conversationId: string) => {
+      const activity = createActivity(connector.url, { id: fromId }, conversationId, {
+        channelId: 'msteams',
+        from: { id: fromId, aadObjectId, role: 'user' },
+        conversation: { id: conversationId, conversationType: 'personal', tenantId: tenant },
+        text: 'hello',
+      });
+      const res = await postActivity(teams.url, activity, openId.sign(appId, connector.url, sdk === 'agents' ? { iss: openId.tenantIssuer(entraTenant) } : {}));
+      expect(res.status).toBe(200);
+    };
 
-  it('does not move the stored conversation of a known person to another conversation, and logs that it did not', async () => {
-    const aad = randomUUID();
-    const first = `a:${randomUUID()}`;
-    await post(`29:${randomUUID()}`, aad, first);
-    await post(`29:${randomUUID()}`, aad, `a:${randomUUID()}`);
-    expect((await addressOf(teams, `msteams:${tenant}:${aad}`)).conversation.id).toBe(first);
-    expect(teams.logs.filter((l) => String(l.msg).startsWith('bot framework message from another conversation'))).toHaveLength(1);
+    it('keys on tenant + AAD object id; another person with the same from.id is someone else', async () => {
+      const fromId = `29:${randomUUID()}`;
+      const [alice, mallory] = [randomUUID(), randomUUID()];
+      await post(fromId, alice, `a:${randomUUID()}`);
+      await post(fromId, mallory, `a:${randomUUID()}`);
+      const rows = await teams.database.db.selectFrom('customers').select('external_id').where('external_id', 'like', `msteams:${tenant}:%`).execute();
+      expect(rows.map((r) => r.external_id).sort()).toEqual([`msteams:${tenant}:${alice}`, `msteams:${tenant}:${mallory}`].sort());
+    });
+
+    it('does not move the stored conversation of a known person to another conversation, and logs that it did not', async () => {
+      const aad = randomUUID();
+      const first = `a:${randomUUID()}`;
+      await post(`29:${randomUUID()}`, aad, first);
+      await post(`29:${randomUUID()}`, aad, `a:${randomUUID()}`);
+      expect((await addressOf(teams, `msteams:${tenant}:${aad}`)).conversation.id).toBe(first);
+      expect(teams.logs.filter((l) => String(l.msg).startsWith('bot framework message from another conversation'))).toHaveLength(1);
+    });
   });
-});
+}

@@ -35,6 +35,7 @@ beforeAll(async () => {
     TELEGRAM_API_ROOT: telegram.url,
     TELEGRAM_WEBHOOK_SECRET: SECRET,
     PUBLIC_URL: 'https://hearken.example.test',
+    BOTFRAMEWORK_SDK: 'botbuilder',
     BOTFRAMEWORK_EMULATOR: 'true',
   });
 });

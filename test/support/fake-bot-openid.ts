@@ -9,7 +9,10 @@ export const CHANNEL_TOKEN_ISSUER = 'https://api.botframework.com';
  * A small fake of the Bot Framework token service on 127.0.0.1: OpenID
  * metadata at /v1/.well-known/openidconfiguration and its signing keys
  * (JWKS) at /v1/keys, with a key pair made here; `sign` mints RS256 channel
- * tokens as the Bot Connector sends them.
+ * tokens as the Bot Connector sends them. The same keys are served where the
+ * Microsoft 365 Agents SDK looks for a tenant's keys when its
+ * `authorityEndpoint` is this fake: /<tenant>/discovery/v2.0/keys (tokens
+ * with `iss` = `tenantIssuer(tenant)`).
  */
 export class FakeBotOpenId {
   readonly keyId = `key-${randomBytes(4).toString('hex')}`;
@@ -21,13 +24,18 @@ export class FakeBotOpenId {
     return `${this.url}/v1/.well-known/openidconfiguration`;
   }
 
+  /** The issuer the Agents SDK accepts for `tenant` with this fake as its authority endpoint. */
+  tenantIssuer(tenant: string): string {
+    return `${this.url}/${tenant}/v2.0`;
+  }
+
   async start(endorsements: string[]): Promise<void> {
     const jwk = this.keys.publicKey.export({ format: 'jwk' });
     this.server = createServer((req, res) => {
       const body =
         req.url === '/v1/.well-known/openidconfiguration'
           ? { issuer: CHANNEL_TOKEN_ISSUER, jwks_uri: `${this.url}/v1/keys`, id_token_signing_alg_values_supported: ['RS256'] }
-          : req.url === '/v1/keys'
+          : req.url === '/v1/keys' || /^\/[^/]+\/discovery\/v2\.0\/keys$/.test(req.url ?? '')
             ? { keys: [{ kty: 'RSA', use: 'sig', kid: this.keyId, n: jwk.n, e: jwk.e, endorsements }] }
             : undefined;
       res.writeHead(body ? 200 : 404, { 'content-type': 'application/json' });
