@@ -72,7 +72,7 @@ describe('the embed by keyboard', () => {
       await frame.focus('#input');
       await page.keyboard.type('你好');
       await page.keyboard.press('Enter');
-      await frame.locator('.msg--out', { hasText: '您是否同意' }).waitFor({ timeout: 10_000 });
+      await frame.locator('.msg--out', { hasText: '发生了什么' }).waitFor({ timeout: 10_000 });
 
       await page.keyboard.press('Escape');
       await expect.poll(() => page.locator('iframe').evaluate((f) => getComputedStyle(f).display)).toBe('none');

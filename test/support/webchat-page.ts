@@ -22,7 +22,7 @@ export function webchatPage(app: TestApp, browser: Browser) {
   }
 
   /**
-   * A page that has started a conversation (consent question shown). With
+   * A page that has started a conversation (the bot has asked what happened). With
    * shortPolls, each long poll waits 0.2 s instead of 20 s, so they come and go.
    */
   async function started(options: { clock?: boolean; shortPolls?: boolean } = {}): Promise<{ context: BrowserContext; page: Page }> {
@@ -36,7 +36,7 @@ export function webchatPage(app: TestApp, browser: Browser) {
     }
     await page.goto(app.url);
     await type(page, 'Hello');
-    await botSays(page, 'Do you agree?');
+    await botSays(page, 'tell me what happened');
     return { context, page };
   }
 
