@@ -98,7 +98,7 @@ async function openModal(ctx: SlackContext, actionId: string, caseId: number, pr
   const view =
     actionId === ACTIONS.assign ? assignView(row, meta)
     : actionId === ACTIONS.severity ? severityView(row, ctx.deps.policy.severity.levels, meta)
-    : actionId === ACTIONS.requestInfo ? requestInfoView(row, meta)
+    : actionId === ACTIONS.requestInfo ? requestInfoView(meta)
     : actionId === ACTIONS.resolve ? resolveView(row, ctx.deps.routing, ctx.deps.catalog, meta)
     : actionId === ACTIONS.escalate ? escalateView(row, meta)
     : undefined;

@@ -46,7 +46,7 @@ export function severityView(row: CaseRow, levels: readonly string[], meta: View
   ]);
 }
 
-export function requestInfoView(row: CaseRow, meta: ViewMeta) {
+export function requestInfoView(meta: ViewMeta) {
   return modal(VIEWS.requestInfo, 'Request information', 'Send to customer', meta, [
     input('question', 'Question for the customer', { type: 'plain_text_input', multiline: true, max_length: 1000 }, {
       hint: 'Sent to the customer on their own channel. The case waits for their answer.',

@@ -88,7 +88,7 @@ export class OutboxWorker {
   /** Asks for a delivery round now (coalesced with one already running). */
   kick(): void {
     if (this.stopped) return;
-    if (this.running) {
+    if (this.running !== undefined) {
       this.again = true;
       return;
     }

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { answerUntilSummary, type BotReply, type CustomerAnswers, type Send } from './intake-flow.ts';
-import { lastText, type ChatEntry, WebchatClient } from './webchat-client.ts';
+import { type ChatEntry, lastText, type WebchatClient } from './webchat-client.ts';
 
 /** The question in a batch of web chat replies: the last message. */
 export function webchatReply(entries: ChatEntry[]): BotReply {

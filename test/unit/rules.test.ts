@@ -7,7 +7,7 @@ import { detectLocale } from '../../src/inbound/conversation.service.ts';
 import { backoffMs } from '../../src/outbox/outbox-worker.ts';
 import { parsePolicy, PolicyError } from '../../src/policy.ts';
 import { loadClassifyRules } from '../../src/understanding/classify-rules.ts';
-import { catalog, policy } from '../support/engine.ts';
+import { policy } from '../support/engine.ts';
 
 const classifyRules = loadClassifyRules('prompts');
 

@@ -49,7 +49,7 @@
   // Storage can be blocked (third-party frames, private modes): then the
   // conversation and the outbox last as long as the page.
   var storage = (function () {
-    try { window.localStorage.getItem(TOKEN_KEY); return window.localStorage; } catch (e) { return null; }
+    try { window.localStorage.getItem(TOKEN_KEY); return window.localStorage; } catch (_e) { return null; }
   })();
 
   // The server issues tokens; one it did not issue is refused.
@@ -58,7 +58,7 @@
       return r.json().catch(function () { return {}; }).then(function (data) {
         if (!r.ok || !data.token) { var err = new Error((data.error && data.error.message) || ('HTTP ' + r.status)); err.status = r.status; throw err; }
         token = data.token;
-        if (storage) { try { storage.setItem(TOKEN_KEY, token); } catch (e) { /* keep it in memory */ } }
+        if (storage) { try { storage.setItem(TOKEN_KEY, token); } catch (_e) { /* keep it in memory */ } }
       });
     });
   }

@@ -30,14 +30,14 @@
       if (!options.storage) return;
       try {
         options.storage.setItem(options.key, JSON.stringify(items.map(function (m) { return { id: m.id, body: m.body, shown: m.shown }; })));
-      } catch (e) { /* kept in memory */ }
+      } catch (_e) { /* kept in memory */ }
     }
 
     function load() {
       try {
         var saved = JSON.parse((options.storage && options.storage.getItem(options.key)) || '[]');
         return Array.isArray(saved) ? saved.filter(function (m) { return m && typeof m.id === 'string' && m.body && typeof m.shown === 'string'; }) : [];
-      } catch (e) { return []; }
+      } catch (_e) { return []; }
     }
 
     function fail(list, reason) {
