@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { InboundAttachment } from '../../src/channels/contract.ts';
 import type { Db } from '../../src/db/database.ts';
+import { notInACaseMessage } from '../../src/privacy/privacy.repository.ts';
 
 export interface TranscriptEntry {
   id: number;
@@ -95,15 +96,7 @@ export async function countUnattachedUploads(db: Db, customerId: number, since: 
     .where('customer_id', '=', customerId)
     .where('case_id', 'is', null)
     .where('created_at', '>=', since)
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom('case_messages')
-            .select(sql`1`.as('one'))
-            .where(sql<boolean>`case_messages.attachments @> jsonb_build_array(jsonb_build_object('id', attachments.id))`),
-        ),
-      ),
-    )
+    .where(notInACaseMessage)
     .executeTakeFirstOrThrow();
   return Number(row.count);
 }

@@ -1,11 +1,22 @@
-import { sql } from 'kysely';
+import { type ExpressionBuilder, sql } from 'kysely';
 import type { Db } from '../db/database.ts';
-import type { CustomerRow } from '../db/schema.ts';
+import type { CustomerRow, Database } from '../db/schema.ts';
 
 /**
  * Writes that remove personal data: anonymising cases and identities, and
  * the retention clean-ups. `db` may be a transaction; the use case owns it.
  */
+
+/** An attachment that no case message carries (files added to a case later are linked only from the message). */
+export function notInACaseMessage({ not, exists, selectFrom }: ExpressionBuilder<Database, 'attachments'>) {
+  return not(
+    exists(
+      selectFrom('case_messages')
+        .select(sql`1`.as('one'))
+        .where(sql<boolean>`case_messages.attachments @> jsonb_build_array(jsonb_build_object('id', attachments.id))`),
+    ),
+  );
+}
 
 /** Case statuses after which a case is finished; anything else is still open. */
 export const FINAL_STATUSES = ['resolved', 'closed'] as const;
@@ -256,15 +267,7 @@ export async function deleteOrphanAttachments(db: Db, cutoff: Date, channel?: st
       ),
     )
     // Files added to a case in a later message are not linked by case_id: they live as long as the case.
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom('case_messages')
-            .select(sql`1`.as('one'))
-            .where(sql<boolean>`case_messages.attachments @> jsonb_build_array(jsonb_build_object('id', attachments.id))`),
-        ),
-      ),
-    )
+    .where(notInACaseMessage)
     .executeTakeFirst();
   return Number(result.numDeletedRows);
 }
