@@ -47,7 +47,7 @@ const fileExists = async (id: string) => (await app.database.db.selectFrom('atta
 
 describe('sweep of unattached web chat uploads', () => {
   it('is a durable schedule every ten minutes in the database', async () => {
-    expect(await app.timers.recurringSchedules(UPLOAD_SWEEP_QUEUE)).toEqual([{ cron: '*/10 * * * *', timezone: 'Asia/Shanghai' }]) // the shipped policy's zone;
+    expect(await app.timers.recurringSchedules(UPLOAD_SWEEP_QUEUE)).toEqual([{ cron: '*/10 * * * *', timezone: 'Asia/Shanghai' }]); // the shipped policy's zone
   });
 
   it('deletes a file never sent once its intake expired, with no upload since; a file sent to a case stays', async () => {
