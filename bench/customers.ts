@@ -161,14 +161,11 @@ export function post(agent: Agent, base: string, path: string, headers: Record<s
 
 /** The intake as hearken asks it over Telegram (the profile's name pre-fills the name question). */
 export const TELEGRAM_INTAKE: readonly ScriptStep[] = [
-  { kind: 'text', value: 'Hello', expect: /Do you agree\?/ },
-  { kind: 'choice', value: 'consent:yes', expect: /What is your complaint about\?/ },
-  { kind: 'choice', value: 'opt:product_quality', expect: /describe what happened/ },
-  { kind: 'text', value: 'The washing machine leaks water from the door after two weeks.', expect: /When and where/ },
-  { kind: 'text', value: '3 November, at home in Leeds', expect: /order or product number/ },
-  { kind: 'text', value: 'ORD-552211', expect: /photos or documents/ },
-  { kind: 'choice', value: 'cmd:skip', expect: /What would you like us to do\?/ },
-  { kind: 'choice', value: 'opt:refund', expect: /phone number or an e-mail/ },
+  { kind: 'text', value: 'Hello', expect: /tell me what happened/ },
+  { kind: 'text', value: 'The washing machine leaks water from the door after two weeks.', expect: /problem with product quality: is that right\?/ },
+  { kind: 'choice', value: 'opt:product_quality', expect: /When and where/ },
+  { kind: 'text', value: '3 November, at home in Leeds, order ORD-552211', expect: /What would you like us to do\?/ },
+  { kind: 'choice', value: 'opt:refund', expect: /phone number or e-mail/ },
   { kind: 'text', value: 'alice@example.com', expect: /Shall I submit it\?/ },
   { kind: 'choice', value: 'cmd:confirm', expect: /registered as case C-\d{4}-\d+/ },
 ];
