@@ -2,6 +2,7 @@ import type { Config } from '../../src/config.ts';
 import type { Logger } from '../../src/logger.ts';
 import type { StaffActor } from '../../src/staff/staff-actor.ts';
 import type { StaffDeps } from '../../src/staff/staff-action.ts';
+import type { StaffTexts } from '../../src/staff/staff-catalog.ts';
 import type { SlackClient } from './slack.client.ts';
 import type { SlackDirectory } from './slack.directory.ts';
 
@@ -12,9 +13,9 @@ export interface SlackContext {
   directory: SlackDirectory;
   logger: Logger;
   config: Config;
+  /** What staff read (STAFF_LOCALE). */
+  texts: StaffTexts;
 }
-
-export const LOOKUP_FAILED = 'Your staff role could not be checked with Slack just now, so nothing was changed. Please try again.';
 
 /** The acting Slack user with their role, or undefined when Slack could not be asked (callers refuse). */
 export async function lookupActor(ctx: SlackContext, userId: string): Promise<StaffActor | undefined> {

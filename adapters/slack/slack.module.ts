@@ -6,6 +6,7 @@ import { customerWrote } from '../../src/staff/customer-wrote.ts';
 import { staffDeliveryListener } from '../../src/staff/delivery-reported.ts';
 import { routeNewCase } from '../../src/staff/route-new-case.ts';
 import { loadRouting, type Routing } from '../../src/staff/routing.ts';
+import { loadStaffTexts } from '../../src/staff/staff-catalog.ts';
 import type { StaffDeps } from '../../src/staff/staff-action.ts';
 import { caseOwner } from '../../src/staff/staff.repository.ts';
 import { boltLogger, classifySlackError, createSlackClient, slackApiBase, slackClientOptions, SlackHealth, type SlackClient } from './slack.client.ts';
@@ -43,6 +44,8 @@ export async function createSlackModule(ctx: AppContext): Promise<ChannelModule 
   }
   const routing = loadRouting(config.SLACK_ROUTING_FILE, ctx.policy, config.SLACK_CASES_CHANNEL);
   for (const locale of ctx.catalog.locales) for (const key of DESK_TEXTS) ctx.catalog.t(locale, key);
+  // Every locale's staff.json is checked, whichever one the desk shows.
+  const texts = loadStaffTexts(config.PROMPTS_DIR, config.STAFF_LOCALE, { timezone: ctx.policy.timezone, catalog: ctx.catalog });
 
   const sdkLogger = boltLogger(logger);
   const client = createSlackClient(token, config.SLACK_API_URL, sdkLogger);
@@ -55,7 +58,7 @@ export async function createSlackModule(ctx: AppContext): Promise<ChannelModule 
     ttlMs: config.SLACK_ROLE_CACHE_SECONDS * 1000,
   });
   if (!directory.hasSupervisors) logger.warn({ component: 'slack' }, 'no SLACK_SUPERVISORS_CHANNEL or SLACK_SUPERVISORS_GROUP: remedies that need approval cannot be approved');
-  const desk = new SlackDesk({ supervisorsChannel: config.SLACK_SUPERVISORS_CHANNEL });
+  const desk = new SlackDesk({ supervisorsChannel: config.SLACK_SUPERVISORS_CHANNEL, texts });
   const deps: StaffDeps = {
     db: ctx.db,
     policy: ctx.policy,
@@ -74,7 +77,7 @@ export async function createSlackModule(ctx: AppContext): Promise<ChannelModule 
     db: ctx.db,
     client,
     health,
-    catalog: ctx.catalog,
+    texts,
     logger,
     clock: ctx.clock,
     defaultChannel: routing.defaultChannel!,
@@ -108,7 +111,7 @@ export async function createSlackModule(ctx: AppContext): Promise<ChannelModule 
     logger.error({ component: 'slack', err: { message: error.message, code: error.code } }, 'Slack listener failed');
     throw error;
   });
-  const slack: SlackContext = { deps, client, directory, logger, config };
+  const slack: SlackContext = { deps, client, directory, logger, config, texts };
   registerInteractions(bolt, slack);
   registerThreadEvents(bolt, slack);
   const key = exportKey(config.SLACK_SIGNING_SECRET ?? token);
@@ -141,7 +144,7 @@ export async function createSlackModule(ctx: AppContext): Promise<ChannelModule 
     async start() {
       const digestChannel = config.REPORT_DIGEST_CHANNEL;
       if (digestChannel) {
-        const digest = { db: ctx.db, logger, clock: ctx.clock, timezone: ctx.policy.timezone, channel: digestChannel, outboxWritten: ctx.outboxWritten };
+        const digest = { db: ctx.db, logger, clock: ctx.clock, timezone: ctx.policy.timezone, channel: digestChannel, outboxWritten: ctx.outboxWritten, texts };
         await ctx.timers.work(REPORT_DIGEST_QUEUE, async () => void (await queueDigest(digest)));
         await ctx.timers.scheduleRecurring(REPORT_DIGEST_QUEUE, config.REPORT_DIGEST_CRON, { tz: ctx.policy.timezone });
         logger.info({ component: 'reports', channel: digestChannel, cron: config.REPORT_DIGEST_CRON, timezone: ctx.policy.timezone }, 'weekly report digest scheduled');

@@ -1,8 +1,8 @@
 import type { DeliveryResult, OutboxSender } from '../../src/channels/contract.ts';
-import type { PromptCatalog } from '../../src/conversation/prompt-catalog.ts';
 import type { Db } from '../../src/db/database.ts';
 import type { CaseRow } from '../../src/db/schema.ts';
 import type { Logger } from '../../src/logger.ts';
+import type { StaffTexts } from '../../src/staff/staff-catalog.ts';
 import { renderCard, renderSupervisorNotice } from './slack.card.ts';
 import { classifySlackError, isSlackError, type SlackClient, type SlackHealth } from './slack.client.ts';
 import type { SlackDesk, SlackPayload } from './slack.desk.ts';
@@ -15,7 +15,7 @@ export interface SlackSenderDeps {
   db: Db;
   client: SlackClient;
   health: SlackHealth;
-  catalog: PromptCatalog;
+  texts: StaffTexts;
   logger: Logger;
   clock: () => Date;
   defaultChannel: string;
@@ -114,7 +114,7 @@ export class SlackSender implements OutboxSender<SlackPayload> {
         const channel = this.deps.supervisorsChannel;
         const row = await loadCase(this.deps.db, payload.caseId);
         if (!channel || !row) return undefined;
-        const notice = renderSupervisorNotice(row, payload.notice, { catalog: this.deps.catalog, currency: this.deps.currency });
+        const notice = renderSupervisorNotice(row, payload.notice, { texts: this.deps.texts, currency: this.deps.currency });
         await this.pacer.take(channel);
         const posted = await this.call(channel, () => this.deps.client.chat.postMessage({ channel, text: notice.text, blocks: notice.blocks as never }));
         return posted.ts;
@@ -181,14 +181,14 @@ export class SlackSender implements OutboxSender<SlackPayload> {
         files: [{ id: String(upload.file_id), title: fileName }],
         channel_id: card.channel,
         thread_ts: card.ts,
-        initial_comment: from === 'intake' ? ':paperclip: Evidence the customer sent during the intake' : ':paperclip: File from the customer',
+        initial_comment: this.deps.texts.t(from === 'intake' ? 'thread.intakeFile' : 'thread.customerFile'),
       }),
     );
   }
 
   private async render(row: CaseRow) {
     const survey = await latestSurveyOfCase(this.deps.db, row.id);
-    return renderCard(row, { catalog: this.deps.catalog, currency: this.deps.currency, now: this.deps.clock(), ...(survey ? { survey } : {}) });
+    return renderCard(row, { texts: this.deps.texts, currency: this.deps.currency, now: this.deps.clock(), ...(survey ? { survey } : {}) });
   }
 
   /** Runs one Web API call against `scope` (a channel id): success clears that scope's problem. */
