@@ -2,6 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.ts';
 import { loadStaffCatalogs, loadStaffTexts, STAFF_LOCALES, staffKeys, StaffCatalogError } from '../../src/staff/staff-catalog.ts';
 
 const zh = loadStaffTexts('./prompts', 'zh-CN', { timezone: 'Asia/Shanghai' });
@@ -58,6 +59,23 @@ describe('the staff catalogue (prompts/<locale>/staff.json)', () => {
     const reasons = ['injury: "轻微烫伤"', 'keyword: "fire"', 'remedy:compensation', 'repeat:2', 'unknown_rule: "x"'];
     expect(zh.reasons(reasons)).toBe('人身伤害（injury）："轻微烫伤"；关键词（keyword）："fire"；要求补偿（remedy:compensation）；重复投诉（repeat:2）；unknown_rule: "x"');
     expect(en.reasons(reasons)).toBe('injury: "轻微烫伤", keyword: "fire", remedy:compensation, repeat:2, unknown_rule: "x"');
+  });
+
+  it('fits what Slack accepts: modal titles and submit buttons up to 24 characters, buttons up to 75', () => {
+    for (const texts of [en, zh]) {
+      const tree = loadStaffCatalogs('./prompts').get(texts.locale)!;
+      const modalKeys = staffKeys(tree).filter((k) => /^modals\.(\w+Title|\w+Submit|save|cancel)$/.test(k));
+      expect(modalKeys.length).toBeGreaterThan(8);
+      for (const key of modalKeys) expect(texts.t(key, { number: 'C-2026-0001234' }).length, `${texts.locale} ${key}`).toBeLessThanOrEqual(24);
+      for (const key of staffKeys(tree).filter((k) => k.startsWith('buttons.'))) expect(texts.t(key).length).toBeLessThanOrEqual(75);
+    }
+  });
+
+  it('is chosen by STAFF_LOCALE: English by default, Simplified Chinese on request, anything else refused at start', () => {
+    expect(loadConfig({}).STAFF_LOCALE).toBe('en');
+    expect(loadConfig({ STAFF_LOCALE: 'zh-CN' }).STAFF_LOCALE).toBe('zh-CN');
+    expect(() => loadConfig({ STAFF_LOCALE: 'zh-TW' })).toThrow(ConfigError);
+    expect(() => loadConfig({ STAFF_LOCALE: 'zh-TW' })).toThrow(/STAFF_LOCALE/);
   });
 
   it("shows times in the policy's zone, named", () => {
