@@ -89,7 +89,7 @@ describe('the Slack desk in Chinese (STAFF_LOCALE=zh-CN), end to end', () => {
     expectNoEnglish('the card', botText(posted).replace(/"injured"|"caught fire"/g, ''));
 
     const emergency = await fake.waitFor('chat.postMessage', (p) => p.channel === SUPERVISORS && String(p.text).includes(number));
-    expect(emergency.text).toMatch(new RegExp(`新的\\*重大\\*投诉 \\*${number}\\*（<#${CASES}>）：立即启动应急处理（首次响应时限 .+（北京时间））。`));
+    expect(emergency.text).toMatch(new RegExp(`新的\\*重大\\*投诉 \\*${number}\\*，<#${CASES}>：立即启动应急处理，首次响应时限 .+（北京时间）。`));
     expectNoEnglish('the emergency notice', botText(emergency));
 
     const row = await until(async () => ((await caseRow(number)).slack_ts ? caseRow(number) : undefined), 'card ts stored');
@@ -139,7 +139,7 @@ describe('the Slack desk in Chinese (STAFF_LOCALE=zh-CN), end to end', () => {
     expect(await bad.json()).toEqual({ response_action: 'errors', errors: { amount: '请输入金额，例如 120 或 120.50；只有选择了补偿方案时才填写金额。' } });
     expect((await slack.submitView({ user: AGENT, callbackId: 'case_resolve_view', meta: { caseId: row.id, channel: CASES }, values: resolveValues('500') })).status).toBe(200);
     const approval = await fake.waitFor('chat.postMessage', (p) => p.channel === SUPERVISORS && String(p.text).includes('需要审批'));
-    expect(approval.text).toBe(`:hourglass: 投诉单 *${number}*（重大）（<#${CASES}>）的补偿方案 *赔偿 500.00 CNY* 需要审批（由 <@${AGENT}> 提交；我方责任，根本原因：产品缺陷）。`);
+    expect(approval.text).toBe(`:hourglass: 投诉单 *${number}*（重大，<#${CASES}>）的补偿方案 *赔偿 500.00 CNY* 需要审批（由 <@${AGENT}> 提交；我方责任，根本原因：产品缺陷）。`);
     const approvalButtons = (approval.blocks as Array<{ type: string; elements?: Array<{ text: { text: string } }> }>).find((b) => b.type === 'actions')!.elements!.map((e) => e.text.text);
     expect(approvalButtons).toEqual(['批准补偿方案', '驳回补偿方案']);
     expectNoEnglish('the approval request', botText(approval));
@@ -182,7 +182,7 @@ describe('the Slack desk in Chinese (STAFF_LOCALE=zh-CN), end to end', () => {
     const [breach] = inThread(/已超过首次响应时限/);
     expect(breach!.text).toBe(':red_circle: *已超过首次响应时限。* 已通知主管；已告知客户新的预计时间。可用*指派…*重新指派。');
     const toSupervisors = await fake.waitFor('chat.postMessage', (p) => p.channel === SUPERVISORS && String(p.text).includes(quiet) && String(p.text).includes('时限'));
-    expect(toSupervisors.text).toBe(`:red_circle: 投诉单 *${quiet}*（一般）（<#${CASES}>）已超过*首次响应*时限（负责人 暂无）。可在投诉卡片上重新指派。`);
+    expect(toSupervisors.text).toBe(`:red_circle: 投诉单 *${quiet}*（一般，<#${CASES}>）已超过*首次响应*时限（负责人 暂无）。可在投诉卡片上重新指派。`);
     for (const post of [reminder!, breach!, toSupervisors]) expectNoEnglish('a deadline notice', botText(post));
     const lateCard = await fake.waitFor('chat.update', (p) => p.ts === quietRow.slack_ts && blockText(p.blocks).includes('已超时'));
     expect(blockText(lateCard.blocks)).toContain(':red_circle: *已超时*');
