@@ -138,8 +138,8 @@ export async function createSlackModule(ctx: AppContext): Promise<ChannelModule 
     deliveryListener: staffDeliveryListener(desk),
     mount(app) {
       if (router) app.use(router);
-      app.use(exportRouter({ db: ctx.db, key, clock: ctx.clock, logger }));
-      app.use(customerExportRouter({ privacy: ctx.privacy, key, clock: ctx.clock, logger }));
+      app.use(exportRouter({ db: ctx.db, key, clock: ctx.clock, logger, texts }));
+      app.use(customerExportRouter({ privacy: ctx.privacy, key, clock: ctx.clock, logger, texts }));
     },
     async start() {
       const digestChannel = config.REPORT_DIGEST_CHANNEL;

@@ -171,6 +171,11 @@ describe('the Slack desk in Chinese (STAFF_LOCALE=zh-CN), end to end', () => {
     expect(stats.text).toMatch(/\*最近 7 天新建的投诉单：\d+\*/);
     expect(stats.text).toContain('按类别：产品质量');
     expectNoEnglish('/complaints stats', stats.text);
+    const exported = await command(SUPERVISOR, 'export 7d');
+    expect(exported.text).toMatch(/^最近 7 天新建投诉单的 CSV（链接 15 分钟内有效，不含联系方式）：<http:\/\/hearken\.test\/slack\/export\.csv\?token=[^|>]+\|下载>$/);
+    const badLink = await fetch(`${rig.app.url}/slack/export.csv?token=forged`);
+    expect(badLink.status).toBe(403);
+    expect(await badLink.json()).toEqual({ error: { code: 'invalid_token', message: '此导出链接无效或已过期。请重新运行 /complaints export。' } });
 
     // A case left alone: the reminder and the breach, in the thread and to the supervisors, in Chinese.
     const quiet = await quickCaseOnWebchat(await WebchatClient.open(rig.app.url, 'en-GB'), 'delivery_installation');
