@@ -5,6 +5,8 @@ import { rollingDays } from '../../src/reports/report-range.ts';
 import { buildReport } from '../../src/reports/report.ts';
 import { listOpenCases } from '../../src/staff/staff.repository.ts';
 import type { StaffActor } from '../../src/staff/staff-actor.ts';
+import type { StaffTexts } from '../../src/staff/staff-catalog.ts';
+import type { CaseRow } from '../../src/db/schema.ts';
 import { caseLine, remedyLabel, rootCause } from './slack.card.ts';
 import { lookupActor, type SlackContext } from './slack.context.ts';
 import { CUSTOMER_EXPORT_PATH, customerExportToken, EXPORT_PATH, exportToken } from './slack.export.ts';
@@ -66,34 +68,7 @@ async function answer(ctx: SlackContext, actor: StaffActor, sub: string, args: s
       const number = (args[0] ?? '').toUpperCase();
       const row = number ? await findCaseByNumber(db, number) : undefined;
       if (!row) return c('noCase', { number: escapeMrkdwn(number || c('noNumber')) });
-      const approval = row.remedy_approval ? ` (${c(`approval.${row.remedy_approval}`)})` : '';
-      const lines = [
-        c('showHead', {
-          number: row.number,
-          severity: texts.label('severity', row.severity),
-          status: texts.label('status', row.status),
-          escalation: row.escalation ? c('showEscalated', { level: texts.label('escalation', row.escalation) }) : '',
-        }),
-        c('showOwner', { owner: row.owner ? `<@${row.owner}>` : texts.t('card.unassigned'), team: row.team ?? '—', category: escapeMrkdwn(texts.category(row.category)), channel: texts.label('channel', row.channel) }),
-        c('showContact', { contact: maskContact({ phone: row.contact_phone, email: row.contact_email }) ?? '—' }),
-        c('showDue', {
-          firstDue: texts.time(row.first_response_due_at),
-          answered: row.first_responded_at ? c('showAnswered', { at: texts.time(row.first_responded_at) }) : '',
-          resolutionDue: texts.time(row.resolution_due_at),
-        }),
-        row.determination
-          ? c('showDetermination', {
-              determination: texts.locale === 'en' ? row.determination : texts.label('determination', row.determination),
-              rootCause: rootCause(texts, row.root_cause),
-              remedy: remedyLabel(texts, row.remedy, row.remedy_amount, ctx.deps.routing.resolution.currency),
-              approval,
-            })
-          : '',
-        row.slack_channel ? c('showCard', { channel: `<#${row.slack_channel}>` }) : c('showNoCard'),
-      ].filter(Boolean).join('\n');
-      // The description is the customer's: literal and masked, never in the mrkdwn lines or the `text` fallback.
-      const words = row.description && row.anonymised_at === null ? customerWordsBlocks(texts.t('card.summaryWords'), row.description, 600) : [];
-      return { text: lines, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: lines } }, ...words] };
+      return showCase(ctx.languages.forTeam(row.team), row, ctx.deps.routing.resolution.currency);
     }
     case 'stats': {
       const days = parseDays(args[0]);
@@ -116,6 +91,39 @@ async function answer(ctx: SlackContext, actor: StaffActor, sub: string, args: s
     default:
       return c('usage');
   }
+}
+
+/** `/complaints show`: one case, in its team's language. */
+function showCase(texts: StaffTexts, row: CaseRow, currency: string): { text: string; blocks: Array<Record<string, unknown>> } {
+  const c = (key: string, vars: Record<string, string | number> = {}) => texts.t(`command.${key}`, { command: COMMAND, ...vars });
+  const approval = row.remedy_approval ? ` (${c(`approval.${row.remedy_approval}`)})` : '';
+  const lines = [
+    c('showHead', {
+      number: row.number,
+      severity: texts.label('severity', row.severity),
+      status: texts.label('status', row.status),
+      escalation: row.escalation ? c('showEscalated', { level: texts.label('escalation', row.escalation) }) : '',
+    }),
+    c('showOwner', { owner: row.owner ? `<@${row.owner}>` : texts.t('card.unassigned'), team: row.team ?? '—', category: escapeMrkdwn(texts.category(row.category)), channel: texts.label('channel', row.channel) }),
+    c('showContact', { contact: maskContact({ phone: row.contact_phone, email: row.contact_email }) ?? '—' }),
+    c('showDue', {
+      firstDue: texts.time(row.first_response_due_at),
+      answered: row.first_responded_at ? c('showAnswered', { at: texts.time(row.first_responded_at) }) : '',
+      resolutionDue: texts.time(row.resolution_due_at),
+    }),
+    row.determination
+      ? c('showDetermination', {
+          determination: texts.locale === 'en' ? row.determination : texts.label('determination', row.determination),
+          rootCause: rootCause(texts, row.root_cause),
+          remedy: remedyLabel(texts, row.remedy, row.remedy_amount, currency),
+          approval,
+        })
+      : '',
+    row.slack_channel ? c('showCard', { channel: `<#${row.slack_channel}>` }) : c('showNoCard'),
+  ].filter(Boolean).join('\n');
+  // The description is the customer's: literal and masked, never in the mrkdwn lines or the `text` fallback.
+  const words = row.description && row.anonymised_at === null ? customerWordsBlocks(texts.t('card.summaryWords'), row.description, 600) : [];
+  return { text: lines, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: lines } }, ...words] };
 }
 
 async function campaign(ctx: SlackContext, actor: StaffActor, args: string[]): Promise<string> {

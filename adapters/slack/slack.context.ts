@@ -2,7 +2,8 @@ import type { Config } from '../../src/config.ts';
 import type { Logger } from '../../src/logger.ts';
 import type { StaffActor } from '../../src/staff/staff-actor.ts';
 import type { StaffDeps } from '../../src/staff/staff-action.ts';
-import type { StaffTexts } from '../../src/staff/staff-catalog.ts';
+import type { StaffLanguages, StaffTexts } from '../../src/staff/staff-catalog.ts';
+import { caseTeam } from '../../src/staff/staff.repository.ts';
 import type { SlackClient } from './slack.client.ts';
 import type { SlackDirectory } from './slack.directory.ts';
 
@@ -15,6 +16,14 @@ export interface SlackContext {
   config: Config;
   /** What staff read (STAFF_LOCALE). */
   texts: StaffTexts;
+  /** A case's texts, in its team's language. */
+  languages: StaffLanguages;
+}
+
+/** The texts for what concerns one case: its team's language, else STAFF_LOCALE. */
+export async function caseTexts(ctx: SlackContext, caseId: number): Promise<StaffTexts> {
+  if (!ctx.languages.perTeam || !Number.isInteger(caseId)) return ctx.texts;
+  return ctx.languages.forTeam(await caseTeam(ctx.deps.db, caseId));
 }
 
 /** The acting Slack user with their role, or undefined when Slack could not be asked (callers refuse). */

@@ -1,6 +1,7 @@
 import type { Db } from '../../src/db/database.ts';
 import { enqueueOutbound } from '../../src/outbox/outbox.repository.ts';
-import type { StaffTexts } from '../../src/staff/staff-catalog.ts';
+import type { StaffLanguages, StaffTexts } from '../../src/staff/staff-catalog.ts';
+import { caseTeam } from '../../src/staff/staff.repository.ts';
 import type { DeskEvent, StaffDesk } from '../../src/staff/staff-desk.ts';
 import { MAX_CARD_EVIDENCE } from './slack.card.ts';
 import { customerWordsBlocks, type Block } from './slack.customer-words.ts';
@@ -41,7 +42,13 @@ const NOTICE_KINDS = new Set(['request_info', 'result', 'reopened']);
  * ordered conversation per case (the card first, then its thread).
  */
 export class SlackDesk implements StaffDesk {
-  constructor(private readonly options: { supervisorsChannel?: string; texts: StaffTexts }) {}
+  constructor(private readonly options: { supervisorsChannel?: string; languages: StaffLanguages }) {}
+
+  /** A case's thread is written in its team's language (rendered when queued). */
+  private async texts(trx: Db, caseId: number): Promise<StaffTexts> {
+    const { languages } = this.options;
+    return languages.perTeam ? languages.forTeam(await caseTeam(trx, caseId)) : languages.default;
+  }
 
   async publish(trx: Db, caseId: number, event: DeskEvent): Promise<void> {
     await this.enqueue(trx, caseId, await this.payloads(trx, caseId, event));
@@ -61,7 +68,7 @@ export class SlackDesk implements StaffDesk {
     await this.enqueue(trx, caseId, [
       { kind: 'card', caseId },
       ...posts.map((post): SlackPayload => ({ kind: 'redact', caseId, ...post })),
-      { kind: 'thread', caseId, text: this.options.texts.t(reason === 'erasure' ? 'thread.anonymisedErasure' : 'thread.anonymisedRetention') },
+      { kind: 'thread', caseId, text: (await this.texts(trx, caseId)).t(reason === 'erasure' ? 'thread.anonymisedErasure' : 'thread.anonymisedRetention') },
     ]);
   }
 
@@ -85,7 +92,7 @@ export class SlackDesk implements StaffDesk {
   }
 
   private async payloads(trx: Db, caseId: number, event: DeskEvent): Promise<SlackPayload[]> {
-    const { texts } = this.options;
+    const texts = await this.texts(trx, caseId);
     const t = (key: string, vars?: Record<string, string | number>) => texts.t(`thread.${key}`, vars);
     const thread = (text: string, redacted?: string): SlackPayload => ({ kind: 'thread', caseId, text, ...(redacted !== undefined ? { redacted } : {}) });
     const user = (id: string) => `<@${id}>`;

@@ -6,7 +6,7 @@ import { customerWrote } from '../../src/staff/customer-wrote.ts';
 import { staffDeliveryListener } from '../../src/staff/delivery-reported.ts';
 import { routeNewCase } from '../../src/staff/route-new-case.ts';
 import { loadRouting, type Routing } from '../../src/staff/routing.ts';
-import { loadStaffTexts } from '../../src/staff/staff-catalog.ts';
+import { loadStaffLanguages } from '../../src/staff/staff-catalog.ts';
 import type { StaffDeps } from '../../src/staff/staff-action.ts';
 import { caseOwner } from '../../src/staff/staff.repository.ts';
 import { boltLogger, classifySlackError, createSlackClient, slackApiBase, slackClientOptions, SlackHealth, type SlackClient } from './slack.client.ts';
@@ -44,8 +44,10 @@ export async function createSlackModule(ctx: AppContext): Promise<ChannelModule 
   }
   const routing = loadRouting(config.SLACK_ROUTING_FILE, ctx.policy, config.SLACK_CASES_CHANNEL);
   for (const locale of ctx.catalog.locales) for (const key of DESK_TEXTS) ctx.catalog.t(locale, key);
-  // Every locale's staff.json is checked, whichever one the desk shows.
-  const texts = loadStaffTexts(config.PROMPTS_DIR, config.STAFF_LOCALE, { timezone: ctx.policy.timezone, catalog: ctx.catalog });
+  // Every locale's staff.json is checked, whichever one the desk shows. A team may read its own (routing file).
+  const teamLocales = Object.fromEntries(Object.entries(routing.teams).map(([team, t]) => [team, t.locale]));
+  const languages = loadStaffLanguages(config.PROMPTS_DIR, config.STAFF_LOCALE, teamLocales, { timezone: ctx.policy.timezone, catalog: ctx.catalog });
+  const texts = languages.default;
 
   const sdkLogger = boltLogger(logger);
   const client = createSlackClient(token, config.SLACK_API_URL, sdkLogger);
@@ -58,7 +60,7 @@ export async function createSlackModule(ctx: AppContext): Promise<ChannelModule 
     ttlMs: config.SLACK_ROLE_CACHE_SECONDS * 1000,
   });
   if (!directory.hasSupervisors) logger.warn({ component: 'slack' }, 'no SLACK_SUPERVISORS_CHANNEL or SLACK_SUPERVISORS_GROUP: remedies that need approval cannot be approved');
-  const desk = new SlackDesk({ supervisorsChannel: config.SLACK_SUPERVISORS_CHANNEL, texts });
+  const desk = new SlackDesk({ supervisorsChannel: config.SLACK_SUPERVISORS_CHANNEL, languages });
   const deps: StaffDeps = {
     db: ctx.db,
     policy: ctx.policy,
@@ -77,7 +79,7 @@ export async function createSlackModule(ctx: AppContext): Promise<ChannelModule 
     db: ctx.db,
     client,
     health,
-    texts,
+    languages,
     logger,
     clock: ctx.clock,
     defaultChannel: routing.defaultChannel!,
@@ -111,7 +113,7 @@ export async function createSlackModule(ctx: AppContext): Promise<ChannelModule 
     logger.error({ component: 'slack', err: { message: error.message, code: error.code } }, 'Slack listener failed');
     throw error;
   });
-  const slack: SlackContext = { deps, client, directory, logger, config, texts };
+  const slack: SlackContext = { deps, client, directory, logger, config, texts, languages };
   registerInteractions(bolt, slack);
   registerThreadEvents(bolt, slack);
   const key = exportKey(config.SLACK_SIGNING_SECRET ?? token);

@@ -39,20 +39,21 @@ export function registerThreadEvents(app: App, ctx: SlackContext): void {
     if (!message.thread_ts || message.thread_ts === message.ts) return;
     const caseRef = await findCaseByCard(ctx.deps.db, message.channel, message.thread_ts);
     if (!caseRef) return;
+    const texts = ctx.languages.forTeam(caseRef.team);
     const eventId = String((body as { event_id?: string }).event_id ?? `${message.channel}:${message.ts}`);
     const parsed = parseThreadMessage(message.text ?? '');
     const target = { channel: message.channel, user: message.user, threadTs: message.thread_ts };
     const actor = await lookupActor(ctx, message.user);
     const log = { component: 'slack', caseId: caseRef.id, user: message.user, kind: parsed.kind, eventId };
     if (!actor) {
-      if (parsed.kind === 'reply') await ephemeral(ctx, target, `${ctx.texts.t('refusals.lookupFailed')} ${ctx.texts.t('refusals.replyNotSent')}`);
+      if (parsed.kind === 'reply') await ephemeral(ctx, target, `${texts.t('refusals.lookupFailed')} ${texts.t('refusals.replyNotSent')}`);
       return;
     }
     if (actor.role === 'none') {
       // Not staff: a note is simply not recorded; a reply is refused, once per event.
       if (parsed.kind === 'reply' && (await claimDelivery(ctx.deps.db, 'slack', eventId))) {
         ctx.logger.warn(log, 'staff reply refused');
-        await ephemeral(ctx, target, `${refusalText(ctx.texts, { reason: 'not_staff' })} ${ctx.texts.t('refusals.messageNotSent')}`);
+        await ephemeral(ctx, target, `${refusalText(texts, { reason: 'not_staff' })} ${texts.t('refusals.messageNotSent')}`);
       }
       return;
     }
@@ -70,8 +71,8 @@ export function registerThreadEvents(app: App, ctx: SlackContext): void {
       return;
     }
     ctx.logger.info({ ...log, ok: result.ok, reason: result.ok ? undefined : result.reason }, 'case thread message');
-    if (!result.ok && result.reason === 'invalid_input') await ephemeral(ctx, target, ctx.texts.t('refusals.emptyReply', { prefix: REPLY_PREFIX }));
-    else if (!result.ok) await ephemeral(ctx, target, refusalText(ctx.texts, result));
-    else if (parsed.kind === 'reply' && (message.files?.length ?? 0) > 0) await ephemeral(ctx, target, ctx.texts.t('refusals.filesNotRelayed'));
+    if (!result.ok && result.reason === 'invalid_input') await ephemeral(ctx, target, texts.t('refusals.emptyReply', { prefix: REPLY_PREFIX }));
+    else if (!result.ok) await ephemeral(ctx, target, refusalText(texts, result));
+    else if (parsed.kind === 'reply' && (message.files?.length ?? 0) > 0) await ephemeral(ctx, target, texts.t('refusals.filesNotRelayed'));
   });
 }

@@ -102,6 +102,22 @@ export function loadStaffTexts(dir: string, locale: StaffLocale, options: StaffT
   };
 }
 
+/** The desk's languages: STAFF_LOCALE, and a team's own (routing file `teams.<team>.locale`) for its cases. */
+export interface StaffLanguages {
+  /** STAFF_LOCALE: lists, digests and answers about no one case. */
+  readonly default: StaffTexts;
+  /** Whether some team reads another language than the default (else a case's team need not be looked up). */
+  readonly perTeam: boolean;
+  forTeam(team: string | null | undefined): StaffTexts;
+}
+
+export function loadStaffLanguages(dir: string, locale: StaffLocale, teamLocales: Record<string, StaffLocale | undefined>, options: StaffTextOptions): StaffLanguages {
+  const byLocale = new Map(STAFF_LOCALES.map((l) => [l, loadStaffTexts(dir, l, options)] as const));
+  const fallback = byLocale.get(locale)!;
+  const teams = new Map(Object.entries(teamLocales).flatMap(([team, l]) => (l && l !== locale ? [[team, byLocale.get(l)!] as const] : [])));
+  return { default: fallback, perTeam: teams.size > 0, forTeam: (team) => (team ? teams.get(team) : undefined) ?? fallback };
+}
+
 /** `injury: "轻微烫伤"`, `keyword: "fire"`, `remedy:compensation`, `repeat:2`: the rule id stays, its label is added. */
 function formatReason(reason: string, t: (key: string, vars?: Record<string, string | number>) => string): string {
   const match = /^([a-z_]+)(: |:)(.*)$/s.exec(reason);

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.ts';
-import { loadStaffCatalogs, loadStaffTexts, STAFF_LOCALES, staffKeys, StaffCatalogError } from '../../src/staff/staff-catalog.ts';
+import { routingSchema } from '../../src/staff/routing.ts';
+import { loadStaffCatalogs, loadStaffLanguages, loadStaffTexts, STAFF_LOCALES, staffKeys, StaffCatalogError } from '../../src/staff/staff-catalog.ts';
 
 const zh = loadStaffTexts('./prompts', 'zh-CN', { timezone: 'Asia/Shanghai' });
 const en = loadStaffTexts('./prompts', 'en', { timezone: 'Asia/Shanghai' });
@@ -76,6 +77,16 @@ describe('the staff catalogue (prompts/<locale>/staff.json)', () => {
     expect(loadConfig({ STAFF_LOCALE: 'zh-CN' }).STAFF_LOCALE).toBe('zh-CN');
     expect(() => loadConfig({ STAFF_LOCALE: 'zh-TW' })).toThrow(ConfigError);
     expect(() => loadConfig({ STAFF_LOCALE: 'zh-TW' })).toThrow(/STAFF_LOCALE/);
+  });
+
+  it("gives a team's cases the team's language (routing file teams.<team>.locale), others STAFF_LOCALE", () => {
+    const languages = loadStaffLanguages('./prompts', 'en', { delivery: 'zh-CN', care: undefined, same: 'en' }, { timezone: 'Asia/Shanghai' });
+    expect(languages.perTeam).toBe(true);
+    expect(languages.forTeam('delivery').locale).toBe('zh-CN');
+    expect([languages.forTeam('care'), languages.forTeam('same'), languages.forTeam(null), languages.forTeam('unknown')].map((t) => t.locale)).toEqual(['en', 'en', 'en', 'en']);
+    expect(loadStaffLanguages('./prompts', 'zh-CN', { care: 'zh-CN' }, { timezone: 'UTC' }).perTeam).toBe(false);
+    expect(routingSchema.safeParse({ teams: { care: { locale: 'zh-CN' } } }).success).toBe(true);
+    expect(routingSchema.safeParse({ teams: { care: { locale: 'fr' } } }).success).toBe(false);
   });
 
   it("shows times in the policy's zone, named", () => {
