@@ -153,6 +153,8 @@ const envSchema = z.object({
   SLACK_ROUTING_FILE: z.string().default('./config/routing.json'),
   /** A staff reply reaches the customer signed with the agent's Slack display name, or with the company's. */
   SLACK_REPLY_ATTRIBUTION: z.enum(['agent', 'company']).default('agent'),
+  /** Language of every text the staff desk shows staff (prompts/<locale>/staff.json); customers keep their own. */
+  STAFF_LOCALE: z.enum(['en', 'zh-CN']).default('en'),
   /** How long staff/supervisor membership looked up in Slack is trusted, in seconds. */
   SLACK_ROLE_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
 });

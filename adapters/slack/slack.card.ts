@@ -1,12 +1,12 @@
 import type { SupervisorNotice } from './slack.desk.ts';
 import { maskContact } from '../../src/privacy/mask.ts';
-import type { PromptCatalog } from '../../src/conversation/prompt-catalog.ts';
 import type { CaseRow } from '../../src/db/schema.ts';
+import type { StaffTexts } from '../../src/staff/staff-catalog.ts';
 import { isOpen } from '../../src/staff/staff-action.ts';
 import { customerText, customerWordsBlocks, displayFileName, literal } from './slack.customer-words.ts';
 import { escapeMrkdwn } from './slack.reply-rule.ts';
 
-/** Block Kit for staff. Staff-facing labels are English; customer text is literal and masked (slack.customer-words.ts). */
+/** Block Kit for staff. Staff-facing texts come from prompts/<STAFF_LOCALE>/staff.json; customer text is literal and masked (slack.customer-words.ts). */
 
 export const ACTIONS = {
   claim: 'case_claim',
@@ -30,16 +30,6 @@ export interface CardSurvey {
   nps: number | null;
 }
 
-export const STATUS_LABELS: Record<string, string> = {
-  new: 'New',
-  assigned: 'Assigned',
-  in_progress: 'In progress',
-  awaiting_customer: 'Awaiting customer',
-  resolved: 'Resolved',
-  closed: 'Closed',
-  reopened: 'Reopened',
-};
-
 export type Block = Record<string, unknown>;
 
 const mrkdwn = (text: string) => ({ type: 'mrkdwn', text });
@@ -52,61 +42,71 @@ const button = (text: string, actionId: string, caseId: number, style?: 'primary
   ...(style ? { style } : {}),
 });
 
-export function slackDate(value: Date | string | null): string {
-  if (value === null) return '—';
-  const date = new Date(value);
-  return `<!date^${Math.floor(date.getTime() / 1000)}^{date_short_pretty} {time}|${date.toISOString().slice(0, 16).replace('T', ' ')} UTC>`;
+export function remedyLabel(texts: StaffTexts, remedy: string | null, amount: string | null, currency: string): string {
+  if (!remedy || remedy === 'none') return texts.t('labels.remedy.none');
+  return `${texts.label('remedy', remedy)}${amount ? ` ${amount}${currency ? ` ${currency}` : ''}` : ''}`;
 }
 
-export function categoryLabel(catalog: PromptCatalog, category: string | null): string {
-  return category ? catalog.optionLabel('en', 'category', category) : 'Uncategorised';
-}
-
-export function remedyLabel(catalog: PromptCatalog, remedy: string | null, amount: string | null, currency: string): string {
-  if (!remedy || remedy === 'none') return 'none';
-  return `${catalog.optionLabel('en', 'desiredResolution', remedy)}${amount ? ` ${amount}${currency ? ` ${currency}` : ''}` : ''}`;
-}
+const owner = (texts: StaffTexts, user: string | null) => (user ? `<@${user}>` : texts.t('card.unassigned'));
 
 /** One line per case, for lists. */
-export function caseLine(row: CaseRow, catalog: PromptCatalog): string {
-  const owner = row.owner ? `<@${row.owner}>` : '_unassigned_';
-  return `• *${row.number}* · ${row.severity} · ${STATUS_LABELS[row.status] ?? row.status} · ${owner} · ${categoryLabel(catalog, row.category)} · resolve by ${slackDate(row.resolution_due_at)}`;
+export function caseLine(row: CaseRow, texts: StaffTexts): string {
+  return texts.t('card.line', {
+    number: row.number,
+    severity: texts.label('severity', row.severity),
+    status: texts.label('status', row.status),
+    owner: owner(texts, row.owner),
+    category: texts.category(row.category),
+    due: texts.time(row.resolution_due_at),
+  });
+}
+
+export interface CardOptions {
+  texts: StaffTexts;
+  currency: string;
+  now: Date;
+  survey?: CardSurvey;
 }
 
 /** The case card: what staff need to pick up the case, with the buttons its state allows. */
-export function renderCard(row: CaseRow, options: { catalog: PromptCatalog; currency: string; now: Date; survey?: CardSurvey }): { text: string; blocks: Block[] } {
-  const { catalog } = options;
-  const status = STATUS_LABELS[row.status] ?? row.status;
+export function renderCard(row: CaseRow, options: CardOptions): { text: string; blocks: Block[] } {
+  const { texts } = options;
+  const status = texts.label('status', row.status);
+  const severity = texts.label('severity', row.severity);
   const anonymised = row.anonymised_at !== null;
-  const responded = row.first_responded_at ? `\n:white_check_mark: answered ${slackDate(row.first_responded_at)}` : '';
-  const late = (due: Date | string) => (isOpen(row.status) && new Date(due).getTime() < options.now.getTime() ? ' :red_circle: *late*' : '');
+  const responded = row.first_responded_at ? `\n${texts.t('card.answered', { at: texts.time(row.first_responded_at) })}` : '';
+  const late = (due: Date | string) => (isOpen(row.status) && new Date(due).getTime() < options.now.getTime() ? ` ${texts.t('card.late')}` : '');
+  const field = (key: string, value: string) => mrkdwn(`${texts.t(`card.${key}`)}\n${value}`);
+  const contact = anonymised ? texts.t('card.contactRemoved') : (maskContact({ phone: row.contact_phone, email: row.contact_email }) ?? (row.contact_name ? texts.t('card.contactNameOnly') : '—'));
   const blocks: Block[] = [
-    { type: 'header', text: plain(`${row.number} · ${row.severity.toUpperCase()}`) },
-    ...summaryBlocks(row),
+    { type: 'header', text: plain(texts.t('card.header', { number: row.number, severity: severity.toUpperCase() })) },
+    ...summaryBlocks(row, texts),
     {
       type: 'section',
       fields: [
-        mrkdwn(`*Status*\n${status}`),
-        mrkdwn(`*Severity*\n${row.severity}`),
-        mrkdwn(`*Category*\n${escapeMrkdwn(categoryLabel(catalog, row.category))}`),
-        mrkdwn(`*Owner*\n${row.owner ? `<@${row.owner}>` : '_unassigned_'}`),
-        mrkdwn(`*Team*\n${row.team ?? '—'}`),
-        mrkdwn(`*Customer channel*\n${row.channel}`),
-        mrkdwn(`*Contact*\n${anonymised ? '_removed_' : (maskContact({ phone: row.contact_phone, email: row.contact_email }) ?? (row.contact_name ? 'name only' : '—'))}`),
-        mrkdwn(`*Customer wants*\n${row.desired_resolution ? escapeMrkdwn(catalog.optionLabel('en', 'desiredResolution', row.desired_resolution)) : '—'}`),
-        mrkdwn(`*First response due*\n${slackDate(row.first_response_due_at)}${row.first_responded_at ? responded : late(row.first_response_due_at)}`),
-        mrkdwn(`*Resolution due*\n${slackDate(row.resolution_due_at)}${row.resolved_at ? '' : late(row.resolution_due_at)}`),
+        field('status', status),
+        field('severity', severity),
+        field('category', escapeMrkdwn(texts.category(row.category))),
+        field('owner', owner(texts, row.owner)),
+        field('team', row.team ?? '—'),
+        field('channel', texts.label('channel', row.channel)),
+        field('contact', contact),
+        field('wants', row.desired_resolution ? escapeMrkdwn(texts.label('remedy', row.desired_resolution)) : '—'),
+        field('firstResponseDue', `${texts.time(row.first_response_due_at)}${row.first_responded_at ? responded : late(row.first_response_due_at)}`),
+        field('resolutionDue', `${texts.time(row.resolution_due_at)}${row.resolved_at ? '' : late(row.resolution_due_at)}`),
       ],
     },
   ];
-  blocks.push(...evidenceBlocks(row));
+  blocks.push(...evidenceBlocks(row, texts));
   const context = contextElements(row, options);
   if (context.length > 0) blocks.push({ type: 'context', elements: context });
-  blocks.push({ type: 'actions', block_id: 'case_actions', elements: buttons(row, options.survey) });
+  blocks.push({ type: 'actions', block_id: 'case_actions', elements: buttons(row, texts, options.survey) });
   // Its own block, so the case's workflow buttons stay one list. The unmasked contact is only ever shown ephemerally.
   // Kept on closed cases (a follow-up call, a data request) until retention anonymises the case and removes the contact.
-  if (hasContact(row)) blocks.push({ type: 'actions', block_id: 'case_contact', elements: [button('Reveal contact', ACTIONS.revealContact, row.id)] });
-  const text = `Case ${row.number} (${row.severity}, ${status})${row.owner ? ` owned by <@${row.owner}>` : ''}`;
+  if (hasContact(row)) blocks.push({ type: 'actions', block_id: 'case_contact', elements: [button(texts.t('buttons.revealContact'), ACTIONS.revealContact, row.id)] });
+  const text = row.owner
+    ? texts.t('card.fallbackOwner', { number: row.number, severity, status, owner: `<@${row.owner}>` })
+    : texts.t('card.fallback', { number: row.number, severity, status });
   return { text, blocks };
 }
 
@@ -118,127 +118,142 @@ export function hasContact(row: Pick<CaseRow, 'contact_name' | 'contact_phone' |
  * The unmasked contact, for the one staff member who pressed Reveal contact (ephemeral, never on the card).
  * What the customer typed is literal text; the fallback `text` carries only the bot's words.
  */
-export function renderContact(row: CaseRow): { text: string; blocks: Block[] } {
-  const text = `:lock: Contact for *${row.number}* (only you see this; your request is recorded on the case)`;
+export function renderContact(row: CaseRow, texts: StaffTexts): { text: string; blocks: Block[] } {
+  const text = texts.t('card.contactHeader', { number: row.number });
   const lines: string[] = [];
-  if (row.contact_name) lines.push(`Name: ${row.contact_name}`);
-  if (row.contact_phone) lines.push(`Phone: ${row.contact_phone}`);
-  if (row.contact_email) lines.push(`E-mail: ${row.contact_email}`);
+  if (row.contact_name) lines.push(texts.t('card.contactName', { value: row.contact_name }));
+  if (row.contact_phone) lines.push(texts.t('card.contactPhone', { value: row.contact_phone }));
+  if (row.contact_email) lines.push(texts.t('card.contactEmail', { value: row.contact_email }));
   return { text, blocks: [{ type: 'section', text: mrkdwn(text) }, { type: 'section', text: literal(lines.join('\n')) }] };
 }
 
 // --- Customer's words on the card (s-slack, issue 19 items 7, 8, 10): literal text, contacts masked. ---
 
 /** The description the customer wrote, under the bot's own header; the bot's notes when there is none. */
-function summaryBlocks(row: CaseRow): Block[] {
-  if (row.anonymised_at !== null) return [{ type: 'section', text: mrkdwn(`*Summary*\n(personal data removed ${slackDate(row.anonymised_at)}: description and contact are no longer held)`) }];
-  if (!row.description) return [{ type: 'section', text: mrkdwn('*Summary*\n(no description: the customer asked for a person)') }];
-  return customerWordsBlocks("*Summary* · the customer's own words (contacts masked):", row.description, 600);
+function summaryBlocks(row: CaseRow, texts: StaffTexts): Block[] {
+  if (row.anonymised_at !== null) return [{ type: 'section', text: mrkdwn(texts.t('card.summaryAnonymised', { at: texts.time(row.anonymised_at) })) }];
+  if (!row.description) return [{ type: 'section', text: mrkdwn(texts.t('card.summaryNone')) }];
+  return customerWordsBlocks(texts.t('card.summaryWords'), row.description, 600);
 }
 
 /** Files sent during the intake: how many, and their names (cleaned, literal). They are uploaded to the thread. */
 export const MAX_CARD_EVIDENCE = 10;
 
-function evidenceBlocks(row: CaseRow): Block[] {
+function evidenceBlocks(row: CaseRow, texts: StaffTexts): Block[] {
   if (row.anonymised_at !== null) return [];
-  const files = intakeEvidence(row);
+  const files = intakeEvidence(row, texts.t('card.fileFallback'));
   if (files.length === 0) return [];
   const shown = files.slice(0, MAX_CARD_EVIDENCE).map((f) => `• ${customerText(displayFileName(f.fileName), 120)}`);
-  const more = files.length > MAX_CARD_EVIDENCE ? `\n… and ${files.length - MAX_CARD_EVIDENCE} more` : '';
+  const more = files.length > MAX_CARD_EVIDENCE ? `\n${texts.t('card.evidenceMore', { count: files.length - MAX_CARD_EVIDENCE })}` : '';
+  const header = more ? 'card.evidenceFirst' : files.length === 1 ? 'card.evidenceOne' : 'card.evidenceAll';
   return [
-    { type: 'section', text: mrkdwn(`:paperclip: *Evidence from the intake*: ${files.length} file${files.length === 1 ? '' : 's'}, ${more ? `the first ${MAX_CARD_EVIDENCE}` : files.length === 1 ? 'it is' : 'all'} uploaded in this thread`) },
+    { type: 'section', text: mrkdwn(texts.t(header, { count: files.length, max: MAX_CARD_EVIDENCE })) },
     { type: 'section', text: literal(`${shown.join('\n')}${more}`) },
   ];
 }
 
 /** The files recorded with the case at intake (the case's `evidence`), as the card lists them. */
-function intakeEvidence(row: Pick<CaseRow, 'evidence'>): Array<{ id: string; fileName: string }> {
+function intakeEvidence(row: Pick<CaseRow, 'evidence'>, unnamed: string): Array<{ id: string; fileName: string }> {
   const list = Array.isArray(row.evidence) ? row.evidence : [];
-  return list.flatMap((e) => (typeof e.id === 'string' ? [{ id: e.id, fileName: typeof e.fileName === 'string' ? e.fileName : 'file' }] : []));
+  return list.flatMap((e) => (typeof e.id === 'string' ? [{ id: e.id, fileName: typeof e.fileName === 'string' ? e.fileName : unnamed }] : []));
 }
 
 // --- end of the customer's words ---
 
-function contextElements(row: CaseRow, options: { catalog: PromptCatalog; currency: string; survey?: CardSurvey }): Block[] {
+function contextElements(row: CaseRow, options: CardOptions): Block[] {
   // Prefixed before masking, so an order number is recognised as one and left readable.
-  const order = row.order_ref ? [literal(customerText(`Order ${row.order_ref}`, 150))] : [];
+  const order = row.order_ref ? [literal(customerText(options.texts.t('card.order', { ref: row.order_ref }), 150))] : [];
   return [...order, ...contextLines(row, options).map((line) => mrkdwn(line))].slice(0, 10);
 }
 
-function contextLines(row: CaseRow, options: { catalog: PromptCatalog; currency: string; survey?: CardSurvey }): string[] {
+function contextLines(row: CaseRow, options: CardOptions): string[] {
+  const { texts } = options;
   const lines: string[] = [];
   const survey = options.survey;
   if (survey?.status === 'answered') {
-    const low = survey.resolved === false ? ' :warning: not resolved' : '';
-    lines.push(`:bar_chart: CSAT *${survey.csat ?? '—'}/5*${survey.nps !== null ? ` · NPS ${survey.nps}` : ''}${low}`);
+    const nps = survey.nps !== null ? texts.t('card.csatNps', { nps: survey.nps }) : '';
+    lines.push(texts.t('card.csat', { csat: survey.csat ?? '—', nps, low: survey.resolved === false ? texts.t('card.csatLow') : '' }));
   } else if (survey) {
-    lines.push(`Satisfaction survey: ${survey.status}`);
+    lines.push(texts.t('card.surveyStatus', { status: surveyStatus(texts, survey.status) }));
   }
-  if (row.severity_reasons.length > 0) lines.push(`Severity because: ${escapeMrkdwn(row.severity_reasons.join(', '))}`);
-  if (row.escalation) lines.push(`:rotating_light: Escalated: *${row.escalation}*${row.escalated_by ? ` by <@${row.escalated_by}>` : ''}`);
-  if (row.remedy_approval === 'pending') lines.push(`:hourglass: Remedy *${remedyLabel(options.catalog, row.remedy, row.remedy_amount, options.currency)}* awaits a supervisor's approval`);
-  if (row.remedy_approval === 'rejected') lines.push(`:no_entry: Remedy rejected by <@${row.remedy_decided_by}>: resolve again`);
+  if (row.severity_reasons.length > 0) lines.push(texts.t('card.severityBecause', { reasons: escapeMrkdwn(texts.reasons(row.severity_reasons)) }));
+  if (row.escalation) {
+    const level = texts.label('escalation', row.escalation);
+    lines.push(row.escalated_by ? texts.t('card.escalatedBy', { level, by: `<@${row.escalated_by}>` }) : texts.t('card.escalated', { level }));
+  }
+  const remedy = remedyLabel(texts, row.remedy, row.remedy_amount, options.currency);
+  if (row.remedy_approval === 'pending') lines.push(texts.t('card.remedyPending', { remedy }));
+  if (row.remedy_approval === 'rejected') lines.push(texts.t('card.remedyRejected', { by: `<@${row.remedy_decided_by}>` }));
   if (row.determination) {
-    const remedy = remedyLabel(options.catalog, row.remedy, row.remedy_amount, options.currency);
-    const approved = row.remedy_approval === 'approved' ? ` (approved by <@${row.remedy_decided_by}>)` : '';
-    lines.push(`${row.determination === 'responsible' ? 'Responsible' : 'Not responsible'} · root cause ${row.root_cause ?? '—'} · remedy ${remedy}${approved}`);
+    const approved = row.remedy_approval === 'approved' ? texts.t('card.approvedBy', { by: `<@${row.remedy_decided_by}>` }) : '';
+    lines.push(texts.t('card.determination', { determination: texts.label('determination', row.determination), rootCause: rootCause(texts, row.root_cause), remedy, approved }));
   }
   return lines.slice(0, 9);
 }
 
-function buttons(row: CaseRow, survey: CardSurvey | undefined): Block[] {
+function surveyStatus(texts: StaffTexts, status: string): string {
+  try {
+    return texts.t(`card.surveyStatuses.${status}`);
+  } catch {
+    return status;
+  }
+}
+
+/** A root cause as staff read it; English keeps the id (`product_defect`) that reports and exports use. */
+export function rootCause(texts: StaffTexts, value: string | null): string {
+  if (!value) return '—';
+  return texts.locale === 'en' ? value : texts.label('rootCause', value);
+}
+
+function buttons(row: CaseRow, texts: StaffTexts, survey: CardSurvey | undefined): Block[] {
   const id = row.id;
+  const b = (key: keyof typeof ACTIONS, style?: 'primary' | 'danger') => button(texts.t(`buttons.${key}`), ACTIONS[key], id, style);
   if (!isOpen(row.status)) {
-    const skip = survey?.status === 'scheduled' ? [button('No survey', ACTIONS.skipSurvey, id)] : [];
+    const skip = survey?.status === 'scheduled' ? [b('skipSurvey')] : [];
     // Closed is final until reopened: every other action on it refuses (`not_open`), so only Reopen is offered.
-    if (row.status === 'closed') return [button('Reopen', ACTIONS.reopen, id), ...skip];
-    return [button('Reopen', ACTIONS.reopen, id), button('Escalate…', ACTIONS.escalate, id), ...skip];
+    if (row.status === 'closed') return [b('reopen'), ...skip];
+    return [b('reopen'), b('escalate'), ...skip];
   }
-  if (row.remedy_approval === 'pending') {
-    return [
-      button('Approve remedy', ACTIONS.approve, id, 'primary'),
-      button('Reject remedy', ACTIONS.reject, id, 'danger'),
-      button('Assign…', ACTIONS.assign, id),
-      button('Severity…', ACTIONS.severity, id),
-      button('Escalate…', ACTIONS.escalate, id),
-    ];
-  }
-  return [
-    ...(row.owner ? [] : [button('Claim', ACTIONS.claim, id, 'primary')]),
-    button('Assign…', ACTIONS.assign, id),
-    button('Severity…', ACTIONS.severity, id),
-    button('Request info', ACTIONS.requestInfo, id),
-    button('Resolve…', ACTIONS.resolve, id),
-    button('Escalate…', ACTIONS.escalate, id),
-  ];
+  if (row.remedy_approval === 'pending') return [b('approve', 'primary'), b('reject', 'danger'), b('assign'), b('severity'), b('escalate')];
+  return [...(row.owner ? [] : [b('claim', 'primary')]), b('assign'), b('severity'), b('requestInfo'), b('resolve'), b('escalate')];
 }
 
 /** The supervisors' copy of an approval request or an escalation. */
-export function renderSupervisorNotice(row: CaseRow, notice: SupervisorNotice, options: { catalog: PromptCatalog; currency: string }): { text: string; blocks: Block[] } {
-  const where = row.slack_channel ? ` in <#${row.slack_channel}>` : '';
+export function renderSupervisorNotice(row: CaseRow, notice: SupervisorNotice, options: { texts: StaffTexts; currency: string }): { text: string; blocks: Block[] } {
+  const { texts } = options;
+  const where = row.slack_channel ? texts.t('supervisors.where', { channel: `<#${row.slack_channel}>` }) : '';
+  const base = { number: row.number, severity: texts.label('severity', row.severity), where };
+  const section = (text: string): Block => ({ type: 'section', text: mrkdwn(text) });
   if (notice === 'approval') {
-    const remedy = remedyLabel(options.catalog, row.remedy, row.remedy_amount, options.currency);
-    const text = `:hourglass: Case *${row.number}* (${row.severity})${where} needs approval of remedy *${remedy}* (proposed by <@${row.owner ?? 'nobody'}>; ${row.determination === 'responsible' ? 'responsible' : 'not responsible'}, root cause ${row.root_cause ?? '—'}).`;
+    const text = texts.t('supervisors.approval', {
+      ...base,
+      remedy: remedyLabel(texts, row.remedy, row.remedy_amount, options.currency),
+      owner: `<@${row.owner ?? 'nobody'}>`,
+      determination: texts.t(row.determination === 'responsible' ? 'supervisors.responsible' : 'supervisors.notResponsible'),
+      rootCause: rootCause(texts, row.root_cause),
+    });
+    const approve = [button(texts.t('buttons.approve'), ACTIONS.approve, row.id, 'primary'), button(texts.t('buttons.reject'), ACTIONS.reject, row.id, 'danger')];
     return {
       text,
       blocks: [
-        { type: 'section', text: mrkdwn(text) },
-        { type: 'section', text: mrkdwn(`*Written result for the customer*\n${escapeMrkdwn(truncate(row.resolution_summary ?? '', 1500))}`) },
-        { type: 'actions', block_id: 'case_actions', elements: [button('Approve remedy', ACTIONS.approve, row.id, 'primary'), button('Reject remedy', ACTIONS.reject, row.id, 'danger')] },
+        section(text),
+        section(`${texts.t('supervisors.writtenResult')}\n${escapeMrkdwn(truncate(row.resolution_summary ?? '', 1500))}`),
+        { type: 'actions', block_id: 'case_actions', elements: approve },
       ],
     };
   }
   if (notice === 'emergency') {
-    const text = `:rotating_light: New *major* case *${row.number}*${where}: emergency handling starts now (first response due ${slackDate(row.first_response_due_at)}).`;
-    return { text, blocks: [{ type: 'section', text: mrkdwn(text) }] };
+    const text = texts.t('supervisors.emergency', { ...base, due: texts.time(row.first_response_due_at) });
+    return { text, blocks: [section(text)] };
   }
   if (notice.startsWith('breached:')) {
-    const which = notice === 'breached:first_response' ? 'first response' : 'resolution';
-    const text = `:red_circle: Case *${row.number}* (${row.severity})${where} missed its *${which}* deadline (owner ${row.owner ? `<@${row.owner}>` : 'nobody'}). It can be reassigned from the card.`;
-    return { text, blocks: [{ type: 'section', text: mrkdwn(text) }] };
+    const deadline = texts.label('deadline', notice === 'breached:first_response' ? 'first_response' : 'resolution');
+    const text = texts.t('supervisors.breached', { ...base, deadline, owner: row.owner ? `<@${row.owner}>` : texts.t('supervisors.nobody') });
+    return { text, blocks: [section(text)] };
   }
-  const text = `:rotating_light: Case *${row.number}* (${row.severity})${where} was escalated to *${row.escalation}* ${row.escalated_by ? `by <@${row.escalated_by}>` : 'at the customer\'s request'}.`;
-  return { text, blocks: [{ type: 'section', text: mrkdwn(text) }, { type: 'section', text: mrkdwn(`*Reason*\n${escapeMrkdwn(truncate(row.escalation_reason ?? '', 1500))}`) }] };
+  const level = texts.label('escalation', row.escalation ?? '');
+  const text = row.escalated_by ? texts.t('supervisors.escalatedBy', { ...base, level, by: `<@${row.escalated_by}>` }) : texts.t('supervisors.escalatedByCustomer', { ...base, level });
+  return { text, blocks: [section(text), section(`${texts.t('supervisors.reason')}\n${escapeMrkdwn(truncate(row.escalation_reason ?? '', 1500))}`)] };
 }
 
 function truncate(text: string, max: number): string {

@@ -2,6 +2,8 @@ import type { Config } from '../../src/config.ts';
 import type { Logger } from '../../src/logger.ts';
 import type { StaffActor } from '../../src/staff/staff-actor.ts';
 import type { StaffDeps } from '../../src/staff/staff-action.ts';
+import type { StaffLanguages, StaffTexts } from '../../src/staff/staff-catalog.ts';
+import { caseTeam } from '../../src/staff/staff.repository.ts';
 import type { SlackClient } from './slack.client.ts';
 import type { SlackDirectory } from './slack.directory.ts';
 
@@ -12,9 +14,17 @@ export interface SlackContext {
   directory: SlackDirectory;
   logger: Logger;
   config: Config;
+  /** What staff read (STAFF_LOCALE). */
+  texts: StaffTexts;
+  /** A case's texts, in its team's language. */
+  languages: StaffLanguages;
 }
 
-export const LOOKUP_FAILED = 'Your staff role could not be checked with Slack just now, so nothing was changed. Please try again.';
+/** The texts for what concerns one case: its team's language, else STAFF_LOCALE. */
+export async function caseTexts(ctx: SlackContext, caseId: number): Promise<StaffTexts> {
+  if (!ctx.languages.perTeam || !Number.isInteger(caseId)) return ctx.texts;
+  return ctx.languages.forTeam(await caseTeam(ctx.deps.db, caseId));
+}
 
 /** The acting Slack user with their role, or undefined when Slack could not be asked (callers refuse). */
 export async function lookupActor(ctx: SlackContext, userId: string): Promise<StaffActor | undefined> {

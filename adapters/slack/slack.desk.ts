@@ -1,5 +1,7 @@
 import type { Db } from '../../src/db/database.ts';
 import { enqueueOutbound } from '../../src/outbox/outbox.repository.ts';
+import type { StaffLanguages, StaffTexts } from '../../src/staff/staff-catalog.ts';
+import { caseTeam } from '../../src/staff/staff.repository.ts';
 import type { DeskEvent, StaffDesk } from '../../src/staff/staff-desk.ts';
 import { MAX_CARD_EVIDENCE } from './slack.card.ts';
 import { customerWordsBlocks, type Block } from './slack.customer-words.ts';
@@ -25,25 +27,28 @@ export type SlackPayload =
 
 export type SupervisorNotice = 'approval' | 'escalated' | 'emergency' | 'breached:first_response' | 'breached:resolution';
 
-/** A relayed customer message once its case is anonymised. */
+/** A relayed customer message once its case is anonymised (as STAFF_LOCALE=en shows it; thread.customerMessageRedacted). */
 export const CUSTOMER_MESSAGE_REDACTED = ':speech_balloon: *Customer:* _message removed (personal data)_';
-/** The notification fallback of a relayed customer message: the bot's words only. */
+/** The notification fallback of a relayed customer message: the bot's words only (English; thread.customerWroteFallback). */
 export const CUSTOMER_WROTE_FALLBACK = ':speech_balloon: The customer wrote in this thread';
-const CUSTOMER_WROTE_HEADER = ':speech_balloon: *Customer wrote* (their own words, shown as plain text; contacts masked):';
 
 export const REACTION_DELIVERED = 'white_check_mark';
 export const REACTION_FAILED = 'x';
 
-const DEADLINE_NAMES = { first_response: 'first response', resolution: 'resolution' } as const;
-
-const NOTICE_NAMES: Record<string, string> = { request_info: 'The question', result: 'The written result', reopened: 'The reopening notice' };
+const NOTICE_KINDS = new Set(['request_info', 'result', 'reopened']);
 
 /**
  * The staff desk in Slack: desk events become `slack` outbox rows, one
  * ordered conversation per case (the card first, then its thread).
  */
 export class SlackDesk implements StaffDesk {
-  constructor(private readonly options: { supervisorsChannel?: string }) {}
+  constructor(private readonly options: { supervisorsChannel?: string; languages: StaffLanguages }) {}
+
+  /** A case's thread is written in its team's language (rendered when queued). */
+  private async texts(trx: Db, caseId: number): Promise<StaffTexts> {
+    const { languages } = this.options;
+    return languages.perTeam ? languages.forTeam(await caseTeam(trx, caseId)) : languages.default;
+  }
 
   async publish(trx: Db, caseId: number, event: DeskEvent): Promise<void> {
     await this.enqueue(trx, caseId, await this.payloads(trx, caseId, event));
@@ -59,16 +64,11 @@ export class SlackDesk implements StaffDesk {
    */
   async caseAnonymised(trx: Db, caseId: number, reason: 'retention' | 'erasure', at: Date): Promise<void> {
     if (!(await hasCard(trx, caseId))) return;
-    const why = reason === 'erasure' ? 'at the customer\'s request (erasure)' : 'because its retention period ended';
     const posts = await takeThreadPostsToRedact(trx, caseId, at);
     await this.enqueue(trx, caseId, [
       { kind: 'card', caseId },
       ...posts.map((post): SlackPayload => ({ kind: 'redact', caseId, ...post })),
-      {
-        kind: 'thread',
-        caseId,
-        text: `:lock: The customer's personal data was removed from this case ${why}. The card no longer shows it and the customer's messages in this thread are replaced; messages staff wrote here themselves were not changed.`,
-      },
+      { kind: 'thread', caseId, text: (await this.texts(trx, caseId)).t(reason === 'erasure' ? 'thread.anonymisedErasure' : 'thread.anonymisedRetention') },
     ]);
   }
 
@@ -92,14 +92,17 @@ export class SlackDesk implements StaffDesk {
   }
 
   private async payloads(trx: Db, caseId: number, event: DeskEvent): Promise<SlackPayload[]> {
+    const texts = await this.texts(trx, caseId);
+    const t = (key: string, vars?: Record<string, string | number>) => texts.t(`thread.${key}`, vars);
     const thread = (text: string, redacted?: string): SlackPayload => ({ kind: 'thread', caseId, text, ...(redacted !== undefined ? { redacted } : {}) });
+    const user = (id: string) => `<@${id}>`;
     switch (event.type) {
       case 'case-changed':
         return (await hasQueuedCardRefresh(trx, caseId)) ? [] : [{ kind: 'card', caseId }];
       case 'customer-wrote': {
         const out: SlackPayload[] = [];
         if (event.text.trim()) {
-          out.push({ kind: 'thread', caseId, text: CUSTOMER_WROTE_FALLBACK, blocks: customerWordsBlocks(CUSTOMER_WROTE_HEADER, event.text), redacted: CUSTOMER_MESSAGE_REDACTED });
+          out.push({ kind: 'thread', caseId, text: t('customerWroteFallback'), blocks: customerWordsBlocks(t('customerWrote'), event.text), redacted: t('customerMessageRedacted') });
         }
         for (const attachmentId of event.attachmentIds) out.push({ kind: 'file', caseId, attachmentId });
         return out;
@@ -111,54 +114,53 @@ export class SlackDesk implements StaffDesk {
         const channel = String(event.ref.channel ?? '');
         const ts = String(event.ref.ts ?? '');
         const out: SlackPayload[] = channel && ts ? [{ kind: 'reaction', caseId, channel, ts, name: event.ok ? REACTION_DELIVERED : REACTION_FAILED }] : [];
-        if (!event.ok) out.push(thread(`:x: A reply could not be delivered to the customer (${event.error ?? 'unknown error'}).`));
+        if (!event.ok) out.push(thread(t('replyFailed', { error: event.error ?? t('unknownError') })));
         return out;
       }
       case 'notice-outcome': {
-        const what = NOTICE_NAMES[event.what] ?? 'The message';
-        return [thread(event.ok ? `:white_check_mark: ${what} reached the customer.` : `:x: ${what} could not be delivered to the customer (${event.error ?? 'unknown error'}).`)];
+        const what = t(`noticeNames.${NOTICE_KINDS.has(event.what) ? event.what : 'other'}`);
+        return [thread(event.ok ? t('noticeDelivered', { what }) : t('noticeFailed', { what, error: event.error ?? t('unknownError') }))];
       }
       case 'assigned':
-        return [thread(`:bust_in_silhouette: <@${event.to}> now owns this case (${event.by ? `assigned by <@${event.by}>` : 'auto-assigned'}).`)];
+        return [thread(event.by ? t('assignedBy', { to: user(event.to), by: user(event.by) }) : t('autoAssigned', { to: user(event.to) }))];
       case 'approval-needed':
-        return [
-          thread(`:hourglass: <@${event.by}> proposed a remedy that needs a supervisor's approval. The customer is told once it is approved.`),
-          ...this.supervisors(caseId, 'approval'),
-        ];
+        return [thread(t('approvalNeeded', { by: user(event.by) })), ...this.supervisors(caseId, 'approval')];
       case 'remedy-decided':
         return [
           thread(
             event.approved
-              ? `:white_check_mark: Remedy approved by <@${event.by}>. The customer receives the written result.`
-              : `:no_entry: Remedy rejected by <@${event.by}>.${event.owner ? ` <@${event.owner}>, please revise and resolve again.` : ''}`,
+              ? t('remedyApproved', { by: user(event.by) })
+              : `${t('remedyRejected', { by: user(event.by) })}${event.owner ? t('remedyRevise', { owner: user(event.owner) }) : ''}`,
           ),
         ];
-      case 'escalated':
-        return [thread(`:rotating_light: Escalated to *${event.level}* ${event.by ? `by <@${event.by}>` : 'at the customer\'s request'}.`), ...this.supervisors(caseId, 'escalated')];
+      case 'escalated': {
+        const level = texts.label('escalation', event.level);
+        return [thread(event.by ? t('escalatedBy', { level, by: user(event.by) }) : t('escalatedByCustomer', { level })), ...this.supervisors(caseId, 'escalated')];
+      }
       case 'survey-answered': {
-        const [result, ...alerts] = surveyPosts(event);
+        const [result, ...alerts] = surveyPosts(event, texts);
         // The comment is the customer's own words: literal blocks under the result; the result alone replaces the post when the case is anonymised.
         const answered: SlackPayload = event.comment?.trim()
-          ? { kind: 'thread', caseId, text: result!, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: result! } }, ...customerWordsBlocks('*Their comment* (plain text; contacts masked):', event.comment)], redacted: result! }
+          ? { kind: 'thread', caseId, text: result!, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: result! } }, ...customerWordsBlocks(t('surveyComment'), event.comment)], redacted: result! }
           : thread(result!);
         return [answered, ...alerts.map((text) => thread(text))];
       }
       case 'survey-skipped':
-        return [thread(`:no_bell: <@${event.by}> chose to send no satisfaction survey for this case.`)];
+        return [thread(t('surveySkipped', { by: user(event.by) }))];
       case 'emergency':
-        return [thread(':rotating_light: *Major case*: emergency handling starts now. Supervisors have been notified.'), ...this.supervisors(caseId, 'emergency')];
+        return [thread(t('emergency')), ...this.supervisors(caseId, 'emergency')];
       case 'deadline-reminder': {
-        const who = event.owner ? `<@${event.owner}>` : 'Nobody owns this case yet —';
-        return [thread(`:alarm_clock: ${who} the ${DEADLINE_NAMES[event.deadline]} is due <!date^${Math.floor(event.dueAt.getTime() / 1000)}^{date_short_pretty} {time}|${event.dueAt.toISOString()}>.`)];
+        const vars = { deadline: texts.label('deadline', event.deadline), due: texts.time(event.dueAt) };
+        return [thread(event.owner ? t('reminderOwner', { ...vars, owner: user(event.owner) }) : t('reminderNobody', vars))];
       }
-      case 'deadline-breached':
+      case 'deadline-breached': {
+        const deadline = texts.label('deadline', event.deadline);
         return [
           { kind: 'card', caseId },
-          thread(
-            `:red_circle: *The ${DEADLINE_NAMES[event.deadline]} deadline was missed.* Supervisors have been notified${event.owner ? ` (owner <@${event.owner}>)` : ''}; the customer was told the new expectation. Use *Assign…* to reassign.`,
-          ),
+          thread(event.owner ? t('breachedOwner', { deadline, owner: user(event.owner) }) : t('breached', { deadline })),
           ...this.supervisors(caseId, `breached:${event.deadline}`),
         ];
+      }
     }
   }
 
@@ -168,18 +170,16 @@ export class SlackDesk implements StaffDesk {
 }
 
 /** The survey result in the thread; a dissatisfied answer is a separate alert. */
-function surveyPosts(event: Extract<DeskEvent, { type: 'survey-answered' }>): string[] {
-  const yesNo = (v: boolean | null) => (v === null ? '—' : v ? 'yes' : 'no');
-  const parts = [`resolved *${yesNo(event.resolved)}*`, `CSAT *${event.csat ?? '—'}/5*`];
-  if (event.nps !== null) parts.push(`NPS *${event.nps}*`);
-  const credited = event.owner ? ` · credited to <@${event.owner}>` : '';
-  const posts = [`:bar_chart: *Satisfaction survey answered*: ${parts.join(' · ')}${credited}`];
+function surveyPosts(event: Extract<DeskEvent, { type: 'survey-answered' }>, texts: StaffTexts): string[] {
+  const t = (key: string, vars?: Record<string, string | number>) => texts.t(`thread.${key}`, vars);
+  const yesNo = (v: boolean | null) => (v === null ? '—' : texts.t(v ? 'labels.yes' : 'labels.no'));
+  const parts = [t('surveyResolved', { value: yesNo(event.resolved) }), t('surveyCsat', { value: event.csat ?? '—' })];
+  if (event.nps !== null) parts.push(t('surveyNps', { value: event.nps }));
+  const credited = event.owner ? t('surveyCredited', { owner: `<@${event.owner}>` }) : '';
+  const posts = [t('surveyAnswered', { parts: parts.join(' · '), credited })];
   if (event.low) {
-    const then =
-      event.action === 'reopened' ? 'The case was *reopened* with a new resolution window.'
-      : event.action === 'mediation_offered' ? 'The customer was offered mediation.'
-      : 'Please follow up.';
-    posts.push(`:warning: *Dissatisfied customer*${event.owner ? ` (owner <@${event.owner}>)` : ''}. ${then}`);
+    const then = t(event.action === 'reopened' ? 'thenReopened' : event.action === 'mediation_offered' ? 'thenMediation' : 'thenFollowUp');
+    posts.push(event.owner ? t('dissatisfiedOwner', { owner: `<@${event.owner}>`, then }) : t('dissatisfied', { then }));
   }
   return posts;
 }

@@ -1,5 +1,6 @@
 import type { Db } from '../../src/db/database.ts';
 import type { Logger } from '../../src/logger.ts';
+import type { StaffTexts } from '../../src/staff/staff-catalog.ts';
 import { enqueueOutbound } from '../../src/outbox/outbox.repository.ts';
 import { dateIn, previousWholeDays } from '../../src/reports/report-range.ts';
 import { buildReport } from '../../src/reports/report.ts';
@@ -18,6 +19,7 @@ export interface DigestDeps {
   timezone: string;
   channel: string;
   outboxWritten: () => void;
+  texts: StaffTexts;
 }
 
 /**
@@ -33,7 +35,8 @@ export async function queueDigest(deps: DigestDeps): Promise<'queued' | 'already
   const outcome = await deps.db.transaction().execute(async (trx) => {
     if (await digestQueued(trx, deps.channel, period)) return 'already_queued' as const;
     const report = await buildReport(trx, range, { now, timezone: deps.timezone });
-    const view = renderReport(report, `Weekly complaints digest, ${period.replace('..', ' to ')} — cases opened`);
+    const [from, to] = period.split('..');
+    const view = renderReport(report, deps.texts.t('report.digestTitle', { from: from!, to: to! }), deps.texts);
     const payload: SlackPayload = { kind: 'digest', channel: deps.channel, period, text: view.text, blocks: view.blocks };
     await enqueueOutbound(trx, [
       { customerId: null, caseId: null, channel: SLACK_OUTBOX_CHANNEL, conversationKey: digestConversationKey(deps.channel), address: {}, payload: payload as unknown as Record<string, unknown> },

@@ -5,6 +5,7 @@ import type { Logger } from '../../src/logger.ts';
 import type { PrivacyService } from '../../src/privacy/privacy.service.ts';
 import { casesCsv } from '../../src/reports/case-export.ts';
 import { rollingDays } from '../../src/reports/report-range.ts';
+import type { StaffTexts } from '../../src/staff/staff-catalog.ts';
 
 /**
  * `/complaints export` answers with a link to GET /slack/export.csv carrying
@@ -48,13 +49,13 @@ export function verifyExportToken(key: Buffer, token: string, now: Date): Export
   }
 }
 
-export function exportRouter(deps: { db: Db; key: Buffer; clock: () => Date; logger: Logger }): Router {
+export function exportRouter(deps: { db: Db; key: Buffer; clock: () => Date; logger: Logger; texts: StaffTexts }): Router {
   const router = express.Router();
   router.get(EXPORT_PATH, async (req, res) => {
     const now = deps.clock();
     const claims = verifyExportToken(deps.key, String(req.query.token ?? ''), now);
     if (!claims) {
-      res.status(403).json({ error: { code: 'invalid_token', message: 'This export link is invalid or has expired. Run /complaints export again.' } });
+      res.status(403).json({ error: { code: 'invalid_token', message: deps.texts.t('export.invalid') } });
       return;
     }
     const csv = await casesCsv(deps.db, rollingDays(now, claims.d));
@@ -119,29 +120,27 @@ export function verifyCustomerExportToken(key: Buffer, token: string, now: Date)
   }
 }
 
-const AGAIN = 'Run /complaints export-customer again for a new link.';
-
-export function customerExportRouter(deps: { privacy: Pick<PrivacyService, 'exportCustomer'>; key: Buffer; clock: () => Date; logger: Logger }): Router {
+export function customerExportRouter(deps: { privacy: Pick<PrivacyService, 'exportCustomer'>; key: Buffer; clock: () => Date; logger: Logger; texts: StaffTexts }): Router {
   const router = express.Router();
   router.get(CUSTOMER_EXPORT_PATH, async (req, res) => {
     const check = verifyCustomerExportToken(deps.key, String(req.query.token ?? ''), deps.clock());
     if (!check.ok && check.reason === 'invalid') {
-      res.status(403).json({ error: { code: 'invalid_token', message: `This export link is invalid. ${AGAIN}` } });
+      res.status(403).json({ error: { code: 'invalid_token', message: deps.texts.t('export.customerInvalid') } });
       return;
     }
     if (!check.ok) {
-      res.status(410).json({ error: { code: 'link_expired', message: `This export link has expired (links work for 15 minutes). ${AGAIN}` } });
+      res.status(410).json({ error: { code: 'link_expired', message: deps.texts.t('export.customerExpired') } });
       return;
     }
     const { claims } = check;
     const outcome = await deps.privacy.exportCustomer({ caseNumber: claims.c }, `slack:${claims.u}`, { id: claims.n, expiresAt: new Date(claims.e) });
     if (!outcome.ok && outcome.reason === 'link_used') {
       deps.logger.warn({ component: 'slack', user: claims.u }, 'customer export link used again: refused');
-      res.status(410).json({ error: { code: 'link_used', message: `This export link was already used: each link downloads once. ${AGAIN}` } });
+      res.status(410).json({ error: { code: 'link_used', message: deps.texts.t('export.customerUsed') } });
       return;
     }
     if (!outcome.ok) {
-      res.status(404).json({ error: { code: outcome.reason, message: 'No customer for that case any more.' } });
+      res.status(404).json({ error: { code: outcome.reason, message: deps.texts.t('export.customerGone') } });
       return;
     }
     deps.logger.info({ component: 'slack', user: claims.u, cases: outcome.data.cases.length }, 'customer export downloaded');

@@ -12,7 +12,7 @@ import { resolveCase, type Resolution } from '../../src/staff/resolve-case.ts';
 import type { StaffActor } from '../../src/staff/staff-actor.ts';
 import type { StaffResult } from '../../src/staff/staff-action.ts';
 import { ACTIONS, renderContact } from './slack.card.ts';
-import { ephemeral, lookupActor, LOOKUP_FAILED, type SlackContext } from './slack.context.ts';
+import { caseTexts, ephemeral, lookupActor, type SlackContext } from './slack.context.ts';
 import { assignView, escalateView, FIELD_BLOCKS, parseMeta, readValues, refusalText, requestInfoView, resolveView, severityView, VIEWS, type ViewMeta } from './slack.modals.ts';
 import { loadCase } from './slack.repository.ts';
 
@@ -36,12 +36,13 @@ export function registerInteractions(app: App, ctx: SlackContext): void {
     if (press.type !== 'block_actions' || button.type !== 'button') return;
     const caseId = Number(button.value);
     const target = { channel: press.channel?.id, user: press.user.id };
+    const texts = await caseTexts(ctx, caseId);
     const actor = await lookupActor(ctx, press.user.id);
-    if (!actor) return ephemeral(ctx, target, LOOKUP_FAILED);
+    if (!actor) return ephemeral(ctx, target, texts.t('refusals.lookupFailed'));
     const log = { component: 'slack', action: button.action_id, caseId, user: actor.userId, role: actor.role };
     if (actor.role === 'none' || !Number.isInteger(caseId)) {
       ctx.logger.warn(log, 'staff action refused');
-      return ephemeral(ctx, target, refusalText({ reason: 'not_staff' }));
+      return ephemeral(ctx, target, refusalText(texts, { reason: 'not_staff' }));
     }
     let result: StaffResult | undefined;
     switch (button.action_id) {
@@ -58,7 +59,7 @@ export function registerInteractions(app: App, ctx: SlackContext): void {
         const revealed = await revealContact(ctx.deps, { caseId, actor, via: 'slack' });
         // The contact goes to this user only; the log line carries ids and the outcome, never the contact.
         ctx.logger.info({ ...log, ok: revealed.ok, reason: revealed.ok ? undefined : revealed.reason }, 'staff action');
-        return ephemeral(ctx, target, revealed.ok ? renderContact(revealed.caseRow) : refusalText(revealed));
+        return ephemeral(ctx, target, revealed.ok ? renderContact(revealed.caseRow, texts) : refusalText(texts, revealed));
       }
       case ACTIONS.approve:
       case ACTIONS.reject:
@@ -68,46 +69,48 @@ export function registerInteractions(app: App, ctx: SlackContext): void {
         return openModal(ctx, button.action_id, caseId, press, target);
     }
     ctx.logger.info({ ...log, ok: result.ok, reason: result.ok ? undefined : result.reason }, 'staff action');
-    if (!result.ok) await ephemeral(ctx, target, refusalText(result));
+    if (!result.ok) await ephemeral(ctx, target, refusalText(texts, result));
   });
 
   app.view(/^case_/, async ({ ack, body, view }) => {
     const meta = parseMeta(view.private_metadata);
     const firstBlock = ((view.blocks ?? []) as Array<{ block_id?: string; type: string }>).find((b) => b.type === 'input')?.block_id ?? 'value';
     const fail = (block: string, text: string) => ack({ response_action: 'errors', errors: { [block]: text } });
-    if (!meta) return fail(firstBlock, 'This form is out of date. Close it and press the button again.');
+    if (!meta) return fail(firstBlock, ctx.texts.t('modals.outOfDate'));
+    const texts = await caseTexts(ctx, meta.caseId);
     const actor = await lookupActor(ctx, body.user.id);
-    if (!actor) return fail(firstBlock, LOOKUP_FAILED);
+    if (!actor) return fail(firstBlock, texts.t('refusals.lookupFailed'));
     const log = { component: 'slack', view: view.callback_id, caseId: meta.caseId, user: actor.userId, role: actor.role };
     if (actor.role === 'none') {
       ctx.logger.warn(log, 'staff action refused');
-      return fail(firstBlock, refusalText({ reason: 'not_staff' }));
+      return fail(firstBlock, refusalText(texts, { reason: 'not_staff' }));
     }
     const result = await submit(ctx, view.callback_id, meta, actor, readValues(view));
     ctx.logger.info({ ...log, ok: result.ok, reason: result.ok ? undefined : result.reason }, 'staff action');
     if (result.ok) return ack();
     const block = result.field ? (FIELD_BLOCKS[result.field] ?? firstBlock) : firstBlock;
-    return fail(block, refusalText(result));
+    return fail(block, refusalText(texts, result));
   });
 }
 
 async function openModal(ctx: SlackContext, actionId: string, caseId: number, press: ButtonBody, target: { channel?: string; user: string }): Promise<void> {
   const row = await loadCase(ctx.deps.db, caseId);
-  if (!row) return ephemeral(ctx, target, refusalText({ reason: 'not_found' }));
+  if (!row) return ephemeral(ctx, target, refusalText(ctx.texts, { reason: 'not_found' }));
+  const texts = ctx.languages.forTeam(row.team);
   const meta: ViewMeta = { caseId, ...(target.channel ? { channel: target.channel } : {}) };
   const view =
-    actionId === ACTIONS.assign ? assignView(row, meta)
-    : actionId === ACTIONS.severity ? severityView(row, ctx.deps.policy.severity.levels, meta)
-    : actionId === ACTIONS.requestInfo ? requestInfoView(meta)
-    : actionId === ACTIONS.resolve ? resolveView(row, ctx.deps.routing, ctx.deps.catalog, meta)
-    : actionId === ACTIONS.escalate ? escalateView(row, meta)
+    actionId === ACTIONS.assign ? assignView(row, texts, meta)
+    : actionId === ACTIONS.severity ? severityView(row, ctx.deps.policy.severity.levels, texts, meta)
+    : actionId === ACTIONS.requestInfo ? requestInfoView(row, texts, meta)
+    : actionId === ACTIONS.resolve ? resolveView(row, ctx.deps.routing, texts, meta)
+    : actionId === ACTIONS.escalate ? escalateView(row, texts, meta)
     : undefined;
   if (!view) return;
   try {
     await ctx.client.views.open({ trigger_id: press.trigger_id, view: view as never });
   } catch (error) {
     ctx.logger.warn({ component: 'slack', action: actionId, caseId, code: (error as { data?: { error?: string } }).data?.error }, 'could not open modal');
-    await ephemeral(ctx, target, 'The form could not be opened (Slack refused it). Please try again.');
+    await ephemeral(ctx, target, texts.t('modals.openFailed'));
   }
 }
 

@@ -1,9 +1,9 @@
-import type { PromptCatalog } from '../../src/conversation/prompt-catalog.ts';
 import type { CaseRow } from '../../src/db/schema.ts';
 import { ESCALATION_LEVELS } from '../../src/staff/escalate-case.ts';
 import { remedyNeedsApproval, type Routing } from '../../src/staff/routing.ts';
 import type { Refusal } from '../../src/staff/staff-action.ts';
-import type { Block } from './slack.card.ts';
+import type { StaffTexts } from '../../src/staff/staff-catalog.ts';
+import { rootCause, type Block } from './slack.card.ts';
 
 /** The modals behind the card's "…" buttons, and reading their submissions. */
 
@@ -24,59 +24,64 @@ export interface ViewMeta {
 const plain = (text: string) => ({ type: 'plain_text', text, emoji: true });
 const option = (value: string, text: string) => ({ text: plain(text.slice(0, 75)), value });
 
-function modal(callbackId: string, title: string, submit: string, meta: ViewMeta, blocks: Block[]) {
-  return { type: 'modal' as const, callback_id: callbackId, private_metadata: JSON.stringify(meta), title: plain(title), submit: plain(submit), close: plain('Cancel'), blocks };
+function modal(texts: StaffTexts, callbackId: string, title: string, submit: string, meta: ViewMeta, blocks: Block[]) {
+  return { type: 'modal' as const, callback_id: callbackId, private_metadata: JSON.stringify(meta), title: plain(title), submit: plain(submit), close: plain(texts.t('modals.cancel')), blocks };
 }
 
 function input(blockId: string, label: string, element: Block, extra: { optional?: boolean; hint?: string } = {}): Block {
   return { type: 'input', block_id: blockId, label: plain(label), element: { ...element, action_id: 'value' }, optional: extra.optional ?? false, ...(extra.hint ? { hint: plain(extra.hint) } : {}) };
 }
 
-export function assignView(row: CaseRow, meta: ViewMeta) {
-  return modal(VIEWS.assign, `Assign ${row.number}`, 'Assign', meta, [
-    input('assignee', 'New owner', { type: 'users_select', ...(row.owner ? { initial_user: row.owner } : {}) }, { hint: 'Must be a member of the staff channel or group.' }),
+export function assignView(row: CaseRow, texts: StaffTexts, meta: ViewMeta) {
+  const m = (key: string) => texts.t(`modals.${key}`, { number: row.number });
+  return modal(texts, VIEWS.assign, m('assignTitle'), m('assignSubmit'), meta, [
+    input('assignee', m('newOwner'), { type: 'users_select', ...(row.owner ? { initial_user: row.owner } : {}) }, { hint: m('newOwnerHint') }),
   ]);
 }
 
-export function severityView(row: CaseRow, levels: readonly string[], meta: ViewMeta) {
-  return modal(VIEWS.severity, `Severity of ${row.number}`, 'Save', meta, [
-    input('severity', 'Severity', { type: 'static_select', options: levels.map((l) => option(l, l)), initial_option: option(row.severity, row.severity) }, {
-      hint: 'Deadlines follow the new severity. Only supervisors can lower it.',
-    }),
+export function severityView(row: CaseRow, levels: readonly string[], texts: StaffTexts, meta: ViewMeta) {
+  const m = (key: string) => texts.t(`modals.${key}`, { number: row.number });
+  const level = (l: string) => option(l, texts.label('severity', l));
+  return modal(texts, VIEWS.severity, m('severityTitle'), m('save'), meta, [
+    input('severity', m('severity'), { type: 'static_select', options: levels.map(level), initial_option: level(row.severity) }, { hint: m('severityHint') }),
   ]);
 }
 
-export function requestInfoView(meta: ViewMeta) {
-  return modal(VIEWS.requestInfo, 'Request information', 'Send to customer', meta, [
-    input('question', 'Question for the customer', { type: 'plain_text_input', multiline: true, max_length: 1000 }, {
-      hint: 'Sent to the customer on their own channel. The case waits for their answer.',
-    }),
+export function requestInfoView(row: CaseRow, texts: StaffTexts, meta: ViewMeta) {
+  const m = (key: string) => texts.t(`modals.${key}`, { number: row.number });
+  return modal(texts, VIEWS.requestInfo, m('requestInfoTitle'), m('requestInfoSubmit'), meta, [
+    input('question', m('question'), { type: 'plain_text_input', multiline: true, max_length: 1000 }, { hint: m('questionHint') }),
   ]);
 }
 
-export function resolveView(row: CaseRow, routing: Routing, catalog: PromptCatalog, meta: ViewMeta) {
-  const remedies = [option('none', 'No remedy'), ...routing.resolution.remedies.map((r) => option(r, catalog.optionLabel('en', 'desiredResolution', r)))];
+export function resolveView(row: CaseRow, routing: Routing, texts: StaffTexts, meta: ViewMeta) {
+  const m = (key: string, vars: Record<string, string> = {}) => texts.t(`modals.${key}`, { number: row.number, ...vars });
+  const remedies = [option('none', texts.t('labels.remedy.noRemedy')), ...routing.resolution.remedies.map((r) => option(r, texts.label('remedy', r)))];
   const needsApproval = routing.resolution.remedies.some((r) => remedyNeedsApproval(routing, row.severity, r));
+  // The root cause is stored as its id; English shows it spaced as before, other locales their label.
+  const cause = (c: string) => (texts.locale === 'en' ? c.replace(/_/g, ' ') : rootCause(texts, c));
+  const currency = routing.resolution.currency;
   const blocks: Block[] = [
-    input('summary', 'Written result for the customer', { type: 'plain_text_input', multiline: true, max_length: 3000 }, { hint: 'The customer receives this text.' }),
-    input('remedy', 'Remedy', { type: 'static_select', options: remedies }),
-    input('amount', 'Amount', { type: 'plain_text_input', placeholder: plain('e.g. 120.00') }, { optional: true, hint: routing.resolution.currency ? `In ${routing.resolution.currency}.` : undefined }),
-    input('determination', 'Determination', {
+    input('summary', m('summary'), { type: 'plain_text_input', multiline: true, max_length: 3000 }, { hint: m('summaryHint') }),
+    input('remedy', m('remedy'), { type: 'static_select', options: remedies }),
+    input('amount', m('amount'), { type: 'plain_text_input', placeholder: plain(m('amountPlaceholder')) }, { optional: true, hint: currency ? m('amountHint', { currency }) : undefined }),
+    input('determination', m('determination'), {
       type: 'radio_buttons',
-      options: [option('responsible', 'Responsible: verified and within our scope'), option('not_responsible', 'Not responsible')],
+      options: [option('responsible', texts.t('labels.determination.responsibleOption')), option('not_responsible', texts.label('determination', 'not_responsible'))],
     }),
-    input('root_cause', 'Root cause', { type: 'static_select', options: routing.resolution.rootCauses.map((c) => option(c, c.replace(/_/g, ' '))) }),
+    input('root_cause', m('rootCause'), { type: 'static_select', options: routing.resolution.rootCauses.map((c) => option(c, cause(c))) }),
   ];
   if (needsApproval) {
-    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `:hourglass: This is a *${row.severity}* case: a material remedy waits for a supervisor's approval before the customer is told.` }] });
+    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: m('needsApproval', { severity: texts.label('severity', row.severity) }) }] });
   }
-  return modal(VIEWS.resolve, `Resolve ${row.number}`, 'Resolve', meta, blocks);
+  return modal(texts, VIEWS.resolve, m('resolveTitle'), m('resolveSubmit'), meta, blocks);
 }
 
-export function escalateView(row: CaseRow, meta: ViewMeta) {
-  return modal(VIEWS.escalate, `Escalate ${row.number}`, 'Escalate', meta, [
-    input('level', 'Escalate to', { type: 'static_select', options: ESCALATION_LEVELS.map((l) => option(l, l === 'legal' ? 'Legal route' : 'Mediation')) }),
-    input('reason', 'Reason', { type: 'plain_text_input', multiline: true, max_length: 2000 }),
+export function escalateView(row: CaseRow, texts: StaffTexts, meta: ViewMeta) {
+  const m = (key: string) => texts.t(`modals.${key}`, { number: row.number });
+  return modal(texts, VIEWS.escalate, m('escalateTitle'), m('escalateSubmit'), meta, [
+    input('level', m('escalateTo'), { type: 'static_select', options: ESCALATION_LEVELS.map((l) => option(l, texts.t(`labels.escalation.${l}Option`))) }),
+    input('reason', m('reason'), { type: 'plain_text_input', multiline: true, max_length: 2000 }),
   ]);
 }
 
@@ -114,33 +119,24 @@ export const FIELD_BLOCKS: Record<string, string> = {
   reason: 'reason',
 };
 
-export function refusalText(refusal: { reason: Refusal; owner?: string | null; field?: string }): string {
-  switch (refusal.reason) {
-    case 'not_staff':
-      return 'Only members of the staff channel can act on cases. Nothing was changed.';
-    case 'not_supervisor':
-      return 'Only supervisors can do that (approve or reject remedies, lower a severity). Nothing was changed.';
-    case 'not_found':
-      return 'That case does not exist.';
-    case 'not_open':
-      return 'This case is resolved or closed: reopen it first.';
-    case 'not_resolved':
-      return 'Only a resolved or closed case can be reopened.';
-    case 'already_owned':
-      return `This case is already owned by <@${refusal.owner}>. Use Assign… to move it.`;
-    case 'awaiting_approval':
-      return "A remedy on this case awaits a supervisor's approval.";
-    case 'no_pending_remedy':
-      return 'No remedy on this case is waiting for approval.';
-    case 'assignee_not_staff':
-      return 'That person is not a member of the staff channel or group.';
-    case 'invalid_input':
-      return refusal.field === 'amount' ? 'Enter an amount such as 120 or 120.50, and only with a remedy.' : 'Please check this field.';
-    case 'duplicate':
-      return 'Already handled.';
-    case 'survey_already_sent':
-      return 'The satisfaction survey for this case has already been sent (or the case is not resolved yet).';
-    case 'no_contact':
-      return 'This case holds no contact details (none were given, or they were removed).';
-  }
+/** The catalogue text of each refusal (typed, so a new refusal cannot go without one). */
+const REFUSAL_KEYS: Record<Refusal, string> = {
+  not_staff: 'refusals.not_staff',
+  not_supervisor: 'refusals.not_supervisor',
+  not_found: 'refusals.not_found',
+  not_open: 'refusals.not_open',
+  not_resolved: 'refusals.not_resolved',
+  already_owned: 'refusals.already_owned',
+  awaiting_approval: 'refusals.awaiting_approval',
+  no_pending_remedy: 'refusals.no_pending_remedy',
+  assignee_not_staff: 'refusals.assignee_not_staff',
+  invalid_input: 'refusals.invalid_input',
+  duplicate: 'refusals.duplicate',
+  survey_already_sent: 'refusals.survey_already_sent',
+  no_contact: 'refusals.no_contact',
+};
+
+export function refusalText(texts: StaffTexts, refusal: { reason: Refusal; owner?: string | null; field?: string }): string {
+  if (refusal.reason === 'invalid_input' && refusal.field === 'amount') return texts.t('refusals.invalid_amount');
+  return texts.t(REFUSAL_KEYS[refusal.reason], { owner: `<@${refusal.owner}>` });
 }

@@ -6,6 +6,7 @@ import { customerWrote } from '../../src/staff/customer-wrote.ts';
 import { staffDeliveryListener } from '../../src/staff/delivery-reported.ts';
 import { routeNewCase } from '../../src/staff/route-new-case.ts';
 import { loadRouting, type Routing } from '../../src/staff/routing.ts';
+import { loadStaffLanguages } from '../../src/staff/staff-catalog.ts';
 import type { StaffDeps } from '../../src/staff/staff-action.ts';
 import { caseOwner } from '../../src/staff/staff.repository.ts';
 import { boltLogger, classifySlackError, createSlackClient, slackApiBase, slackClientOptions, SlackHealth, type SlackClient } from './slack.client.ts';
@@ -43,6 +44,10 @@ export async function createSlackModule(ctx: AppContext): Promise<ChannelModule 
   }
   const routing = loadRouting(config.SLACK_ROUTING_FILE, ctx.policy, config.SLACK_CASES_CHANNEL);
   for (const locale of ctx.catalog.locales) for (const key of DESK_TEXTS) ctx.catalog.t(locale, key);
+  // Every locale's staff.json is checked, whichever one the desk shows. A team may read its own (routing file).
+  const teamLocales = Object.fromEntries(Object.entries(routing.teams).map(([team, t]) => [team, t.locale]));
+  const languages = loadStaffLanguages(config.PROMPTS_DIR, config.STAFF_LOCALE, teamLocales, { timezone: ctx.policy.timezone, catalog: ctx.catalog });
+  const texts = languages.default;
 
   const sdkLogger = boltLogger(logger);
   const client = createSlackClient(token, config.SLACK_API_URL, sdkLogger);
@@ -55,7 +60,7 @@ export async function createSlackModule(ctx: AppContext): Promise<ChannelModule 
     ttlMs: config.SLACK_ROLE_CACHE_SECONDS * 1000,
   });
   if (!directory.hasSupervisors) logger.warn({ component: 'slack' }, 'no SLACK_SUPERVISORS_CHANNEL or SLACK_SUPERVISORS_GROUP: remedies that need approval cannot be approved');
-  const desk = new SlackDesk({ supervisorsChannel: config.SLACK_SUPERVISORS_CHANNEL });
+  const desk = new SlackDesk({ supervisorsChannel: config.SLACK_SUPERVISORS_CHANNEL, languages });
   const deps: StaffDeps = {
     db: ctx.db,
     policy: ctx.policy,
@@ -74,7 +79,7 @@ export async function createSlackModule(ctx: AppContext): Promise<ChannelModule 
     db: ctx.db,
     client,
     health,
-    catalog: ctx.catalog,
+    languages,
     logger,
     clock: ctx.clock,
     defaultChannel: routing.defaultChannel!,
@@ -108,7 +113,7 @@ export async function createSlackModule(ctx: AppContext): Promise<ChannelModule 
     logger.error({ component: 'slack', err: { message: error.message, code: error.code } }, 'Slack listener failed');
     throw error;
   });
-  const slack: SlackContext = { deps, client, directory, logger, config };
+  const slack: SlackContext = { deps, client, directory, logger, config, texts, languages };
   registerInteractions(bolt, slack);
   registerThreadEvents(bolt, slack);
   const key = exportKey(config.SLACK_SIGNING_SECRET ?? token);
@@ -135,13 +140,13 @@ export async function createSlackModule(ctx: AppContext): Promise<ChannelModule 
     deliveryListener: staffDeliveryListener(desk),
     mount(app) {
       if (router) app.use(router);
-      app.use(exportRouter({ db: ctx.db, key, clock: ctx.clock, logger }));
-      app.use(customerExportRouter({ privacy: ctx.privacy, key, clock: ctx.clock, logger }));
+      app.use(exportRouter({ db: ctx.db, key, clock: ctx.clock, logger, texts }));
+      app.use(customerExportRouter({ privacy: ctx.privacy, key, clock: ctx.clock, logger, texts }));
     },
     async start() {
       const digestChannel = config.REPORT_DIGEST_CHANNEL;
       if (digestChannel) {
-        const digest = { db: ctx.db, logger, clock: ctx.clock, timezone: ctx.policy.timezone, channel: digestChannel, outboxWritten: ctx.outboxWritten };
+        const digest = { db: ctx.db, logger, clock: ctx.clock, timezone: ctx.policy.timezone, channel: digestChannel, outboxWritten: ctx.outboxWritten, texts };
         await ctx.timers.work(REPORT_DIGEST_QUEUE, async () => void (await queueDigest(digest)));
         await ctx.timers.scheduleRecurring(REPORT_DIGEST_QUEUE, config.REPORT_DIGEST_CRON, { tz: ctx.policy.timezone });
         logger.info({ component: 'reports', channel: digestChannel, cron: config.REPORT_DIGEST_CRON, timezone: ctx.policy.timezone }, 'weekly report digest scheduled');

@@ -1,42 +1,52 @@
 import type { KeyCount } from '../../src/reports/report.repository.ts';
 import type { Report } from '../../src/reports/report.ts';
+import type { StaffTexts } from '../../src/staff/staff-catalog.ts';
+import { rootCause } from './slack.card.ts';
 import { escapeMrkdwn } from './slack.reply-rule.ts';
 
-/** The report as Slack text blocks (for `/complaints stats` and the weekly digest). Category names and root causes are escaped. */
-export function renderReport(report: Report, title: string): { text: string; blocks: Array<Record<string, unknown>> } {
-  const sections = reportLines(report, title);
+/** The report as Slack text blocks (for `/complaints stats` and the weekly digest), in the staff language. Category names and root causes are escaped. */
+export function renderReport(report: Report, title: string, texts: StaffTexts): { text: string; blocks: Array<Record<string, unknown>> } {
+  const sections = reportLines(report, title, texts);
   const text = sections.map((s) => s.join('\n')).join('\n');
   const blocks = sections.map((lines) => ({ type: 'section', text: { type: 'mrkdwn', text: lines.join('\n') } }));
   return { text, blocks };
 }
 
 export const pct = (share: number | null): string => (share === null ? '—' : `${Math.round(share * 100)}%`);
-const hrs = (value: number | null): string => (value === null ? '—' : `${value.toFixed(1)} h`);
 const score = (value: number | null, digits = 1): string => (value === null ? '—' : value.toFixed(digits));
-const counts = (rows: KeyCount[], limit = 8): string =>
-  rows.length === 0 ? '—' : rows.slice(0, limit).map((r) => `${escapeMrkdwn(r.key)} ${r.count}`).join(', ') + (rows.length > limit ? ', …' : '');
+const counts = (rows: KeyCount[], name: (key: string) => string, limit = 8): string =>
+  rows.length === 0 ? '—' : rows.slice(0, limit).map((r) => `${escapeMrkdwn(name(r.key))} ${r.count}`).join(', ') + (rows.length > limit ? ', …' : '');
 
-function reportLines(r: Report, title: string): string[][] {
+function reportLines(r: Report, title: string, texts: StaffTexts): string[][] {
+  const t = (key: string, vars: Record<string, string | number>) => texts.t(`report.${key}`, vars);
+  const hrs = (value: number | null): string => (value === null ? '—' : t('hours', { value: value.toFixed(1) }));
   const s = r.satisfaction;
-  const agents = r.agents.slice(0, 10).map(
-    (a) => `• <@${a.agent}>: owns ${a.owned}, resolved ${a.resolved}, median resolution ${hrs(a.medianResolutionHours)}, CSAT ${score(a.csatAverage)} (${a.csatCount})`,
+  const d = r.deadlines;
+  const agents = r.agents.slice(0, 10).map((a) =>
+    t('agent', { agent: `<@${a.agent}>`, owned: a.owned, resolved: a.resolved, median: hrs(a.medianResolutionHours), csat: score(a.csatAverage), csatCount: a.csatCount }),
   );
   return [
-    [`*${title}: ${r.cases.opened}* (open now, all time: ${r.cases.openNow})`, `Resolved ${r.cases.resolved} · closed ${r.cases.closed} · reopen rate ${pct(r.reopen.rate)} (${r.reopen.reopened} of ${r.reopen.resolved})`],
     [
-      `*Response times* — first response median ${hrs(r.firstResponseHours.median)}, p90 ${hrs(r.firstResponseHours.p90)} · resolution median ${hrs(r.resolutionHours.median)}, p90 ${hrs(r.resolutionHours.p90)}`,
-      `Deadlines met: first response ${pct(r.deadlines.firstResponse.share)} (${r.deadlines.firstResponse.met}/${r.deadlines.firstResponse.judged}) · resolution ${pct(r.deadlines.resolution.share)} (${r.deadlines.resolution.met}/${r.deadlines.resolution.judged})`,
+      t('opened', { title, opened: r.cases.opened, openNow: r.cases.openNow }),
+      t('resolved', { resolved: r.cases.resolved, closed: r.cases.closed, rate: pct(r.reopen.rate), reopened: r.reopen.reopened, of: r.reopen.resolved }),
     ],
     [
-      `*Satisfaction* — CSAT ${score(s.csatAverage)} (${s.csatCount} answers) · satisfied ${pct(s.satisfiedShare)} · NPS ${score(s.nps, 0)} (${s.npsCount} answers)`,
-      `Survey response rate ${pct(r.surveys.responseRate)} (${r.surveys.answered} of ${r.surveys.sent} sent)`,
+      t('times', { frMedian: hrs(r.firstResponseHours.median), frP90: hrs(r.firstResponseHours.p90), resMedian: hrs(r.resolutionHours.median), resP90: hrs(r.resolutionHours.p90) }),
+      t('deadlines', {
+        frShare: pct(d.firstResponse.share), frMet: d.firstResponse.met, frJudged: d.firstResponse.judged,
+        resShare: pct(d.resolution.share), resMet: d.resolution.met, resJudged: d.resolution.judged,
+      }),
     ],
     [
-      `By category: ${counts(r.volumes.category)}`,
-      `By severity: ${counts(r.volumes.severity)}`,
-      `By channel: ${counts(r.volumes.channel)}`,
-      `Responsible ${r.determination.responsible} · not responsible ${r.determination.notResponsible} · root causes: ${counts(r.rootCauses)}`,
+      t('satisfaction', { csat: score(s.csatAverage), csatCount: s.csatCount, satisfied: pct(s.satisfiedShare), nps: score(s.nps, 0), npsCount: s.npsCount }),
+      t('surveys', { rate: pct(r.surveys.responseRate), answered: r.surveys.answered, sent: r.surveys.sent }),
     ],
-    agents.length > 0 ? ['*Per agent*', ...agents] : ['*Per agent*: no owned cases'],
+    [
+      t('byCategory', { list: counts(r.volumes.category, (k) => texts.category(k)) }),
+      t('bySeverity', { list: counts(r.volumes.severity, (k) => texts.label('severity', k)) }),
+      t('byChannel', { list: counts(r.volumes.channel, (k) => texts.label('channel', k)) }),
+      t('determination', { responsible: r.determination.responsible, notResponsible: r.determination.notResponsible, list: counts(r.rootCauses, (k) => rootCause(texts, k)) }),
+    ],
+    agents.length > 0 ? [texts.t('report.agentsTitle'), ...agents] : [texts.t('report.agentsNone')],
   ];
 }

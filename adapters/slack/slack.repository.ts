@@ -7,8 +7,8 @@ import type { CaseRow } from '../../src/db/schema.ts';
 export const SLACK_OUTBOX_CHANNEL = 'slack';
 export const caseConversationKey = (caseId: number): string => `slack:case:${caseId}`;
 
-export async function findCaseByCard(db: Db, channel: string, ts: string): Promise<Pick<CaseRow, 'id' | 'number'> | undefined> {
-  return db.selectFrom('cases').select(['id', 'number']).where('slack_channel', '=', channel).where('slack_ts', '=', ts).executeTakeFirst();
+export async function findCaseByCard(db: Db, channel: string, ts: string): Promise<Pick<CaseRow, 'id' | 'number' | 'team'> | undefined> {
+  return db.selectFrom('cases').select(['id', 'number', 'team']).where('slack_channel', '=', channel).where('slack_ts', '=', ts).executeTakeFirst();
 }
 
 export async function loadCase(db: Db, caseId: number): Promise<CaseRow | undefined> {

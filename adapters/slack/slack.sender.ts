@@ -1,8 +1,8 @@
 import type { DeliveryResult, OutboxSender } from '../../src/channels/contract.ts';
-import type { PromptCatalog } from '../../src/conversation/prompt-catalog.ts';
 import type { Db } from '../../src/db/database.ts';
 import type { CaseRow } from '../../src/db/schema.ts';
 import type { Logger } from '../../src/logger.ts';
+import type { StaffLanguages } from '../../src/staff/staff-catalog.ts';
 import { renderCard, renderSupervisorNotice } from './slack.card.ts';
 import { classifySlackError, isSlackError, type SlackClient, type SlackHealth } from './slack.client.ts';
 import type { SlackDesk, SlackPayload } from './slack.desk.ts';
@@ -15,7 +15,8 @@ export interface SlackSenderDeps {
   db: Db;
   client: SlackClient;
   health: SlackHealth;
-  catalog: PromptCatalog;
+  /** A case's card, notices and file comments are in its team's language. */
+  languages: StaffLanguages;
   logger: Logger;
   clock: () => Date;
   defaultChannel: string;
@@ -114,7 +115,7 @@ export class SlackSender implements OutboxSender<SlackPayload> {
         const channel = this.deps.supervisorsChannel;
         const row = await loadCase(this.deps.db, payload.caseId);
         if (!channel || !row) return undefined;
-        const notice = renderSupervisorNotice(row, payload.notice, { catalog: this.deps.catalog, currency: this.deps.currency });
+        const notice = renderSupervisorNotice(row, payload.notice, { texts: this.deps.languages.forTeam(row.team), currency: this.deps.currency });
         await this.pacer.take(channel);
         const posted = await this.call(channel, () => this.deps.client.chat.postMessage({ channel, text: notice.text, blocks: notice.blocks as never }));
         return posted.ts;
@@ -130,11 +131,11 @@ export class SlackSender implements OutboxSender<SlackPayload> {
   }
 
   /** The case's card: updated in place when `refresh`, posted when it does not exist yet. */
-  private async card(caseId: number, refresh: boolean): Promise<{ channel: string; ts: string }> {
+  private async card(caseId: number, refresh: boolean): Promise<{ channel: string; ts: string; team: string | null }> {
     const row = await loadCase(this.deps.db, caseId);
     if (!row) throw new CaseGoneError();
     if (row.slack_channel && row.slack_ts) {
-      const card = { channel: row.slack_channel, ts: row.slack_ts };
+      const card = { channel: row.slack_channel, ts: row.slack_ts, team: row.team };
       if (!refresh) return card;
       const view = await this.render(row);
       try {
@@ -151,7 +152,7 @@ export class SlackSender implements OutboxSender<SlackPayload> {
     const posted = await this.call(channel, () => this.deps.client.chat.postMessage({ channel, text: view.text, blocks: view.blocks as never, unfurl_links: false }));
     const ts = String(posted.ts);
     await saveCardMessage(this.deps.db, caseId, String(posted.channel ?? channel), ts);
-    return { channel: String(posted.channel ?? channel), ts };
+    return { channel: String(posted.channel ?? channel), ts, team: row.team };
   }
 
   /** Remembers a post carrying the customer's words; one delivered while its case was being anonymised is redacted at once. */
@@ -181,14 +182,14 @@ export class SlackSender implements OutboxSender<SlackPayload> {
         files: [{ id: String(upload.file_id), title: fileName }],
         channel_id: card.channel,
         thread_ts: card.ts,
-        initial_comment: from === 'intake' ? ':paperclip: Evidence the customer sent during the intake' : ':paperclip: File from the customer',
+        initial_comment: this.deps.languages.forTeam(card.team).t(from === 'intake' ? 'thread.intakeFile' : 'thread.customerFile'),
       }),
     );
   }
 
   private async render(row: CaseRow) {
     const survey = await latestSurveyOfCase(this.deps.db, row.id);
-    return renderCard(row, { catalog: this.deps.catalog, currency: this.deps.currency, now: this.deps.clock(), ...(survey ? { survey } : {}) });
+    return renderCard(row, { texts: this.deps.languages.forTeam(row.team), currency: this.deps.currency, now: this.deps.clock(), ...(survey ? { survey } : {}) });
   }
 
   /** Runs one Web API call against `scope` (a channel id): success clears that scope's problem. */

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { Policy } from '../policy.ts';
+import { STAFF_LOCALES } from './staff-catalog.ts';
 
 /**
  * Routing rules for the staff desk, from config/routing.json: which Slack
@@ -19,6 +20,8 @@ const teamSchema = z
     members: z.array(userId).default([]),
     /** claim: nobody is assigned until someone presses Claim or Assign…. */
     assignment: z.enum(['claim', 'round_robin', 'least_loaded']).default('claim'),
+    /** The language this team's cases are shown in on the desk; default STAFF_LOCALE. */
+    locale: z.enum(STAFF_LOCALES).optional(),
   })
   .strict();
 

@@ -106,3 +106,8 @@ export async function caseOwner(db: Db, caseId: number): Promise<string | null> 
   const row = await db.selectFrom('cases').select('owner').where('id', '=', caseId).executeTakeFirst();
   return row?.owner ?? null;
 }
+
+export async function caseTeam(db: Db, caseId: number): Promise<string | null> {
+  const row = await db.selectFrom('cases').select('team').where('id', '=', caseId).executeTakeFirst();
+  return row?.team ?? null;
+}

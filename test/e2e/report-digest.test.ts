@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queueDigest, REPORT_DIGEST_QUEUE } from '../../adapters/slack/slack.digest.ts';
 import { blockText, SUPERVISOR, startSlackRig, type SlackTestRig } from '../support/slack-app.ts';
 import { seedReportWeek, U1 } from '../support/report-fixtures.ts';
+import { loadStaffTexts } from '../../src/staff/staff-catalog.ts';
 
 const DIGEST = 'C0DIGEST1';
 let rig: SlackTestRig;
@@ -31,7 +32,7 @@ describe('weekly report digest', () => {
   });
 
   it('reports the seeded week with escaped text, once per period', async () => {
-    const deps = { db: rig.app.database.db, logger: rig.app.logger, clock: () => new Date('2025-03-10T09:00:00Z'), timezone: 'UTC', channel: DIGEST, outboxWritten: () => rig.app.outbox.kick() };
+    const deps = { db: rig.app.database.db, logger: rig.app.logger, clock: () => new Date('2025-03-10T09:00:00Z'), timezone: 'UTC', channel: DIGEST, outboxWritten: () => rig.app.outbox.kick(), texts: loadStaffTexts('./prompts', 'en', { timezone: 'UTC' }) };
     const before = digestPosts().length;
     expect(await queueDigest(deps)).toBe('queued');
     const posted = await rig.fake.waitFor('chat.postMessage', (p) => p.channel === DIGEST && String(p.text).includes('2025-03-03 to 2025-03-09'), 20_000);
