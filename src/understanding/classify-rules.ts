@@ -23,7 +23,7 @@ export const classifyFileSchema = z.strictObject({
   }),
   /** Words kept in front of a match in the reason ("slightly", 轻微). */
   modifiers: terms.default([]),
-  /** Han terms that must stand on jieba word boundaries. */
+  /** Han terms that must stand on word boundaries (Intl.Segmenter, ICU). */
   wholeWordsOnly: terms.default([]),
   /** Largest gap `…` may stand for: words in Latin terms, characters in Han terms. */
   gap: z.number().int().min(1).max(12).default(4),

@@ -109,6 +109,9 @@ function asWritten(text: string, source: string, at: number, name: string): stri
   return text.length === source.length ? text.slice(at, at + name.length) : name;
 }
 
+/** Characters that end a name rather than continue it: particles and the words that follow a name in a sentence. */
+const NAME_STOPS = new Set([...'啊呀吧呢哦哈的了就是在要和跟与说也都很今明昨电手先女太小']);
+
 function chineseNameAt(rest: string, needsSurname: boolean): string | undefined {
   const run = /^\p{Script=Han}{1,8}/u.exec(rest)?.[0];
   if (!run) return undefined;
@@ -120,7 +123,12 @@ function chineseNameAt(rest: string, needsSurname: boolean): string | undefined 
   let name = first;
   // "欧阳娜娜" and "王 + 小明" are cut in two: a family name with a short given name after it.
   const familyFirst = COMPOUND_SURNAMES.includes(first) || (first.length === 1 && SURNAMES.has(first));
-  if (familyFirst && words[1] && words[1].length <= 2 && /^\p{Script=Han}+$/u.test(words[1]) && !NOT_CHINESE_NAMES.has(words[1])) name = first + words[1];
+  if (familyFirst && words[1] && words[1].length <= 2 && /^\p{Script=Han}+$/u.test(words[1]) && !NOT_CHINESE_NAMES.has(words[1])) {
+    name = first + words[1];
+    // The word breaker cuts a given name it does not know into single characters ("陳/大/文"): a second one belongs to it unless it is a particle.
+    const next = words[2];
+    if (words[1].length === 1 && next?.length === 1 && /^\p{Script=Han}$/u.test(next) && !NAME_STOPS.has(next)) name += next;
+  }
   if (name.length < 2 || name.length > 5 || NOT_CHINESE_NAMES.has(name)) return undefined;
   const family = COMPOUND_SURNAMES.find((s) => name.startsWith(s)) ?? name[0]!;
   const isFamiliar = /^[小老阿]/u.test(name);

@@ -10,7 +10,7 @@ import { hasHan } from './normalise.ts';
  * - `…` (or `...`) between two parts allows a short gap inside one clause
  *   ("fixed … twice", "修…两次"): up to `gap` words (Latin) or characters (Han).
  * - Han terms match anywhere, except terms listed in `wholeWordsOnly`, which
- *   must start and end on a word boundary found by the jieba segmenter
+ *   must start and end on a word boundary found by the word segmenter (segmenter.ts)
  *   (起火 is not in 一起火锅, 报警 not in 烟雾报警器).
  */
 export interface TermOptions {
@@ -103,7 +103,7 @@ export function* matchTerms(set: TermSet, text: FoldedText): Generator<TermMatch
   }
 }
 
-/** Folded text with its jieba word boundaries, computed only if a whole-word term asks. */
+/** Folded text with its word boundaries (segmenter.ts), computed only if a whole-word term asks. */
 export class FoldedText {
   private boundaries: Set<number> | undefined;
   private readonly cached = new Map<TermSet, TermMatch[]>();

@@ -128,7 +128,7 @@ describe('severity phrase rules: what they must not flag', () => {
     expect(findSeriousness('my Fire Stick remote is broken', rules)).toEqual([]);
   });
 
-  it('uses word boundaries from jieba where Chinese substrings mislead', () => {
+  it('uses word boundaries from the segmenter where Chinese substrings mislead', () => {
     expect(findSeriousness('我们一起火锅，结果账单多收了', rules)).toEqual([]);
     expect(findSeriousness('烟雾报警器坏了', rules)).toEqual([]);
     expect(findSeriousness('多媒体播放器坏了', rules)).toEqual([]);
