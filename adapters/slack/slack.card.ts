@@ -1,4 +1,3 @@
-import type { SupervisorNotice } from './slack.desk.ts';
 import { maskContact } from '../../src/privacy/mask.ts';
 import type { CaseRow } from '../../src/db/schema.ts';
 import type { StaffTexts } from '../../src/staff/staff-catalog.ts';
@@ -219,6 +218,9 @@ function buttons(row: CaseRow, texts: StaffTexts, survey: CardSurvey | undefined
 }
 
 /** The supervisors' copy of an approval request or an escalation. */
+/** What the supervisors' channel is told about a case. */
+export type SupervisorNotice = 'approval' | 'escalated' | 'emergency' | 'breached:first_response' | 'breached:resolution';
+
 export function renderSupervisorNotice(row: CaseRow, notice: SupervisorNotice, options: { texts: StaffTexts; currency: string }): { text: string; blocks: Block[] } {
   const { texts } = options;
   const where = row.slack_channel ? texts.t('supervisors.where', { channel: `<#${row.slack_channel}>` }) : '';

@@ -3,7 +3,7 @@ import { enqueueOutbound } from '../../src/outbox/outbox.repository.ts';
 import type { StaffLanguages, StaffTexts } from '../../src/staff/staff-catalog.ts';
 import { caseTeam } from '../../src/staff/staff.repository.ts';
 import type { DeskEvent, StaffDesk } from '../../src/staff/staff-desk.ts';
-import { MAX_CARD_EVIDENCE } from './slack.card.ts';
+import { MAX_CARD_EVIDENCE, type SupervisorNotice } from './slack.card.ts';
 import { customerWordsBlocks, type Block } from './slack.customer-words.ts';
 import { caseConversationKey, hasCard, hasQueuedCardRefresh, SLACK_OUTBOX_CHANNEL, takeThreadPostsToRedact } from './slack.repository.ts';
 
@@ -25,7 +25,6 @@ export type SlackPayload =
   /** The weekly report digest, rendered when queued; `period` makes it once per channel and period. */
   | { kind: 'digest'; channel: string; period: string; text: string; blocks: Array<Record<string, unknown>> };
 
-export type SupervisorNotice = 'approval' | 'escalated' | 'emergency' | 'breached:first_response' | 'breached:resolution';
 
 /** A relayed customer message once its case is anonymised (as STAFF_LOCALE=en shows it; thread.customerMessageRedacted). */
 export const CUSTOMER_MESSAGE_REDACTED = ':speech_balloon: *Customer:* _message removed (personal data)_';

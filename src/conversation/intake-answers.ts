@@ -154,9 +154,10 @@ function detailsAnswer(turn: Turn, intake: IntakeState, input: Input, remedies: 
     .replace(/订单号?|单号|order(?: number| no\.?)?|#|是|[:：，,。.;；]/giu, ' ')
     .trim();
   // "退钱", "I just want an apology": the answer to a later question, taken there rather than filed as the time and place.
-  const remedy = draft.desiredResolution === undefined ? (askedRemedy(text, remedies, turn.ctx.catalog) ?? shortRemedy(rest, remedies, turn)) : undefined;
+  const named = shortRemedy(rest, remedies, turn);
+  const remedy = draft.desiredResolution === undefined ? (askedRemedy(text, remedies, turn.ctx.catalog) ?? named) : undefined;
   if (remedy) draft.desiredResolution = remedy;
-  const onlyRemedy = remedy !== undefined && shortRemedy(rest, remedies, turn) === remedy;
+  const onlyRemedy = remedy !== undefined && named === remedy;
   const meaningful = !onlyRemedy && rest.length > 0 && !meansNone(rest, turn.ctx.catalog) && /\p{L}/u.test(foldForMatching(rest));
   if (meaningful) {
     if (draft.whenWhere === undefined || draft.whenWhere === null) draft.whenWhere = text.slice(0, 500);
