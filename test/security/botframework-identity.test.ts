@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrations } from '../../src/db/migrations.ts';
+import { migrations } from '../../src/db/migrations/index.ts';
 import { BotFrameworkCustomer, createActivity, postActivity } from '../support/botframework-customer.ts';
 import { FakeBotConnector } from '../support/fake-bot-connector.ts';
 import { FakeBotOpenId } from '../support/fake-bot-openid.ts';

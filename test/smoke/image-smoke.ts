@@ -4,7 +4,7 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { migrations } from '../../src/db/migrations.ts';
+import { migrations } from '../../src/db/migrations/index.ts';
 import { containerEngine, containerSmoke } from './container.ts';
 import { completeIntake, transcriptShows } from './intake.ts';
 import { startInstance, stopInstance, untilReady, type Instance } from './instance.ts';
