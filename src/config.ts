@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
+import { ConfigError } from './errors.ts';
 
 /**
  * The only reader of process.env. Parsed once at start; a bad value stops the
@@ -177,9 +178,7 @@ function checkAgentsSdk(env: z.infer<typeof envSchema>, ctx: z.RefinementCtx): v
   if (env.MicrosoftAppType && !['SingleTenant', 'MultiTenant'].includes(env.MicrosoftAppType)) problem('MicrosoftAppType', 'only SingleTenant and MultiTenant map to the Agents SDK; set BOTFRAMEWORK_SDK=botbuilder for others');
 }
 
-export class ConfigError extends Error {
-  readonly code = 'HEARKEN_CONFIG_INVALID';
-}
+export { ConfigError };
 
 /**
  * Reads configuration from `env` (default: process.env, plus `.env` in the

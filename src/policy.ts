@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { DEFAULT_ORDER_REF_PATTERN } from './understanding/order-ref.pattern.ts';
+import { PolicyError } from './errors.ts';
 
 const deadlineSchema = z.object({
   firstResponseSeconds: z.number().int().positive(),
@@ -141,9 +142,7 @@ export const policySchema = z
 
 export type Policy = Readonly<z.infer<typeof policySchema>>;
 
-export class PolicyError extends Error {
-  readonly code = 'HEARKEN_POLICY_INVALID';
-}
+export { PolicyError };
 
 export function parsePolicy(raw: unknown, source = 'policy'): Policy {
   const parsed = policySchema.safeParse(raw);

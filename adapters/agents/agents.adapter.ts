@@ -4,7 +4,7 @@ import { CloudAdapter, type AuthConfiguration, type ConnectorClient, type TurnCo
 import type { Activity as BotbuilderActivity } from 'botbuilder';
 import type { AppContext, ChannelModule } from '../../src/channels/channel-module.ts';
 import { answerOverloaded } from '../../src/http/server.ts';
-import { InboundOverloaded } from '../../src/inbound/conversation.service.ts';
+import { ConfigError, InboundOverloaded } from '../../src/errors.ts';
 import { BOTFRAMEWORK_PATH, DEFAULT_FILE_HOSTS, EMULATOR_FILE_HOSTS, handleActivity, isLocalEmulatorRequest, logRefusal, sameOrigin, type RefusalCause } from '../botframework/botframework.inbound.ts';
 import { BotFrameworkSender } from '../botframework/botframework.sender.ts';
 
@@ -26,9 +26,8 @@ export interface AgentsOptions {
   fileHosts?: readonly string[];
 }
 
-export class AgentsConfigurationError extends Error {
-  readonly code = 'HEARKEN_CONFIG_INVALID';
-}
+/** The Agents SDK settings do not fit together (a configuration error, found when the channel is built). */
+export class AgentsConfigurationError extends ConfigError {}
 
 /**
  * The SDK's CloudAdapter for hearken: an inbound turn never replies through

@@ -1,6 +1,6 @@
 import type { Response } from 'express';
 import { answerOverloaded } from '../../src/http/server.ts';
-import type { InboundOverloaded } from '../../src/inbound/conversation.service.ts';
+import type { InboundOverloaded } from '../../src/errors.ts';
 
 /**
  * The response CloudAdapter writes to. The SDK puts error messages in its

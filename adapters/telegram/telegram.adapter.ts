@@ -8,7 +8,7 @@ import type { InboundMessage } from '../../src/channels/contract.ts';
 import { acceptEvidence, type EvidenceFile } from '../../src/channels/evidence.ts';
 import { fetchAllowedFile } from '../../src/channels/file-fetch.ts';
 import { insertAttachments } from '../../src/inbound/attachment.repository.ts';
-import { InboundOverloaded } from '../../src/inbound/conversation.service.ts';
+import { InboundOverloaded } from '../../src/errors.ts';
 import { isDeliveryClaimed } from '../../src/inbound/customer.repository.ts';
 import { mapUpdate, TELEGRAM_DOWNLOAD_LIMIT, type TelegramFileRef } from './telegram.mapper.ts';
 import { backoffMs, UpdatePolling } from './telegram.polling.ts';

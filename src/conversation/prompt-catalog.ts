@@ -6,6 +6,7 @@ import { loadAnswerLexicon, type AnswerLexicon } from '../understanding/answers.
 import { loadClassifyRules, type ClassifyRules } from '../understanding/classify-rules.ts';
 import { flowSchema, type Flow } from './intake.flow.ts';
 import { surveyFlowSchema, type SurveyFlow } from './survey.flow.ts';
+import { PromptError } from '../errors.ts';
 
 export const LOCALES = ['en', 'zh-CN'] as const;
 export type Locale = (typeof LOCALES)[number];
@@ -44,9 +45,7 @@ const REQUIRED_TEXTS = [
   'survey.mediationRequested', 'survey.mediationDeclined', 'survey.buttons.yes', 'survey.buttons.no', 'survey.buttons.skip',
 ];
 
-export class PromptError extends Error {
-  readonly code = 'HEARKEN_PROMPTS_INVALID';
-}
+export { PromptError };
 
 export interface PromptCatalog {
   readonly flow: Flow;

@@ -56,20 +56,32 @@ export interface InboundIdentity {
   locale: string;
 }
 
+/** A customer locked by an inbound message, with what the hot path needs to know about its conversation's case. */
+export interface LockedCustomer extends CustomerRow {
+  /**
+   * Status of the case the stored conversation state names (`activeCase`),
+   * read in the same statement as the lock; null without one or when it is
+   * gone. The statement's snapshot may predate the lock: a case seen
+   * `resolved` may have closed while the lock was awaited.
+   */
+  active_case_status: string | null;
+}
+
 /**
  * The hot path's first statement, for a batch of inbound messages (at most one
  * per customer): records each delivery id and, only for the new ones,
  * creates or refreshes and locks the customer. A delivery seen before (a
  * redelivery) has no row in the result. Rows are locked in key order, so two
  * instances locking overlapping batches wait for each other instead of
- * deadlocking. One round trip for the whole batch.
+ * deadlocking. One round trip for the whole batch, which also reads the
+ * status of each conversation's case (no lock on it).
  */
 export async function claimDeliveriesAndLockCustomers(
   db: Db,
   items: ReadonlyArray<{ deliveryId: string; identity: InboundIdentity }>,
-): Promise<Map<string, CustomerRow>> {
+): Promise<Map<string, LockedCustomer>> {
   const column = <T>(pick: (item: (typeof items)[number]) => T) => items.map(pick);
-  const { rows } = await sql<CustomerRow>`
+  const { rows } = await sql<LockedCustomer>`
     WITH input AS (
       SELECT * FROM unnest(
         ${column((i) => i.identity.channel)}::text[], ${column((i) => i.deliveryId)}::text[], ${column((i) => i.identity.externalId)}::text[],
@@ -77,16 +89,19 @@ export async function claimDeliveriesAndLockCustomers(
       ) AS t(channel, delivery_id, external_id, address, display_name, locale)),
     delivery AS (
       INSERT INTO inbound_deliveries (channel, delivery_id) SELECT channel, delivery_id FROM input
-      ON CONFLICT DO NOTHING RETURNING channel, delivery_id)
-    INSERT INTO customers (channel, external_id, address, display_name, locale, state, updated_at)
-    SELECT i.channel, i.external_id, i.address::jsonb, i.display_name, i.locale, '{}'::jsonb, now()
-    FROM input i JOIN delivery d ON d.channel = i.channel AND d.delivery_id = i.delivery_id
-    ORDER BY i.channel, i.external_id
-    ON CONFLICT (channel, external_id) DO UPDATE SET
-      address = ${refreshedAddress},
-      display_name = coalesce(excluded.display_name, customers.display_name),
-      updated_at = now()
-    RETURNING *`.execute(db);
+      ON CONFLICT DO NOTHING RETURNING channel, delivery_id),
+    locked AS (
+      INSERT INTO customers (channel, external_id, address, display_name, locale, state, updated_at)
+      SELECT i.channel, i.external_id, i.address::jsonb, i.display_name, i.locale, '{}'::jsonb, now()
+      FROM input i JOIN delivery d ON d.channel = i.channel AND d.delivery_id = i.delivery_id
+      ORDER BY i.channel, i.external_id
+      ON CONFLICT (channel, external_id) DO UPDATE SET
+        address = ${refreshedAddress},
+        display_name = coalesce(excluded.display_name, customers.display_name),
+        updated_at = now()
+      RETURNING *)
+    SELECT locked.*, cases.status AS active_case_status
+    FROM locked LEFT JOIN cases ON cases.id = (locked.state -> 'activeCase' ->> 'id')::bigint`.execute(db);
   return new Map(rows.map((row) => [conversationKey(row.channel, row.external_id), row]));
 }
 

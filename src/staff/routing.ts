@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { Policy } from '../policy.ts';
 import { STAFF_LOCALES } from './staff-catalog.ts';
+import { RoutingError } from '../errors.ts';
 
 /**
  * Routing rules for the staff desk, from config/routing.json: which Slack
@@ -73,9 +74,7 @@ export interface Route {
   members: readonly string[];
 }
 
-export class RoutingError extends Error {
-  readonly code = 'HEARKEN_ROUTING_INVALID';
-}
+export { RoutingError };
 
 /** Reads and checks the routing file against the policy; a missing file routes everything to `fallbackChannel`. */
 export function loadRouting(path: string, policy: Policy, fallbackChannel: string | undefined): Routing {

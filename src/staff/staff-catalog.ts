@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { PromptCatalog } from '../conversation/prompt-catalog.ts';
+import { StaffCatalogError } from '../errors.ts';
 
 /**
  * What the staff desk shows to staff (cards, buttons, modals, thread notices,
@@ -31,9 +32,7 @@ export interface StaffTexts {
   time(value: Date | string | null): string;
 }
 
-export class StaffCatalogError extends Error {
-  readonly code = 'HEARKEN_STAFF_PROMPTS_INVALID';
-}
+export { StaffCatalogError };
 
 /** Every dotted key of a catalogue file (for checking that each locale has them all). */
 export function staffKeys(tree: Tree, prefix = ''): string[] {

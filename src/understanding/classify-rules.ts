@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { hasHan } from './normalise.ts';
 import { compileTermSet, escapeRegExp, normaliseTerm, type TermOptions, type TermSet } from './term-matcher.ts';
+import { ClassifyRulesError } from '../errors.ts';
 
 const terms = z.array(z.string().trim().min(1));
 
@@ -32,9 +33,7 @@ export const classifyFileSchema = z.strictObject({
 });
 export type ClassifyFile = z.infer<typeof classifyFileSchema>;
 
-export class ClassifyRulesError extends Error {
-  readonly code = 'HEARKEN_CLASSIFY_RULES_INVALID';
-}
+export { ClassifyRulesError };
 
 interface Negation {
   /** Tested on the clause before a match: does it end in a denial? */

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InboundMessage } from '../../src/channels/contract.ts';
-import { InboundOverloaded, type InboundOutcome } from '../../src/inbound/conversation.service.ts';
+import { InboundOverloaded } from '../../src/errors.ts';
+import type { InboundOutcome } from '../../src/inbound/conversation.service.ts';
 import { BotFrameworkCustomer, postActivity } from '../support/botframework-customer.ts';
 import { FakeBotConnector } from '../support/fake-bot-connector.ts';
 import { FakeTelegramApi } from '../support/fake-telegram-api.ts';

@@ -3,7 +3,7 @@ import { computeDeadlines } from '../../src/cases/deadlines.ts';
 import { assessSeverity } from '../../src/cases/severity.ts';
 import { ConfigError, loadConfig } from '../../src/config.ts';
 import { validateName, cleanText } from '../../src/conversation/validators.ts';
-import { detectLocale } from '../../src/inbound/conversation.service.ts';
+import { detectLocale } from '../../src/inbound/inbound-identity.ts';
 import { backoffMs } from '../../src/outbox/outbox-worker.ts';
 import { parsePolicy, PolicyError } from '../../src/policy.ts';
 import { loadClassifyRules } from '../../src/understanding/classify-rules.ts';
