@@ -25,6 +25,7 @@ import { CASE_ANONYMISED_QUEUE, PrivacyService, type CaseAnonymisedJob } from '.
 import { RETENTION_QUEUE } from './privacy/retention.ts';
 import { DeskRelay } from './staff/desk-relay.ts';
 import { CASE_CLOSE_QUEUE, CaseClosing, type CaseCloseTimer } from './cases/case-closing.ts';
+import { caseDeliveryAudit } from './cases/delivery-audit.ts';
 import { CampaignService } from './surveys/campaign.service.ts';
 import { SurveyAnswers } from './surveys/survey-answers.ts';
 import { SURVEY_QUEUE, SurveyService, type SurveyTimer } from './surveys/survey.service.ts';
@@ -77,7 +78,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     databaseUrl: config.DATABASE_URL,
     dataDir: config.DATA_DIR,
     poolSize: config.DATABASE_POOL_SIZE,
-    onConnectionError: (error) => logger.warn({ err: { message: error.message, code: error.code } }, 'database connection lost; the pool reconnects'),
+    onConnectionError: (error) => logger.warn({ err: error }, 'database connection lost; the pool reconnects'),
   });
   const db = database.db;
   await migrateToLatest(db);
@@ -127,7 +128,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
 
   const senders = new Map<string, OutboxSender>();
   for (const module of modules) if (module.sender) senders.set(module.sender.channel, module.sender);
-  const listeners = modules.flatMap((m) => (m.deliveryListener ? [m.deliveryListener] : []));
+  const listeners = [caseDeliveryAudit, ...modules.flatMap((m) => (m.deliveryListener ? [m.deliveryListener] : []))];
   outbox = new OutboxWorker(db, senders, logger, {
     pollMs: config.OUTBOX_POLL_MS,
     leaseSeconds: config.OUTBOX_LEASE_SECONDS,
@@ -135,6 +136,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     sendTimeoutMs: Math.min(20_000, (config.OUTBOX_LEASE_SECONDS * 1000) / 2),
     listeners,
     observer: metrics,
+    clock,
   });
 
   const app = createHttpApp({ trustProxy: config.TRUST_PROXY });

@@ -8,13 +8,13 @@ async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const logger = createLogger(config.LOG_LEVEL);
   process.on('unhandledRejection', (reason) => {
-    logger.error({ err: { message: reason instanceof Error ? reason.message : String(reason) } }, 'unhandled rejection');
+    logger.error({ err: reason }, 'unhandled rejection');
   });
   let app;
   try {
     app = await startApp(config, { logger });
   } catch (error) {
-    logger.fatal({ err: { message: (error as Error).message, code: (error as { code?: string }).code } }, 'hearken could not start');
+    logger.fatal({ err: error }, 'hearken could not start');
     process.exit(1);
   }
   logger.info({ url: app.url }, 'web chat ready');

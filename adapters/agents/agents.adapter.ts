@@ -147,7 +147,7 @@ export class AgentsChannel implements ChannelModule {
       if (turnError instanceof InboundOverloaded) answerOverloaded(res, turnError);
       else if (turnError) res.status(500).json({ error: { code: 'internal_error', message: 'Something went wrong on our side.' } });
       else {
-        this.ctx.logger.warn({ channel: 'botframework', err: { name: (error as Error).name } }, 'bot framework activity not processed');
+        this.ctx.logger.warn({ channel: 'botframework', err: error }, 'bot framework activity not processed');
         res.status(400).json({ error: { code: 'invalid_activity', message: 'The activity could not be processed.' } });
       }
     }
@@ -176,7 +176,7 @@ export class AgentsChannel implements ChannelModule {
       await handleActivity(this.ctx, wire, { fileHosts: this.fileHosts, downloadHeaders: (_file, serviceUrl) => this.downloadHeaders(serviceUrl) });
     } catch (error) {
       // Refused under load: counted and logged by the conversation service; answered 503 with Retry-After.
-      if (!(error instanceof InboundOverloaded)) this.ctx.logger.error({ channel: 'botframework', activityId: activity.id, err: { name: (error as Error).name, code: (error as { code?: string }).code } }, 'bot framework activity failed');
+      if (!(error instanceof InboundOverloaded)) this.ctx.logger.error({ channel: 'botframework', activityId: activity.id, err: error }, 'bot framework activity failed');
       throw error;
     }
   }

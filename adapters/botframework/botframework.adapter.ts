@@ -166,7 +166,7 @@ export class BotFrameworkChannel implements ChannelModule {
         ),
       );
     } catch (error) {
-      this.ctx.logger.warn({ channel: 'botframework', err: { name: (error as Error).name } }, 'bot framework request refused');
+      this.ctx.logger.warn({ channel: 'botframework', err: error }, 'bot framework request refused');
       if (!res.headersSent) res.status(400).json({ error: { code: 'invalid_activity', message: 'The activity could not be processed.' } });
     }
   }
@@ -183,7 +183,7 @@ export class BotFrameworkChannel implements ChannelModule {
     } catch (error) {
       // Refused under load: counted and logged by the conversation service; answered 503 with Retry-After.
       if (error instanceof InboundOverloaded) throw error;
-      logger.error({ channel: 'botframework', activityId: activity.id, err: { name: (error as Error).name, code: (error as { code?: string }).code } }, 'bot framework activity failed');
+      logger.error({ channel: 'botframework', activityId: activity.id, err: error }, 'bot framework activity failed');
       // CloudAdapter answers 500 with the error's message: keep internals out of it.
       throw new Error('internal error');
     }

@@ -44,7 +44,7 @@ export function registerCommand(app: App, ctx: SlackContext, options: CommandOpt
     try {
       await reply(await answer(ctx, actor, sub.toLowerCase(), args, options));
     } catch (error) {
-      ctx.logger.error({ ...log, err: { message: (error as Error).message } }, 'slash command failed');
+      ctx.logger.error({ ...log, err: error }, 'slash command failed');
       await reply(ctx.texts.t('command.failed'));
     }
   });

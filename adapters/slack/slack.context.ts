@@ -31,7 +31,7 @@ export async function lookupActor(ctx: SlackContext, userId: string): Promise<St
   try {
     return await ctx.directory.actor(userId);
   } catch (error) {
-    ctx.logger.warn({ component: 'slack', user: userId, code: (error as { data?: { error?: string } }).data?.error ?? (error as Error).message }, 'staff role lookup failed');
+    ctx.logger.warn({ component: 'slack', user: userId, err: error }, 'staff role lookup failed');
     return undefined;
   }
 }
@@ -47,6 +47,6 @@ export async function ephemeral(
   try {
     await ctx.client.chat.postEphemeral({ channel: target.channel, user: target.user, ...body, ...(target.threadTs ? { thread_ts: target.threadTs } : {}) });
   } catch (error) {
-    ctx.logger.warn({ component: 'slack', channel: target.channel, code: (error as { data?: { error?: string } }).data?.error }, 'ephemeral message failed');
+    ctx.logger.warn({ component: 'slack', channel: target.channel, err: error }, 'ephemeral message failed');
   }
 }

@@ -109,7 +109,7 @@ async function openModal(ctx: SlackContext, actionId: string, caseId: number, pr
   try {
     await ctx.client.views.open({ trigger_id: press.trigger_id, view: view as never });
   } catch (error) {
-    ctx.logger.warn({ component: 'slack', action: actionId, caseId, code: (error as { data?: { error?: string } }).data?.error }, 'could not open modal');
+    ctx.logger.warn({ component: 'slack', action: actionId, caseId, err: error }, 'could not open modal');
     await ephemeral(ctx, target, texts.t('modals.openFailed'));
   }
 }

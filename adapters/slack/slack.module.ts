@@ -110,7 +110,7 @@ export async function createSlackModule(ctx: AppContext): Promise<ChannelModule 
       });
   const bolt = new App({ receiver, authorize: cachedAuthorize(client, token), logger: sdkLogger, clientOptions: slackClientOptions(config.SLACK_API_URL) });
   bolt.error(async (error) => {
-    logger.error({ component: 'slack', err: { message: error.message, code: error.code } }, 'Slack listener failed');
+    logger.error({ component: 'slack', err: error }, 'Slack listener failed');
     throw error;
   });
   const slack: SlackContext = { deps, client, directory, logger, config, texts, languages };

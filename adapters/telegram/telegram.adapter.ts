@@ -8,7 +8,7 @@ import type { InboundMessage } from '../../src/channels/contract.ts';
 import { acceptEvidence, type EvidenceFile } from '../../src/channels/evidence.ts';
 import { fetchAllowedFile } from '../../src/channels/file-fetch.ts';
 import { insertAttachments } from '../../src/inbound/attachment.repository.ts';
-import { InboundOverloaded } from '../../src/errors.ts';
+import { InboundOverloaded, serializeError } from '../../src/errors.ts';
 import { isDeliveryClaimed } from '../../src/inbound/customer.repository.ts';
 import { mapUpdate, TELEGRAM_DOWNLOAD_LIMIT, type TelegramFileRef } from './telegram.mapper.ts';
 import { backoffMs, UpdatePolling } from './telegram.polling.ts';
@@ -59,7 +59,7 @@ export class TelegramChannel implements ChannelModule {
     this.bot.catch((error, context) => {
       // Refused under load: counted and logged by the conversation service; redelivered (webhook 503) or tried again (polling).
       if (error instanceof InboundOverloaded) throw error;
-      this.ctx.logger.error({ channel: 'telegram', updateId: context.update.update_id, err: safeError(error) }, 'telegram update failed');
+      this.ctx.logger.error({ channel: 'telegram', updateId: context.update.update_id, err: error }, 'telegram update failed');
       // Webhook: a 500 makes Telegram deliver the update again (it is idempotent). Polling: UpdatePolling tries it again.
       throw error;
     });
@@ -188,7 +188,7 @@ export class TelegramChannel implements ChannelModule {
     try {
       await this.bot.telegram.answerCbQuery(id);
     } catch (error) {
-      this.ctx.logger.warn({ channel: 'telegram', err: safeError(error) }, 'answerCallbackQuery failed');
+      this.ctx.logger.warn({ channel: 'telegram', err: error }, 'answerCallbackQuery failed');
     }
   }
 
@@ -201,7 +201,7 @@ export class TelegramChannel implements ChannelModule {
       this.ctx.logger.info({ channel: 'telegram', botId: this.botId }, 'telegram webhook registered');
     } catch (error) {
       this.error = describe(error);
-      this.ctx.logger.error({ channel: 'telegram', attempt, err: safeError(error) }, 'telegram webhook registration failed; will retry');
+      this.ctx.logger.error({ channel: 'telegram', attempt, err: error }, 'telegram webhook registration failed; will retry');
       this.retryLater(() => void this.registerWebhook(attempt + 1), attempt);
     }
   }
@@ -219,7 +219,7 @@ export class TelegramChannel implements ChannelModule {
           return;
         }
         this.error = describe(error);
-        this.ctx.logger.error({ channel: 'telegram', err: safeError(error) }, 'telegram polling failed; will retry');
+        this.ctx.logger.error({ channel: 'telegram', err: error }, 'telegram polling failed; will retry');
       },
     });
     this.polling.start();
@@ -248,14 +248,8 @@ export function createTelegramChannel(ctx: AppContext): TelegramChannel | undefi
   });
 }
 
-/** Error codes for logs: messages of network errors carry the URL, and with it the bot token. */
-function safeError(error: unknown): Record<string, unknown> {
-  if (error instanceof TelegramError) return { code: error.code, description: error.description };
-  const { name, code, status } = (error ?? {}) as { name?: string; code?: string; status?: number };
-  return { name, code, status };
-}
-
+/** For the health report: the error's kind and codes; a message only from the Bot API itself (network errors carry the URL, and with it the bot token). */
 function describe(error: unknown): string {
-  const e = safeError(error);
-  return [e.name, e.code, e.status, e.description].filter((v) => v !== undefined).join(' ');
+  const e = serializeError(error);
+  return [e.type, e.code, e.status, error instanceof TelegramError ? e.message : undefined].filter((v) => v !== undefined).join(' ');
 }

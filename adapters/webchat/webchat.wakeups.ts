@@ -90,7 +90,7 @@ export class TranscriptWakeups {
     this.client = undefined;
     client.removeAllListeners('end');
     void client.end().catch(() => undefined);
-    this.logger.warn({ component: 'webchat', err: { message: error?.message ?? 'connection ended', code: (error as { code?: string } | undefined)?.code }, retryMs: this.retryMs }, 'web chat wake-up listener lost; reconnecting');
+    this.logger.warn({ component: 'webchat', err: error ?? 'connection ended', retryMs: this.retryMs }, 'web chat wake-up listener lost; reconnecting');
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
       void this.connect();

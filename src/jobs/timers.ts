@@ -27,7 +27,7 @@ export class Timers {
     const boss = handle.pglite
       ? new PgBoss({ db: fromPglite(handle.pglite), backend: 'pglite', schema: 'pgboss', ...(options.clock ? { clock: options.clock } : {}) })
       : new PgBoss({ connectionString: handle.connectionString!, schema: 'pgboss', max: 4, application_name: 'hearken-timers', ...(options.clock ? { clock: options.clock } : {}) });
-    boss.on('error', (error: Error) => logger.error({ err: { message: error.message, code: (error as { code?: string }).code } }, 'timer backend error'));
+    boss.on('error', (error: Error) => logger.error({ err: error }, 'timer backend error'));
     await boss.start();
     return new Timers(boss, logger, options.pollSeconds);
   }
@@ -108,7 +108,7 @@ export class Timers {
           await handler(job.data);
           results.push({ id: job.id, status: 'completed' });
         } catch (error) {
-          this.logger.error({ queue, jobId: job.id, err: { message: (error as Error).message } }, 'timer handler failed; pg-boss will retry');
+          this.logger.error({ queue, jobId: job.id, err: error }, 'timer handler failed; pg-boss will retry');
           results.push({ id: job.id, status: 'failed', output: { message: (error as Error).message } });
         }
       }

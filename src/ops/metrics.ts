@@ -80,7 +80,7 @@ export class Metrics implements DeliveryObserver {
       this.databaseUp.set(1);
     } catch (error) {
       this.databaseUp.set(0);
-      this.options.logger.warn({ err: { message: (error as Error).message } }, 'metrics: database figures unavailable');
+      this.options.logger.warn({ err: error }, 'metrics: database figures unavailable');
     }
     return { contentType: this.registry.contentType, body: await this.registry.metrics() };
   }

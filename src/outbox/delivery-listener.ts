@@ -15,12 +15,21 @@ export interface DeliveryOutcome {
 }
 
 /**
- * Told the final outcome (delivered, or failed for good) of outbox rows whose
- * `report.to` is its name, inside the transaction that records that outcome:
+ * Told about final outcomes, inside the transaction that records them:
  * write rows (outbox, case events), never call an external API from here.
  * Retries in between are not reported.
  */
 export interface DeliveryListener {
   readonly name: string;
-  reported(trx: Db, outcome: DeliveryOutcome): Promise<void>;
+  /**
+   * The final outcome (delivered, or failed for good) of rows whose
+   * `report.to` is this name. A throw loses the report, not the outcome.
+   */
+  reported?(trx: Db, outcome: DeliveryOutcome): Promise<void>;
+  /**
+   * Every row that failed for good, whether or not it asked for a report
+   * (e.g. the case's audit log). Part of recording the failure: a throw
+   * undoes it, and the row is retried.
+   */
+  failed?(trx: Db, outcome: DeliveryOutcome): Promise<void>;
 }

@@ -1,5 +1,4 @@
 import type { DeliveryResult, OutboxSender } from '../channels/contract.ts';
-import { appendCaseEvent } from '../cases/case.repository.ts';
 import type { Db } from '../db/database.ts';
 import type { OutboxRow } from '../db/schema.ts';
 import type { Logger } from '../logger.ts';
@@ -34,6 +33,8 @@ export interface OutboxWorkerOptions {
   rateLimiter?: RateLimiter;
   /** A send that has not answered by then counts as a transient failure (default 20 s, inside the lease). */
   sendTimeoutMs?: number;
+  /** The time outcomes are recorded at (default: the system clock). */
+  clock?: () => Date;
 }
 
 /**
@@ -53,7 +54,7 @@ export interface OutboxStats {
  * Delivers outbox rows through channel senders after commit: in order per
  * conversation, within each sender's rate limits, retried with exponential
  * backoff and jitter, honouring retry-after, and giving up on permanent
- * errors (recorded on the case).
+ * errors (told to the listeners: the case's audit log is one).
  * Delivery is at least once: a crash after sending and before marking the
  * row sent delivers that message again.
  */
@@ -63,6 +64,7 @@ export class OutboxWorker {
   private again = false;
   private stopped = false;
   private readonly rateLimiter: RateLimiter;
+  private readonly clock: () => Date;
   private readonly wakeTimers = new Set<NodeJS.Timeout>();
   private readonly inFlight = new Set<Promise<void>>();
   private sentBatch: number[] = [];
@@ -76,6 +78,7 @@ export class OutboxWorker {
     private readonly options: OutboxWorkerOptions,
   ) {
     this.rateLimiter = options.rateLimiter ?? new RateLimiter();
+    this.clock = options.clock ?? (() => new Date());
   }
 
   start(): void {
@@ -93,7 +96,7 @@ export class OutboxWorker {
       return;
     }
     this.running = this.drain()
-      .catch((error: Error) => this.logger.error({ err: { message: error.message } }, 'outbox round failed'))
+      .catch((error: Error) => this.logger.error({ err: error }, 'outbox round failed'))
       .finally(() => {
         this.running = undefined;
         if (this.again) {
@@ -114,7 +117,7 @@ export class OutboxWorker {
     for (const row of rows) byConversation.set(row.conversation_key, [...(byConversation.get(row.conversation_key) ?? []), row]);
     for (const list of byConversation.values()) {
       const delivery = this.deliverConversation(list)
-        .catch((error: Error) => this.logger.error({ err: { message: error.message } }, 'direct delivery failed; the lease will bring it back'))
+        .catch((error: Error) => this.logger.error({ err: error }, 'direct delivery failed; the lease will bring it back'))
         .finally(() => this.inFlight.delete(delivery));
       this.inFlight.add(delivery);
     }
@@ -195,7 +198,7 @@ export class OutboxWorker {
         const delay = result.retryAfterMs ?? backoffMs(row.attempts);
         this.stats.retried += 1;
         this.options.observer?.retried(row.channel);
-        this.logger.warn({ outboxId: row.id, channel: row.channel, attempt: row.attempts, delayMs: delay, error: result.error }, 'delivery failed; will retry');
+        this.logger.warn({ outboxId: row.id, channel: row.channel, attempt: row.attempts, delayMs: delay, err: deliveryError(result.error) }, 'delivery failed; will retry');
         await markRetry(this.db, row.id, delay, result.error);
       }
       return;
@@ -249,7 +252,7 @@ export class OutboxWorker {
         for (const { row, ok, error } of outcomes) await this.report(trx, row, ok, error);
       });
     } catch (failure) {
-      this.logger.error({ outboxIds: outcomes.map((o) => o.row.id), err: { message: (failure as Error).message } }, 'delivery report failed; outcome recorded without it');
+      this.logger.error({ outboxIds: outcomes.map((o) => o.row.id), err: failure }, 'delivery report failed; outcome recorded without it');
       await this.db.transaction().execute(record);
     }
   }
@@ -257,31 +260,27 @@ export class OutboxWorker {
   private async report(trx: Db, row: OutboxRow, ok: boolean, error?: string): Promise<void> {
     const report = row.report!;
     const listener = this.options.listeners?.find((l) => l.name === report.to);
-    if (!listener) {
+    if (!listener?.reported) {
       this.logger.warn({ outboxId: row.id, to: String(report.to) }, 'no listener for delivery report');
       return;
     }
-    const outcome: DeliveryOutcome = { outboxId: row.id, caseId: row.case_id, customerId: row.customer_id, channel: row.channel, ok, at: new Date(), report };
+    await listener.reported(trx, this.outcome(row, ok, error));
+  }
+
+  private outcome(row: OutboxRow, ok: boolean, error?: string): DeliveryOutcome {
+    const outcome: DeliveryOutcome = { outboxId: row.id, caseId: row.case_id, customerId: row.customer_id, channel: row.channel, ok, at: this.clock(), report: row.report ?? {} };
     if (error !== undefined) outcome.error = error;
-    await listener.reported(trx, outcome);
+    return outcome;
   }
 
   private async fail(row: OutboxRow, error: string): Promise<void> {
     this.stats.failed += 1;
     this.options.observer?.failed(row.channel);
-    this.logger.error({ outboxId: row.id, channel: row.channel, caseId: row.case_id, error }, 'delivery failed permanently');
+    this.logger.error({ outboxId: row.id, channel: row.channel, caseId: row.case_id, err: deliveryError(error) }, 'delivery failed permanently');
     const outcomes = row.report !== null ? [{ row, ok: false, error }] : [];
     await this.recordWithReports(async (trx) => {
       await markFailed(trx, row.id, error);
-      if (row.case_id !== null) {
-        await appendCaseEvent(trx, {
-          caseId: row.case_id,
-          at: new Date(),
-          actor: 'system',
-          action: 'delivery_failed',
-          details: { channel: row.channel, outboxId: row.id, error: error.slice(0, 200) },
-        });
-      }
+      for (const listener of this.options.listeners ?? []) await listener.failed?.(trx, this.outcome(row, false, error));
     }, outcomes);
   }
 }
@@ -290,6 +289,11 @@ export class OutboxWorker {
 export function backoffMs(attempt: number, random: () => number = Math.random): number {
   const ceiling = Math.min(600_000, 1000 * 2 ** Math.max(0, attempt - 1));
   return Math.round(ceiling / 2 + random() * (ceiling / 2));
+}
+
+/** A sender's error text (already stripped of credentials) as the log's `err` field. */
+function deliveryError(error: string): { name: string; message: string } {
+  return { name: 'DeliveryError', message: error };
 }
 
 /** The send's result, or a transient failure once `ms` passed (the request itself may still complete: delivery is at least once). */
