@@ -1,13 +1,11 @@
 import type { InboundAttachment } from '../channels/contract.ts';
 import type { Policy } from '../policy.ts';
 import { foldForMatching, hasHan } from '../understanding/normalise.ts';
-import { normaliseKeyword, type KeywordKind, type PromptCatalog } from './prompt-catalog.ts';
+import { COMMAND_KEYWORDS, normaliseKeyword, type PromptCatalog } from './prompt-catalog.ts';
 import { extractFields, matchOption, proposeCategory, type ReadContext } from './reading.ts';
 import type { Draft, IntakeState } from './state.ts';
 import type { Command, Input } from './turn.ts';
 import { validateName } from './validators.ts';
-
-const COMMANDS: KeywordKind[] = ['cancel', 'back', 'help', 'person', 'skip', 'status', 'new', 'done', 'confirm', 'edit', 'erase'];
 
 /** Buttons carry their meaning; typed words are commands only when the whole message is one. */
 export function classify(text: string, choice: string | undefined, attachments: InboundAttachment[], catalog: PromptCatalog): Input {
@@ -24,9 +22,9 @@ export function classify(text: string, choice: string | undefined, attachments: 
     input.language = language;
     return input;
   }
-  for (const kind of COMMANDS) {
+  for (const kind of COMMAND_KEYWORDS) {
     if (catalog.keywords(kind).has(word)) {
-      input.command = kind as Command;
+      input.command = kind;
       break;
     }
   }

@@ -12,7 +12,10 @@ export const LOCALES = ['en', 'zh-CN'] as const;
 export type Locale = (typeof LOCALES)[number];
 
 const stringList = z.array(z.string().min(1));
-const KEYWORD_KINDS = ['cancel', 'back', 'help', 'person', 'skip', 'status', 'new', 'done', 'yes', 'no', 'confirm', 'edit', 'erase', 'greeting'] as const;
+/** Words that, as a whole message, are a command (prompts/<locale>/messages.json `keywords`). */
+export const COMMAND_KEYWORDS = ['cancel', 'back', 'help', 'person', 'skip', 'status', 'new', 'done', 'confirm', 'edit', 'erase'] as const;
+/** Yes and no live in the answer lexicon (answers.json), not here. */
+const KEYWORD_KINDS = [...COMMAND_KEYWORDS, 'greeting'] as const;
 export type KeywordKind = (typeof KEYWORD_KINDS)[number];
 
 const messagesSchema = z.object({

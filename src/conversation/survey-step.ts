@@ -1,6 +1,7 @@
 import type { Choice, OutboundMessage } from '../channels/contract.ts';
 import type { ConversationEvent, Effect, SurveyRef } from './effects.ts';
 import { normaliseKeyword } from './prompt-catalog.ts';
+import { readYesNo } from './reading.ts';
 import type { ConversationState, SurveyState } from './state.ts';
 import type { StepContext } from './context.ts';
 import type { SurveyQuestion } from './survey.flow.ts';
@@ -145,9 +146,10 @@ export class SurveySteps {
     const word = normaliseKeyword(input.text);
     switch (question.kind) {
       case 'yesno':
-        if (this.ctx.catalog.keywords('yes').has(word)) return { value: true };
-        if (this.ctx.catalog.keywords('no').has(word)) return { value: false };
-        return undefined;
+      {
+        const answer = readYesNo(input.text, this.ctx.catalog);
+        return answer === undefined ? undefined : { value: answer === 'yes' };
+      }
       case 'scale':
         return /^\d{1,3}$/.test(word) ? this.inScale(question, word) : undefined;
       case 'comment':

@@ -2,12 +2,12 @@ import type { InboundAttachment, OutboundMessage } from '../channels/contract.ts
 import type { StepContext } from './context.ts';
 import type { Effect } from './effects.ts';
 import type { FlowStep } from './intake.flow.ts';
-import type { Locale } from './prompt-catalog.ts';
+import type { COMMAND_KEYWORDS, Locale } from './prompt-catalog.ts';
 import type { ReadContext } from './reading.ts';
 import { Renderer } from './render.ts';
 import type { ConversationState, Draft, IntakeState } from './state.ts';
 
-export type Command = 'cancel' | 'back' | 'help' | 'person' | 'skip' | 'status' | 'new' | 'done' | 'confirm' | 'edit' | 'erase';
+export type Command = (typeof COMMAND_KEYWORDS)[number];
 
 /** One customer message as the engine classified it. */
 export interface Input {
