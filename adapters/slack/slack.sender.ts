@@ -7,9 +7,9 @@ import { renderCard, renderSupervisorNotice } from './slack.card.ts';
 import { classifySlackError, isSlackError, type SlackClient, type SlackHealth } from './slack.client.ts';
 import type { SlackDesk, SlackPayload } from './slack.desk.ts';
 import { customerText, displayFileName } from './slack.customer-words.ts';
-import { ChannelPacer } from './slack.pacer.ts';
 import { latestSurveyOfCase } from '../../src/surveys/survey.repository.ts';
 import { loadCase, readAttachment, saveCardMessage, saveThreadPost, SLACK_OUTBOX_CHANNEL } from './slack.repository.ts';
+import { RateLimiter } from '../../src/outbox/rate-limiter.ts';
 
 export interface SlackSenderDeps {
   db: Db;
@@ -22,11 +22,21 @@ export interface SlackSenderDeps {
   defaultChannel: string;
   supervisorsChannel?: string;
   currency: string;
-  pacer?: ChannelPacer;
+  /** Paces posts per Slack channel (tests inject one on a fake clock). */
+  pacer?: RateLimiter;
   /** Queues the redaction of a post delivered after its case was anonymised. */
   desk: Pick<SlackDesk, 'redactLatePost'>;
   outboxWritten?: () => void;
 }
+
+/**
+ * Posts to one Slack channel stay near Slack's "about one message per second
+ * per channel": a short burst, then one a second, per Slack channel (the
+ * outbox's own buckets are per case conversation, and many cases share a
+ * channel). Per process: several instances each keep their own pace, and
+ * Slack's 429 + Retry-After (honoured by the outbox) covers the rest.
+ */
+export const SLACK_CHANNEL_PACE = { channel: 'slack-channel-pace', rateLimit: { perConversation: { burst: 4, perSecond: 1 } } } as const;
 
 class CaseGoneError extends Error {}
 
@@ -48,10 +58,15 @@ class TargetError extends Error {
  */
 export class SlackSender implements OutboxSender<SlackPayload> {
   readonly channel = SLACK_OUTBOX_CHANNEL;
-  private readonly pacer: ChannelPacer;
+  private readonly pacer: RateLimiter;
 
   constructor(private readonly deps: SlackSenderDeps) {
-    this.pacer = deps.pacer ?? new ChannelPacer();
+    this.pacer = deps.pacer ?? new RateLimiter();
+  }
+
+  /** Resolves when a post to `channel` may go out. */
+  private async pace(channel: string): Promise<void> {
+    await this.pacer.acquire(SLACK_CHANNEL_PACE, channel);
   }
 
   async send(_address: Record<string, unknown>, payload: SlackPayload): Promise<DeliveryResult> {
@@ -76,7 +91,7 @@ export class SlackSender implements OutboxSender<SlackPayload> {
         return (await this.card(payload.caseId, true)).ts;
       case 'thread': {
         const card = await this.card(payload.caseId, false);
-        await this.pacer.take(card.channel);
+        await this.pace(card.channel);
         const posted = await this.call(card.channel, () =>
           this.deps.client.chat.postMessage({
             channel: card.channel,
@@ -91,7 +106,7 @@ export class SlackSender implements OutboxSender<SlackPayload> {
         return posted.ts;
       }
       case 'redact':
-        await this.pacer.take(payload.channel);
+        await this.pace(payload.channel);
         try {
           // The blocks are replaced too: an update without them would keep the customer's words.
           const blocks = [{ type: 'section', text: { type: 'mrkdwn', text: payload.text } }];
@@ -116,12 +131,12 @@ export class SlackSender implements OutboxSender<SlackPayload> {
         const row = await loadCase(this.deps.db, payload.caseId);
         if (!channel || !row) return undefined;
         const notice = renderSupervisorNotice(row, payload.notice, { texts: this.deps.languages.forTeam(row.team), currency: this.deps.currency });
-        await this.pacer.take(channel);
+        await this.pace(channel);
         const posted = await this.call(channel, () => this.deps.client.chat.postMessage({ channel, text: notice.text, blocks: notice.blocks as never }));
         return posted.ts;
       }
       case 'digest': {
-        await this.pacer.take(payload.channel);
+        await this.pace(payload.channel);
         const posted = await this.call(payload.channel, () =>
           this.deps.client.chat.postMessage({ channel: payload.channel, text: payload.text, blocks: payload.blocks as never, unfurl_links: false }),
         );
@@ -148,7 +163,7 @@ export class SlackSender implements OutboxSender<SlackPayload> {
     }
     const channel = row.slack_channel ?? this.deps.defaultChannel;
     const view = await this.render(row);
-    await this.pacer.take(channel);
+    await this.pace(channel);
     const posted = await this.call(channel, () => this.deps.client.chat.postMessage({ channel, text: view.text, blocks: view.blocks as never, unfurl_links: false }));
     const ts = String(posted.ts);
     await saveCardMessage(this.deps.db, caseId, String(posted.channel ?? channel), ts);
@@ -176,7 +191,7 @@ export class SlackSender implements OutboxSender<SlackPayload> {
     const upload = await this.call('upload', () => client.files.getUploadURLExternal({ filename: fileName, length: content.length }));
     const response = await fetch(String(upload.upload_url), { method: 'POST', body: content, headers: { 'content-type': attachment.mimeType } });
     if (!response.ok) throw new TargetError('upload', Object.assign(new Error('upload refused'), { code: `upload_http_${response.status}` }));
-    await this.pacer.take(card.channel);
+    await this.pace(card.channel);
     await this.call(card.channel, () =>
       client.files.completeUploadExternal({
         files: [{ id: String(upload.file_id), title: fileName }],
