@@ -17,37 +17,6 @@ const refreshedAddress = sql<string>`CASE
     AND customers.address->'conversation'->>'id' IS DISTINCT FROM excluded.address->'conversation'->>'id'
   THEN customers.address ELSE excluded.address END`;
 
-/**
- * Creates the customer on first contact, or refreshes its address, and locks
- * the row until the transaction ends: messages of one conversation are
- * handled one at a time, on any instance.
- */
-export async function upsertAndLockCustomer(
-  db: Db,
-  identity: { channel: string; externalId: string; address: Record<string, unknown>; displayName?: string; locale: string },
-): Promise<CustomerRow> {
-  return db
-    .insertInto('customers')
-    .values({
-      channel: identity.channel,
-      external_id: identity.externalId,
-      address: JSON.stringify(identity.address),
-      display_name: identity.displayName ?? null,
-      locale: identity.locale,
-      state: JSON.stringify({}),
-      updated_at: sql`now()`,
-    })
-    .onConflict((oc) =>
-      oc.columns(['channel', 'external_id']).doUpdateSet({
-        address: refreshedAddress,
-        display_name: sql`coalesce(excluded.display_name, customers.display_name)`,
-        updated_at: sql`now()`,
-      }),
-    )
-    .returningAll()
-    .executeTakeFirstOrThrow();
-}
-
 export interface InboundIdentity {
   channel: string;
   externalId: string;

@@ -2,7 +2,6 @@ import type { StaffActor } from './staff-actor.ts';
 import { changeCase, refuse, staffAction, unchanged, type StaffDeps, type StaffResult } from './staff-action.ts';
 
 export const ESCALATION_LEVELS = ['mediation', 'legal'] as const;
-export type EscalationLevel = (typeof ESCALATION_LEVELS)[number];
 
 /** Flags the case for mediation or the legal route, with who and why; supervisors are told. Not a status. */
 export async function escalateCase(deps: StaffDeps, input: { caseId: number; actor: StaffActor; level: string; reason: string }): Promise<StaffResult> {

@@ -4,8 +4,6 @@ import type { SurveysTable } from '../db/schema.ts';
 
 /** Queries of satisfaction surveys and anonymous campaigns. `db` may be a transaction. */
 
-export type SurveyRow = Awaited<ReturnType<typeof lockSurvey>> & object;
-
 export async function findSurvey(db: Db, id: number) {
   return db.selectFrom('surveys').selectAll().where('id', '=', id).executeTakeFirst();
 }
