@@ -5,7 +5,10 @@ import type { Logger } from '../logger.ts';
 import type { DeliveryListener, DeliveryOutcome } from './delivery-listener.ts';
 import { claimDue, markFailed, markRetry, markSent, postpone, release } from './outbox.repository.ts';
 import { RateLimiter } from './rate-limiter.ts';
+import { backoffMs, withTimeout } from './retry.ts';
 import { redactSecrets } from '../ops/redact.ts';
+
+export { backoffMs } from './retry.ts';
 
 /** A failed "mark sent" is retried this often, this far apart (well inside the lease). */
 const MARK_SENT_RETRIES = 20;
@@ -285,22 +288,7 @@ export class OutboxWorker {
   }
 }
 
-/** Exponential backoff with full jitter: ~1 s, 2 s, 4 s … capped at 10 minutes. */
-export function backoffMs(attempt: number, random: () => number = Math.random): number {
-  const ceiling = Math.min(600_000, 1000 * 2 ** Math.max(0, attempt - 1));
-  return Math.round(ceiling / 2 + random() * (ceiling / 2));
-}
-
 /** A sender's error text (already stripped of credentials) as the log's `err` field. */
 function deliveryError(error: string): { name: string; message: string } {
   return { name: 'DeliveryError', message: error };
-}
-
-/** The send's result, or a transient failure once `ms` passed (the request itself may still complete: delivery is at least once). */
-function withTimeout(send: Promise<DeliveryResult>, ms: number): Promise<DeliveryResult> {
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<DeliveryResult>((resolve) => {
-    timer = setTimeout(() => resolve({ ok: false, permanent: false, error: `send timed out after ${ms} ms` }), ms);
-  });
-  return Promise.race([send, timedOut]).finally(() => clearTimeout(timer));
 }
