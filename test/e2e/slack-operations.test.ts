@@ -233,7 +233,7 @@ describe('Slack desk operations', () => {
     }, 'second chat.update');
     expect(updates[1]!.at - updates[0]!.at).toBeGreaterThanOrEqual(950);
     expect(blockText(updates[1]!.params.blocks)).toContain(`<@${AGENT}>`);
-    expect(rig.app.logs.some((l) => l.msg === 'delivery failed; will retry' && l.error === 'ratelimited' && l.delayMs === 1000)).toBe(true);
+    expect(rig.app.logs.some((l) => l.msg === 'delivery failed; will retry' && (l.err as { message?: string } | undefined)?.message === 'ratelimited' && l.delayMs === 1000)).toBe(true);
   });
 
   it('reports an archived channel and a missing bot membership clearly, and keeps serving customers', async () => {

@@ -147,7 +147,7 @@ describe('Telegram delivery through the outbox', () => {
     expect(replies).toHaveLength(1);
     const attempts = fake.callsOf('sendMessage').filter((call) => call.params.chat_id === c.user.id);
     expect(attempts.map((a) => a.outcome)).toEqual([502, 'ok']);
-    expect(app.logs.some((l) => l.msg === 'delivery failed; will retry' && l.channel === 'telegram' && String(l.error).includes('502'))).toBe(true);
+    expect(app.logs.some((l) => l.msg === 'delivery failed; will retry' && l.channel === 'telegram' && String((l.err as { message?: string } | undefined)?.message).includes('502'))).toBe(true);
   });
 
   it('gives up on a user who blocked the bot (403) and records it on the case', async () => {

@@ -42,7 +42,7 @@ it('the Bot API answers 429 (retry_after), 500 and not at all for a while: every
   const lost = [...customers.acked].filter((id) => !stored.has(`${fake.botId}:${id}`));
   const deliveries = await checkDeliveries(databaseUrl, fake);
   const retryLogs = app.process.logs.filter((l) => l.msg === 'delivery failed; will retry');
-  const honouredRetryAfter = retryLogs.filter((l) => String(l.error).includes('429')).every((l) => l.delayMs === 1000);
+  const honouredRetryAfter = retryLogs.filter((l) => String((l.err as { message?: string } | undefined)?.message).includes('429')).every((l) => l.delayMs === 1000);
   console.log(`Bot API faults: ${JSON.stringify({ acked: customers.acked.size, refusedByFake: fake.counts.failed, hungCalls, retries: retryLogs.length, honouredRetryAfter, lost: lost.length, ...deliveries })}`);
 
   expect(fake.counts.failed).toBeGreaterThan(0);
