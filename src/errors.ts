@@ -32,6 +32,12 @@ export const ErrorCode = {
   BadCookie: 'bad_cookie',
   LinkExpired: 'link_expired',
   LinkUsed: 'link_used',
+  InvalidMessage: 'invalid_message',
+  EmptyMessage: 'empty_message',
+  InvalidCursor: 'invalid_cursor',
+  TooManyFiles: 'too_many_files',
+  EmptyFile: 'empty_file',
+  UnsupportedType: 'unsupported_type',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
