@@ -1,6 +1,7 @@
-import type { InboundMessage, OutboundMessage } from '../channels/contract.ts';
+import type { InboundMessage } from '../channels/contract.ts';
 import type { CaseListener, CaseOpenedEvent } from '../cases/case-listener.ts';
 import { appendCaseMessage, listCasesOfCustomer } from '../cases/case.repository.ts';
+import { customerMessage } from '../cases/customer-message.ts';
 import type { CaseClosing } from '../cases/case-closing.ts';
 import { openCase } from '../cases/open-case.ts';
 import type { ConversationEvent } from '../conversation/effects.ts';
@@ -148,7 +149,7 @@ export class ConversationService {
       if (!customer || !tell) return [];
       const state = parseState(customer.state, locale);
       const text = this.deps.catalog.t(state.locale, 'messages.slowDown');
-      const [saved] = await saveStatesAndEnqueue(trx, [{ customer: { id: customer.id, state, locale: state.locale }, messages: [this.toOutbox(customer, state, { text })] }], DIRECT_DELIVERY_LEASE_SECONDS);
+      const [saved] = await saveStatesAndEnqueue(trx, [{ customer: { id: customer.id, state, locale: state.locale }, messages: [customerMessage(customer, { text }, { caseId: state.activeCase?.id ?? null })] }], DIRECT_DELIVERY_LEASE_SECONDS);
       return saved!.rows;
     });
     this.deps.deliverNow(notice);
@@ -367,7 +368,7 @@ export class ConversationService {
       for (const effect of result.effects) {
         switch (effect.type) {
           case 'reply':
-            outbound.push(this.toOutbox(customer, state, effect.message));
+            outbound.push(customerMessage(customer, effect.message, { caseId: state.activeCase?.id ?? null }));
             break;
           case 'open-case': {
             otherWrites = true;
@@ -462,17 +463,6 @@ export class ConversationService {
 
   private async caseOpened(trx: Db, event: CaseOpenedEvent): Promise<void> {
     for (const listener of this.deps.caseListeners) await listener.caseOpened?.(trx, event);
-  }
-
-  private toOutbox(customer: CustomerRow, state: ConversationState, message: OutboundMessage): NewOutboxMessage {
-    return {
-      customerId: customer.id,
-      caseId: state.activeCase?.id ?? null,
-      channel: customer.channel,
-      conversationKey: conversationKey(customer.channel, customer.external_id),
-      address: customer.address,
-      payload: message as unknown as Record<string, unknown>,
-    };
   }
 }
 

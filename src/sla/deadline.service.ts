@@ -1,6 +1,6 @@
 import type { CaseListener, DeadlineEvent } from '../cases/case-listener.ts';
-import { appendCaseEvent } from '../cases/case.repository.ts';
-import { enqueueCustomerMessage, findCaseCustomer } from '../cases/customer-notice.ts';
+import { appendCaseEvent, findCaseCustomer, lockCase } from '../cases/case.repository.ts';
+import { messageCaseCustomer } from '../cases/customer-message.ts';
 import { deadlineTable } from '../cases/deadlines.ts';
 import type { Locale, PromptCatalog } from '../conversation/prompt-catalog.ts';
 import { formatDateTime } from '../conversation/step.ts';
@@ -10,7 +10,7 @@ import type { Timers } from '../jobs/timers.ts';
 import type { Logger } from '../logger.ts';
 import type { Policy } from '../policy.ts';
 import { addWorkingTime, calendarOf, workingSecondsBetween } from './business-calendar.ts';
-import { lockCase, markDeadlineStage, setBreached, updateClock, type DeadlineKind } from './deadline.repository.ts';
+import { markDeadlineStage, setBreached, updateClock, type DeadlineKind } from './deadline.repository.ts';
 
 export const DEADLINE_QUEUE = 'case-deadline';
 
@@ -155,7 +155,7 @@ export class DeadlineService {
       reason: catalog.t(locale, 'messages.deadlineReason'),
       newDue: formatDateTime(newExpectation, locale, this.deps.policy.timezone),
     });
-    await enqueueCustomerMessage(trx, row.id, { text });
+    await messageCaseCustomer(trx, row.id, { text });
   }
 
   private dueOf(row: CaseRow, deadline: DeadlineKind): Date {
