@@ -368,7 +368,7 @@ export class ConversationService {
       for (const effect of result.effects) {
         switch (effect.type) {
           case 'reply':
-            outbound.push(customerMessage(customer, effect.message, { caseId: state.activeCase?.id ?? null }));
+            outbound.push(customerMessage(customer, effect.message, { caseId: effect.caseId ?? state.activeCase?.id ?? null }));
             break;
           case 'open-case': {
             otherWrites = true;
