@@ -41,8 +41,8 @@ export async function lockCase(db: Db, caseId: number): Promise<CaseRow | undefi
   return db.selectFrom('cases').selectAll().where('id', '=', caseId).forUpdate().executeTakeFirst();
 }
 
-/** Who a case's messages go to: the customer's channel, reply address and conversation language. */
-export type CaseCustomer = Pick<CustomerRow, 'id' | 'channel' | 'external_id' | 'address' | 'locale' | 'anonymised_at'>;
+/** Who a case's messages go to: the customer's channel and reply address; erased identities have `anonymised_at`. */
+export type CaseCustomer = Pick<CustomerRow, 'id' | 'channel' | 'external_id' | 'address' | 'anonymised_at'>;
 
 /**
  * The case's customer. With `lock`, their row is locked (not the case's):
@@ -53,7 +53,7 @@ export async function findCaseCustomer(db: Db, caseId: number, options: { lock?:
   const query = db
     .selectFrom('cases')
     .innerJoin('customers', 'customers.id', 'cases.customer_id')
-    .select(['customers.id', 'customers.channel', 'customers.external_id', 'customers.address', 'customers.locale', 'customers.anonymised_at'])
+    .select(['customers.id', 'customers.channel', 'customers.external_id', 'customers.address', 'customers.anonymised_at'])
     .where('cases.id', '=', caseId);
   return (options.lock ? query.forUpdate('customers') : query).executeTakeFirst();
 }
