@@ -90,7 +90,11 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const metrics = new Metrics(db, { severities: policy.severity.levels, clock, logger });
   const inboundHandled = metrics.inboundHandled.bind(metrics);
   const deliverNow = (rows: OutboxRow[]) => outbox?.deliverNow(rows);
-  const deadlines = new DeadlineService({ db, timers, policy, catalog, logger, clock, outboxWritten, listeners: caseListeners });
+  // The conversation service is built below (it needs the deadlines); breaches reach it only once timers run.
+  const deadlines = new DeadlineService({
+    db, timers, policy, logger, clock, outboxWritten, listeners: caseListeners,
+    conversations: { handleEventIn: (trx, customerId, event) => conversations.handleEventIn(trx, customerId, event) },
+  });
   const desk = new DeskRelay();
   const closing = new CaseClosing({ db, timers, policy, desk, deadlines, logger, clock, outboxWritten });
   const surveyAnswers = new SurveyAnswers({ policy, desk, deadlines, logger, closing });

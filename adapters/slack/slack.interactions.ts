@@ -1,4 +1,5 @@
 import type { App } from '@slack/bolt';
+import { findCaseById } from '../../src/cases/case.repository.ts';
 import { assignCase } from '../../src/staff/assign-case.ts';
 import { claimCase } from '../../src/staff/claim-case.ts';
 import { changeSeverity } from '../../src/staff/change-severity.ts';
@@ -14,7 +15,6 @@ import type { StaffResult } from '../../src/staff/staff-action.ts';
 import { ACTIONS, renderContact } from './slack.card.ts';
 import { caseTexts, ephemeral, lookupActor, type SlackContext } from './slack.context.ts';
 import { assignView, escalateView, FIELD_BLOCKS, parseMeta, readValues, refusalText, requestInfoView, resolveView, severityView, VIEWS, type ViewMeta } from './slack.modals.ts';
-import { loadCase } from './slack.repository.ts';
 
 interface ButtonBody {
   type: string;
@@ -94,7 +94,7 @@ export function registerInteractions(app: App, ctx: SlackContext): void {
 }
 
 async function openModal(ctx: SlackContext, actionId: string, caseId: number, press: ButtonBody, target: { channel?: string; user: string }): Promise<void> {
-  const row = await loadCase(ctx.deps.db, caseId);
+  const row = await findCaseById(ctx.deps.db, caseId);
   if (!row) return ephemeral(ctx, target, refusalText(ctx.texts, { reason: 'not_found' }));
   const texts = ctx.languages.forTeam(row.team);
   const meta: ViewMeta = { caseId, ...(target.channel ? { channel: target.channel } : {}) };

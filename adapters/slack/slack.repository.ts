@@ -11,10 +11,6 @@ export async function findCaseByCard(db: Db, channel: string, ts: string): Promi
   return db.selectFrom('cases').select(['id', 'number', 'team']).where('slack_channel', '=', channel).where('slack_ts', '=', ts).executeTakeFirst();
 }
 
-export async function loadCase(db: Db, caseId: number): Promise<CaseRow | undefined> {
-  return db.selectFrom('cases').selectAll().where('id', '=', caseId).executeTakeFirst();
-}
-
 /** Whether the case's card was posted (there is something in Slack to redact). */
 export async function hasCard(db: Db, caseId: number): Promise<boolean> {
   const row = await db.selectFrom('cases').select('id').where('id', '=', caseId).where('slack_ts', 'is not', null).executeTakeFirst();

@@ -1,3 +1,4 @@
+import { findCaseById } from '../../src/cases/case.repository.ts';
 import type { DeliveryResult, OutboxSender } from '../../src/channels/contract.ts';
 import type { Db } from '../../src/db/database.ts';
 import type { CaseRow } from '../../src/db/schema.ts';
@@ -8,7 +9,7 @@ import { classifySlackError, isSlackError, type SlackClient, type SlackHealth } 
 import type { SlackDesk, SlackPayload } from './slack.desk.ts';
 import { customerText, displayFileName } from './slack.customer-words.ts';
 import { latestSurveyOfCase } from '../../src/surveys/survey.repository.ts';
-import { loadCase, readAttachment, saveCardMessage, saveThreadPost, SLACK_OUTBOX_CHANNEL } from './slack.repository.ts';
+import { readAttachment, saveCardMessage, saveThreadPost, SLACK_OUTBOX_CHANNEL } from './slack.repository.ts';
 import { RateLimiter } from '../../src/outbox/rate-limiter.ts';
 
 export interface SlackSenderDeps {
@@ -128,7 +129,7 @@ export class SlackSender implements OutboxSender<SlackPayload> {
         return undefined;
       case 'supervisors': {
         const channel = this.deps.supervisorsChannel;
-        const row = await loadCase(this.deps.db, payload.caseId);
+        const row = await findCaseById(this.deps.db, payload.caseId);
         if (!channel || !row) return undefined;
         const notice = renderSupervisorNotice(row, payload.notice, { texts: this.deps.languages.forTeam(row.team), currency: this.deps.currency });
         await this.pace(channel);
@@ -147,7 +148,7 @@ export class SlackSender implements OutboxSender<SlackPayload> {
 
   /** The case's card: updated in place when `refresh`, posted when it does not exist yet. */
   private async card(caseId: number, refresh: boolean): Promise<{ channel: string; ts: string; team: string | null }> {
-    const row = await loadCase(this.deps.db, caseId);
+    const row = await findCaseById(this.deps.db, caseId);
     if (!row) throw new CaseGoneError();
     if (row.slack_channel && row.slack_ts) {
       const card = { channel: row.slack_channel, ts: row.slack_ts, team: row.team };

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
-import type { CaseRow, NewCaseRow } from '../db/schema.ts';
+import type { CaseRow, CustomerRow, NewCaseRow } from '../db/schema.ts';
 
 /** Queries on cases, their audit events and messages. `db` may be a transaction. */
 
@@ -34,6 +34,28 @@ export async function createCase(
 
 export async function findCaseById(db: Db, id: number): Promise<CaseRow | undefined> {
   return db.selectFrom('cases').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** The case, locked until the transaction ends: every change to a case goes through this. */
+export async function lockCase(db: Db, caseId: number): Promise<CaseRow | undefined> {
+  return db.selectFrom('cases').selectAll().where('id', '=', caseId).forUpdate().executeTakeFirst();
+}
+
+/** Who a case's messages go to: the customer's channel and reply address; erased identities have `anonymised_at`. */
+export type CaseCustomer = Pick<CustomerRow, 'id' | 'channel' | 'external_id' | 'address' | 'anonymised_at'>;
+
+/**
+ * The case's customer. With `lock`, their row is locked (not the case's):
+ * taken before the case, as an inbound message takes them, so the two never
+ * wait on each other in opposite order.
+ */
+export async function findCaseCustomer(db: Db, caseId: number, options: { lock?: boolean } = {}): Promise<CaseCustomer | undefined> {
+  const query = db
+    .selectFrom('cases')
+    .innerJoin('customers', 'customers.id', 'cases.customer_id')
+    .select(['customers.id', 'customers.channel', 'customers.external_id', 'customers.address', 'customers.anonymised_at'])
+    .where('cases.id', '=', caseId);
+  return (options.lock ? query.forUpdate('customers') : query).executeTakeFirst();
 }
 
 export async function findCaseByNumber(db: Db, number: string): Promise<CaseRow | undefined> {

@@ -10,7 +10,8 @@ export type SurveyOutcome = 'thanks' | 'reopened' | 'offer-mediation';
 
 /** What the pure step asks the world to do. Executed by src/inbound after it commits. */
 export type Effect =
-  | { type: 'reply'; message: OutboundMessage }
+  /** A message to the customer; `caseId` names the case it is about when that is not the conversation's active case. */
+  | { type: 'reply'; message: OutboundMessage; caseId?: number }
   | { type: 'open-case'; draft: Draft; openedVia: 'intake' | 'person' }
   | { type: 'append-to-case'; caseId: number; text: string; attachments: InboundAttachment[] }
   | { type: 'load-status' }
@@ -39,4 +40,6 @@ export type ConversationEvent =
   | { type: 'survey-start'; survey: SurveyRef; caseId?: number; caseNumber?: string }
   | { type: 'survey-reminder'; survey: SurveyRef }
   | { type: 'survey-expired'; survey: SurveyRef }
-  | { type: 'survey-closed'; survey: SurveyRef; outcome: SurveyOutcome };
+  | { type: 'survey-closed'; survey: SurveyRef; outcome: SurveyOutcome }
+  /** Timer (src/sla): a case's deadline passed unmet; the customer is told the new expectation. */
+  | { type: 'deadline-missed'; caseId: number; caseNumber: string; deadline: 'first_response' | 'resolution'; newExpectation: string };

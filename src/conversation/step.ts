@@ -76,6 +76,14 @@ export function step(state: ConversationState, event: ConversationEvent, ctx: St
     case 'survey-closed':
       surveys.closed(event);
       break;
+    case 'deadline-missed': {
+      // About the breached case, which need not be the one the conversation is on now; the state does not change.
+      const key = event.deadline === 'first_response' ? 'messages.deadlineMissedResponse' : 'messages.deadlineMissedResolution';
+      const newDue = formatDateTime(new Date(event.newExpectation), turn.locale, ctx.timezone);
+      const message = turn.render.text(turn.locale, key, { caseNumber: event.caseNumber, reason: turn.t('messages.deadlineReason'), newDue });
+      turn.effects.push({ type: 'reply', message, caseId: event.caseId });
+      break;
+    }
   }
   if (turn.state.traditional && turn.state.locale === 'zh-CN') {
     for (const effect of turn.effects) if (effect.type === 'reply') effect.message = traditional(effect.message);

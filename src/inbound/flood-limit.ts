@@ -7,7 +7,8 @@ import type { Policy } from '../policy.ts';
 import { claimDeliveriesAndLockCustomers } from './customer.repository.ts';
 import { FloodGuard } from './flood-guard.ts';
 import { detectLocale, identityOf } from './inbound-identity.ts';
-import { deliverSavedTurn, saveTurns, toOutbox, type DeliveryDeps } from './save-and-deliver.ts';
+import { customerMessage } from '../cases/customer-message.ts';
+import { deliverSavedTurn, saveTurns, type DeliveryDeps } from './save-and-deliver.ts';
 
 /** Over the customer's flood limit: not handled; retry after `retryAfterMs`. */
 export interface RateLimited {
@@ -52,7 +53,7 @@ export class FloodLimit {
       if (!customer || !tell) return undefined;
       const state = parseState(customer.state, locale);
       const text = this.deps.catalog.t(state.locale, 'messages.slowDown');
-      const [saved] = await saveTurns(trx, [{ save: { customer: { id: customer.id, state, locale: state.locale }, messages: [toOutbox(customer, state, { text })] }, otherWrites: false }]);
+      const [saved] = await saveTurns(trx, [{ save: { customer: { id: customer.id, state, locale: state.locale }, messages: [customerMessage(customer, { text }, { caseId: state.activeCase?.id ?? null })] }, otherWrites: false }]);
       return saved;
     });
     // A notice queued behind an earlier reply waits its turn like any other.

@@ -1,8 +1,7 @@
-import type { OutboundMessage } from '../channels/contract.ts';
-import type { ConversationState } from '../conversation/state.ts';
+
 import type { Db } from '../db/database.ts';
-import type { CustomerRow, OutboxRow } from '../db/schema.ts';
-import { conversationKey, release, saveStatesAndEnqueue, type NewOutboxMessage, type TurnToSave } from '../outbox/outbox.repository.ts';
+import type { OutboxRow } from '../db/schema.ts';
+import { release, saveStatesAndEnqueue, type TurnToSave } from '../outbox/outbox.repository.ts';
 
 /** How long a turn's replies stay leased to the process that committed them. */
 const DIRECT_DELIVERY_LEASE_SECONDS = 15;
@@ -57,16 +56,4 @@ export function deliverSavedTurn(deps: DeliveryDeps, turn: SavedTurn): void {
   }
   deps.deliverNow(turn.rows);
   if (turn.otherWrites) deps.outboxWritten();
-}
-
-/** A reply to the customer as an outbox row, filed under the conversation's case. */
-export function toOutbox(customer: CustomerRow, state: ConversationState, message: OutboundMessage): NewOutboxMessage {
-  return {
-    customerId: customer.id,
-    caseId: state.activeCase?.id ?? null,
-    channel: customer.channel,
-    conversationKey: conversationKey(customer.channel, customer.external_id),
-    address: customer.address,
-    payload: message as unknown as Record<string, unknown>,
-  };
 }

@@ -15,7 +15,8 @@ import { openDataRequest } from '../privacy/data-request.ts';
 import type { SurveyAnswers } from '../surveys/survey-answers.ts';
 import type { ClassifyRules } from '../understanding/classify-rules.ts';
 import { followClosedCase, mayFollowClosedCase, type ClosedCaseHook } from './closed-case.ts';
-import { toOutbox, type ComputedTurn } from './save-and-deliver.ts';
+import { customerMessage } from '../cases/customer-message.ts';
+import type { ComputedTurn } from './save-and-deliver.ts';
 
 export const IDLE_CHECK_QUEUE = 'conversation-idle-check';
 const MAX_EVENTS_PER_TURN = 8;
@@ -78,7 +79,7 @@ export async function computeTurn(
     for (const effect of result.effects) {
       switch (effect.type) {
         case 'reply':
-          outbound.push(toOutbox(customer, state, effect.message));
+          outbound.push(customerMessage(customer, effect.message, { caseId: effect.caseId ?? state.activeCase?.id ?? null }));
           break;
         case 'open-case': {
           otherWrites = true;

@@ -13,10 +13,6 @@ export async function markDeadlineStage(db: Db, mark: { caseId: number; deadline
   return row !== undefined;
 }
 
-export async function lockCase(db: Db, caseId: number) {
-  return db.selectFrom('cases').selectAll().where('id', '=', caseId).forUpdate().executeTakeFirst();
-}
-
 export async function setBreached(db: Db, caseId: number, deadline: DeadlineKind, at: Date): Promise<void> {
   const column = deadline === 'first_response' ? 'first_response_breached_at' : 'resolution_breached_at';
   await db.updateTable('cases').set({ [column]: at, updated_at: at }).where('id', '=', caseId).execute();

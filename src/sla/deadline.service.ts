@@ -1,16 +1,14 @@
 import type { CaseListener, DeadlineEvent } from '../cases/case-listener.ts';
-import { appendCaseEvent } from '../cases/case.repository.ts';
-import { enqueueCustomerMessage, findCaseCustomer } from '../cases/customer-notice.ts';
+import { appendCaseEvent, findCaseCustomer, lockCase } from '../cases/case.repository.ts';
 import { deadlineTable } from '../cases/deadlines.ts';
-import type { Locale, PromptCatalog } from '../conversation/prompt-catalog.ts';
-import { formatDateTime } from '../conversation/step.ts';
+import type { ConversationEvent } from '../conversation/effects.ts';
 import type { Db } from '../db/database.ts';
 import type { CaseRow } from '../db/schema.ts';
 import type { Timers } from '../jobs/timers.ts';
 import type { Logger } from '../logger.ts';
 import type { Policy } from '../policy.ts';
 import { addWorkingTime, calendarOf, workingSecondsBetween } from './business-calendar.ts';
-import { lockCase, markDeadlineStage, setBreached, updateClock, type DeadlineKind } from './deadline.repository.ts';
+import { markDeadlineStage, setBreached, updateClock, type DeadlineKind } from './deadline.repository.ts';
 
 export const DEADLINE_QUEUE = 'case-deadline';
 
@@ -26,18 +24,21 @@ export interface DeadlineDeps {
   db: Db;
   timers: Timers;
   policy: Policy;
-  catalog: PromptCatalog;
   logger: Logger;
   clock: () => Date;
   outboxWritten: () => void;
   /** Listeners told about reminders and breaches (the Slack desk). */
   listeners: CaseListener[];
+  /** Runs an event through the customer's conversation inside `trx`: the engine writes the breach notice. */
+  conversations: { handleEventIn(trx: Db, customerId: number, event: ConversationEvent): Promise<void> };
 }
 
 /**
  * Response and resolution deadlines as durable timers. Scheduling happens in
  * the transaction that sets a due time; each firing re-checks the case (met,
- * paused, moved on) and acts at most once per stage and due time.
+ * paused, moved on) and acts at most once per stage and due time. A breach
+ * reaches the customer as a `deadline-missed` event of their conversation,
+ * which renders it like every other text to them.
  */
 export class DeadlineService {
   private readonly calendar;
@@ -57,6 +58,8 @@ export class DeadlineService {
   async handle(timer: DeadlineTimer): Promise<void> {
     const now = this.deps.clock();
     const acted = await this.deps.db.transaction().execute(async (trx) => {
+      // A breach runs through the customer's conversation: their row is locked first, as an inbound message locks it.
+      const customer = timer.stage === 'breach' ? await findCaseCustomer(trx, timer.caseId, { lock: true }) : undefined;
       const row = await lockCase(trx, timer.caseId);
       if (!row || this.dueOf(row, timer.deadline).toISOString() !== timer.dueAt) return false;
       if (this.isMet(row, timer.deadline) || row.sla_paused_at) return false;
@@ -79,7 +82,16 @@ export class DeadlineService {
         to: timer.deadline,
         details: { dueAt: timer.dueAt, newExpectation: event.newExpectation.toISOString() },
       });
-      await this.tellCustomer(trx, row, timer.deadline, event.newExpectation);
+      // An erased identity has no address and no conversation left to tell.
+      if (customer && !customer.anonymised_at) {
+        await this.deps.conversations.handleEventIn(trx, customer.id, {
+          type: 'deadline-missed',
+          caseId: row.id,
+          caseNumber: row.number,
+          deadline: timer.deadline,
+          newExpectation: event.newExpectation.toISOString(),
+        });
+      }
       for (const listener of this.deps.listeners) await listener.deadlineBreached?.(trx, event);
       return true;
     });
@@ -143,19 +155,6 @@ export class DeadlineService {
       await this.deps.timers.schedule(trx, DEADLINE_QUEUE, { ...data, stage: 'reminder' }, addWorkingTime(now, untilReminder, this.calendar));
     }
     await this.deps.timers.schedule(trx, DEADLINE_QUEUE, { ...data, stage: 'breach' }, dueAt);
-  }
-
-  private async tellCustomer(trx: Db, row: CaseRow, deadline: DeadlineKind, newExpectation: Date): Promise<void> {
-    const customer = await findCaseCustomer(trx, row.id);
-    if (!customer) return;
-    const locale = customer.locale as Locale;
-    const { catalog } = this.deps;
-    const text = catalog.t(locale, deadline === 'first_response' ? 'messages.deadlineMissedResponse' : 'messages.deadlineMissedResolution', {
-      caseNumber: row.number,
-      reason: catalog.t(locale, 'messages.deadlineReason'),
-      newDue: formatDateTime(newExpectation, locale, this.deps.policy.timezone),
-    });
-    await enqueueCustomerMessage(trx, row.id, { text });
   }
 
   private dueOf(row: CaseRow, deadline: DeadlineKind): Date {

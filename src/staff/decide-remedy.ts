@@ -1,4 +1,6 @@
-import { resultText, tellCustomer } from './customer-notice.ts';
+import { messageCaseCustomer } from '../cases/customer-message.ts';
+import { resultText } from './customer-texts.ts';
+import { staffReport } from './delivery-reported.ts';
 import { actorRef, type StaffActor } from './staff-actor.ts';
 import { changeCase, refuse, staffAction, type StaffDeps, type StaffResult } from './staff-action.ts';
 import { appendStaffMessage } from './staff.repository.ts';
@@ -23,7 +25,7 @@ export async function decideRemedy(deps: StaffDeps, input: { caseId: number; act
         details,
       });
       await appendStaffMessage(trx, { caseId: row.id, author: actorRef(input.actor), body: updated.resolution_summary ?? '', internal: false });
-      await tellCustomer(trx, updated, resultText(deps, updated), 'result');
+      await messageCaseCustomer(trx, updated.id, { text: resultText(deps, updated) }, staffReport(updated.id, 'result'));
     await deps.surveys?.caseResolved(trx, updated, now);
     } else {
       updated = await changeCase(trx, deps, row, input.actor, now, { ...decided, remedy_approval: 'rejected', status: 'in_progress' }, {

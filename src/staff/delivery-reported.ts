@@ -1,9 +1,19 @@
 import { appendCaseEvent } from '../cases/case.repository.ts';
+import type { DeliveryReport } from '../cases/customer-message.ts';
 import type { Db } from '../db/database.ts';
 import type { DeliveryListener, DeliveryOutcome } from '../outbox/delivery-listener.ts';
-import { STAFF_REPORT } from './customer-notice.ts';
 import type { StaffDesk } from './staff-desk.ts';
 import { markFirstResponse } from './staff.repository.ts';
+
+/** The DeliveryListener name for staff messages to customers. */
+export const STAFF_REPORT = 'staff';
+
+export type NoticeKind = 'reply' | 'request_info' | 'result' | 'reopened';
+
+/** The report a staff message to the customer asks for: its outcome comes back to the listener below. */
+export function staffReport(caseId: number, kind: NoticeKind, ref?: Record<string, unknown>): DeliveryReport {
+  return { to: STAFF_REPORT, kind, caseId, ...(ref ? { ref } : {}) };
+}
 
 /**
  * Outcomes of staff messages to customers. The first one that reaches the

@@ -1,6 +1,8 @@
+import { messageCaseCustomer } from '../cases/customer-message.ts';
 import type { Db } from '../db/database.ts';
 import type { CaseRow } from '../db/schema.ts';
-import { localeOf, tellCustomer } from './customer-notice.ts';
+import { localeOf } from './customer-texts.ts';
+import { staffReport } from './delivery-reported.ts';
 import type { StaffActor } from './staff-actor.ts';
 import { changeCase, refuse, staffAction, type StaffDeps, type StaffResult } from './staff-action.ts';
 
@@ -9,7 +11,8 @@ export async function reopenCase(deps: StaffDeps, input: { caseId: number; actor
   return staffAction(deps, input.caseId, input.actor, async (trx, row, now) => {
     if (row.status !== 'resolved' && row.status !== 'closed') return refuse('not_resolved');
     const updated = await reopenLockedCase(trx, deps, row, input.actor, now);
-    await tellCustomer(trx, updated, deps.catalog.t(localeOf(row), 'messages.caseReopened', { caseNumber: row.number }), 'reopened');
+    const text = deps.catalog.t(localeOf(row), 'messages.caseReopened', { caseNumber: row.number });
+    await messageCaseCustomer(trx, updated.id, { text }, staffReport(updated.id, 'reopened'));
     return { ok: true, caseRow: updated, changed: true };
   });
 }

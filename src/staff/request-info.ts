@@ -1,4 +1,6 @@
-import { localeOf, signature, tellCustomer } from './customer-notice.ts';
+import { messageCaseCustomer } from '../cases/customer-message.ts';
+import { localeOf, signature } from './customer-texts.ts';
+import { staffReport } from './delivery-reported.ts';
 import { actorRef, type StaffActor } from './staff-actor.ts';
 import { changeCase, isOpen, refuse, staffAction, type StaffDeps, type StaffResult } from './staff-action.ts';
 import { appendStaffMessage } from './staff.repository.ts';
@@ -23,7 +25,7 @@ export async function requestInfo(
       caseNumber: row.number,
       question,
     });
-    await tellCustomer(trx, row, text, 'request_info');
+    await messageCaseCustomer(trx, row.id, { text }, staffReport(row.id, 'request_info'));
     return { ok: true, caseRow: updated, changed: true };
   });
 }

@@ -1,4 +1,6 @@
-import { resultText, tellCustomer } from './customer-notice.ts';
+import { messageCaseCustomer } from '../cases/customer-message.ts';
+import { resultText } from './customer-texts.ts';
+import { staffReport } from './delivery-reported.ts';
 import { remedyNeedsApproval } from './routing.ts';
 import { actorRef, type StaffActor } from './staff-actor.ts';
 import { changeCase, isOpen, refuse, staffAction, statusWhenWorked, type StaffDeps, type StaffResult } from './staff-action.ts';
@@ -64,7 +66,7 @@ export async function resolveCase(deps: StaffDeps, input: { caseId: number; acto
       details,
     });
     await appendStaffMessage(trx, { caseId: row.id, author: actorRef(input.actor), body: updated.resolution_summary ?? '', internal: false });
-    await tellCustomer(trx, updated, resultText(deps, updated), 'result');
+    await messageCaseCustomer(trx, updated.id, { text: resultText(deps, updated) }, staffReport(updated.id, 'result'));
     await deps.surveys?.caseResolved(trx, updated, now);
     return { ok: true, caseRow: updated, changed: true };
   });

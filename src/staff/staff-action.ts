@@ -1,5 +1,5 @@
 import type { Updateable } from 'kysely';
-import { appendCaseEvent } from '../cases/case.repository.ts';
+import { appendCaseEvent, lockCase } from '../cases/case.repository.ts';
 import type { PromptCatalog } from '../conversation/prompt-catalog.ts';
 import type { Db } from '../db/database.ts';
 import type { CaseRow, CasesTable } from '../db/schema.ts';
@@ -10,7 +10,7 @@ import type { SurveyService } from '../surveys/survey.service.ts';
 import type { Routing } from './routing.ts';
 import { actorRef, type StaffActor } from './staff-actor.ts';
 import type { StaffDesk } from './staff-desk.ts';
-import { lockCase, OPEN_STATUSES, updateCase } from './staff.repository.ts';
+import { OPEN_STATUSES, updateCase } from './staff.repository.ts';
 
 export interface StaffDeps {
   db: Db;

@@ -1,6 +1,8 @@
 import { appendCaseEvent } from '../cases/case.repository.ts';
+import { messageCaseCustomer } from '../cases/customer-message.ts';
 import { claimDelivery } from '../inbound/customer.repository.ts';
-import { localeOf, signature, tellCustomer } from './customer-notice.ts';
+import { localeOf, signature } from './customer-texts.ts';
+import { staffReport } from './delivery-reported.ts';
 import { actorRef, type StaffActor } from './staff-actor.ts';
 import { changeCase, refuse, staffAction, statusWhenWorked, type StaffDeps, type StaffResult } from './staff-action.ts';
 import { appendStaffMessage } from './staff.repository.ts';
@@ -37,7 +39,7 @@ export async function staffThreadMessage(deps: StaffDeps, input: StaffThreadMess
     }
     await appendStaffMessage(trx, { caseId: row.id, author, body: text, internal: false });
     const message = deps.catalog.t(localeOf(row), 'messages.staffReply', { author: signature(deps, row, input.agentName), text });
-    await tellCustomer(trx, row, message, 'reply', input.ref);
+    await messageCaseCustomer(trx, row.id, { text: message }, staffReport(row.id, 'reply', input.ref));
     const status = row.status === 'awaiting_customer' ? row.status : statusWhenWorked(row.status);
     const owner = row.owner ?? input.actor.userId;
     if (status === row.status && owner === row.owner) {

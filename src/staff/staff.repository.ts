@@ -1,21 +1,13 @@
 import { sql, type Updateable } from 'kysely';
 import type { Db } from '../db/database.ts';
-import type { CaseRow, CasesTable, CustomerRow } from '../db/schema.ts';
+import type { CaseRow, CasesTable } from '../db/schema.ts';
 
 /** Queries of the staff desk's use cases. `db` may be a transaction. */
 
 export const OPEN_STATUSES = ['new', 'assigned', 'in_progress', 'awaiting_customer', 'reopened'] as const;
 
-export async function lockCase(db: Db, caseId: number): Promise<CaseRow | undefined> {
-  return db.selectFrom('cases').selectAll().where('id', '=', caseId).forUpdate().executeTakeFirst();
-}
-
 export async function updateCase(db: Db, caseId: number, patch: Updateable<CasesTable>): Promise<CaseRow> {
   return db.updateTable('cases').set(patch).where('id', '=', caseId).returningAll().executeTakeFirstOrThrow();
-}
-
-export async function findCaseCustomer(db: Db, customerId: number): Promise<Pick<CustomerRow, 'id' | 'channel' | 'external_id' | 'address'>> {
-  return db.selectFrom('customers').select(['id', 'channel', 'external_id', 'address']).where('id', '=', customerId).executeTakeFirstOrThrow();
 }
 
 export async function appendStaffMessage(db: Db, message: { caseId: number; author: string; body: string; internal: boolean }): Promise<void> {

@@ -1,4 +1,4 @@
-import { appendCaseEvent } from '../cases/case.repository.ts';
+import { appendCaseEvent, lockCase } from '../cases/case.repository.ts';
 import type { SurveyOutcome, SurveyRef } from '../conversation/effects.ts';
 import type { SurveyField } from '../conversation/survey.flow.ts';
 import type { CaseClosing } from '../cases/case-closing.ts';
@@ -8,7 +8,6 @@ import type { Policy } from '../policy.ts';
 import { reopenLockedCase } from '../staff/reopen-case.ts';
 import { changeCase, type DeadlineClock } from '../staff/staff-action.ts';
 import type { StaffDesk } from '../staff/staff-desk.ts';
-import { lockCase } from '../staff/staff.repository.ts';
 import { insertCampaignAnswer, lockSurvey, recordSurveyAnswer, updateSurvey } from './survey.repository.ts';
 
 export interface SurveyAnswerDeps {

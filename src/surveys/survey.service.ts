@@ -1,4 +1,4 @@
-import { appendCaseEvent } from '../cases/case.repository.ts';
+import { appendCaseEvent, lockCase } from '../cases/case.repository.ts';
 import type { CaseClosing } from '../cases/case-closing.ts';
 import type { ConversationEvent } from '../conversation/effects.ts';
 import type { Db } from '../db/database.ts';
@@ -7,7 +7,6 @@ import { lockCustomer } from '../inbound/customer.repository.ts';
 import type { Timers } from '../jobs/timers.ts';
 import type { Logger } from '../logger.ts';
 import type { Policy } from '../policy.ts';
-import { lockCase } from '../staff/staff.repository.ts';
 import { findPendingOrSkipped, findSurvey, insertSurvey, isCustomerAnonymised, lastSurveySentAt, lockSurvey, markCampaignStage, updateSurvey } from './survey.repository.ts';
 
 export const SURVEY_QUEUE = 'survey';

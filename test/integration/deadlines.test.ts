@@ -162,8 +162,8 @@ describe('deadlines on durable timers', () => {
       // PGlite has one connection: the second instance is a second timer worker set on it.
       const timers = await Timers.start(first.database, createLogger('silent'), { pollSeconds: 0.5 });
       const service = new DeadlineService({
-        db: first.database.db, timers, policy: first.policy, catalog: first.catalog, logger: createLogger('silent'),
-        clock: () => new Date(), outboxWritten: () => first.outbox.kick(), listeners: [],
+        db: first.database.db, timers, policy: first.policy, logger: createLogger('silent'),
+        clock: () => new Date(), outboxWritten: () => first.outbox.kick(), listeners: [], conversations: first.conversations,
       });
       await timers.work<DeadlineTimer>(DEADLINE_QUEUE, (data) => service.handle(data));
       stops.push(() => timers.stop());

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadPromptCatalog } from '../../src/conversation/prompt-catalog.ts';
 import type { CaseRow } from '../../src/db/schema.ts';
 import { parsePolicy } from '../../src/policy.ts';
-import { resultText, signature } from '../../src/staff/customer-notice.ts';
+import { resultText, signature } from '../../src/staff/customer-texts.ts';
 import { parseRouting } from '../../src/staff/routing.ts';
 
 const policy = parsePolicy({});

@@ -1,35 +1,14 @@
 import type { Locale } from '../conversation/prompt-catalog.ts';
-import type { Db } from '../db/database.ts';
 import type { CaseRow } from '../db/schema.ts';
-import { conversationKey, enqueueOutbound } from '../outbox/outbox.repository.ts';
 import type { StaffDeps } from './staff-action.ts';
-import { findCaseCustomer } from './staff.repository.ts';
-
-/** The DeliveryListener name for staff messages to customers (see delivery-reported.ts). */
-export const STAFF_REPORT = 'staff';
-
-export type NoticeKind = 'reply' | 'request_info' | 'result' | 'reopened';
 
 /**
- * Queues a message to the case's customer on their own channel, in the
- * customer's conversation order, asking for the outcome to be reported back
- * to the staff desk.
+ * What staff actions say to the customer, in the case's language (the
+ * language the complaint was made in). They reach the customer through
+ * src/cases/customer-message.ts, like every other message.
  */
-export async function tellCustomer(trx: Db, row: CaseRow, text: string, kind: NoticeKind, ref?: Record<string, unknown>): Promise<void> {
-  const customer = await findCaseCustomer(trx, row.customer_id);
-  await enqueueOutbound(trx, [
-    {
-      customerId: customer.id,
-      caseId: row.id,
-      channel: customer.channel,
-      conversationKey: conversationKey(customer.channel, customer.external_id),
-      address: customer.address,
-      payload: { text },
-      report: { to: STAFF_REPORT, kind, caseId: row.id, ...(ref ? { ref } : {}) },
-    },
-  ]);
-}
 
+/** The case's language for texts to its customer. */
 export function localeOf(row: CaseRow): Locale {
   return row.locale === 'zh-CN' ? 'zh-CN' : 'en';
 }
