@@ -2,7 +2,7 @@ import type { Activity } from 'botbuilder';
 import type { AppContext } from '../../src/channels/channel-module.ts';
 import { acceptEvidence, type EvidenceFile, type RefusalReason } from '../../src/channels/evidence.ts';
 import { fetchAllowedFile } from '../../src/channels/file-fetch.ts';
-import { insertAttachments } from '../../src/inbound/attachment.repository.ts';
+import { insertAttachments } from '../../src/cases/attachment.repository.ts';
 import { findStoredConversation, isDeliveryClaimed } from '../../src/inbound/customer.repository.ts';
 import { mapActivity, type BotFrameworkFileRef } from './botframework.mapper.ts';
 

@@ -7,7 +7,7 @@ import type { AppContext, ChannelModule } from '../../src/channels/channel-modul
 import type { InboundMessage } from '../../src/channels/contract.ts';
 import { acceptEvidence, type EvidenceFile } from '../../src/channels/evidence.ts';
 import { fetchAllowedFile } from '../../src/channels/file-fetch.ts';
-import { insertAttachments } from '../../src/inbound/attachment.repository.ts';
+import { insertAttachments } from '../../src/cases/attachment.repository.ts';
 import { InboundOverloaded } from '../../src/inbound/conversation.service.ts';
 import { isDeliveryClaimed } from '../../src/inbound/customer.repository.ts';
 import { mapUpdate, TELEGRAM_DOWNLOAD_LIMIT, type TelegramFileRef } from './telegram.mapper.ts';

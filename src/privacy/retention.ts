@@ -1,17 +1,9 @@
 import type { Db } from '../db/database.ts';
 import type { Logger } from '../logger.ts';
 import type { Policy } from '../policy.ts';
-import { anonymiseCases, type AnonymisedNotice } from './anonymise-cases.ts';
-import {
-  anonymiseIdentity,
-  clearAbandonedIntakes,
-  deleteDeliveredOutbox,
-  deleteOldDeliveryIds,
-  deleteOldTranscript,
-  deleteOrphanAttachments,
-  expiredCases,
-  expiredIdentities,
-} from './privacy.repository.ts';
+import { anonymiseCases, anonymiseIdentity, type AnonymisedNotice } from './anonymise-cases.ts';
+import type { PrivacyHook } from './privacy-hook.ts';
+import { clearAbandonedIntakes, deleteDeliveredOutbox, deleteOldDeliveryIds, deleteOrphanAttachments, expiredCases, expiredIdentities } from './retention.repository.ts';
 
 /** The pg-boss queue of the daily retention job (a durable cron schedule). */
 export const RETENTION_QUEUE = 'privacy-retention';
@@ -26,6 +18,8 @@ export interface RetentionDeps {
   policy: Policy;
   logger: Logger;
   notify: AnonymisedNotice;
+  /** What modules keep in their own tables (the web chat's transcript). */
+  hooks: readonly PrivacyHook[];
 }
 
 /** What one run changed: counts only. */
@@ -83,7 +77,7 @@ export async function runRetention(deps: RetentionDeps, now: Date, options: { ba
     const found = await db.transaction().execute(async (trx) => {
       const identities = await expiredIdentities(trx, abandoned, batchSize);
       for (const identity of identities) {
-        const done = await anonymiseIdentity(trx, identity, now, 'anonymised');
+        const done = await anonymiseIdentity(trx, identity, { now, marker: 'anonymised', hooks: deps.hooks });
         report.identitiesAnonymised += 1;
         report.attachmentsDeleted += done.attachments;
         report.outboxRowsDeleted += done.outbox;
@@ -95,7 +89,7 @@ export async function runRetention(deps: RetentionDeps, now: Date, options: { ba
     if (found < batchSize) break;
   }
 
-  report.transcriptLinesDeleted += await deleteOldTranscript(db, before(periods.webchatTranscriptDays));
+  for (const hook of deps.hooks) if (hook.deleteExpired) report.transcriptLinesDeleted += await hook.deleteExpired(db, periods, now);
   report.outboxRowsDeleted += await deleteDeliveredOutbox(db, before(periods.deliveredOutboxDays));
   report.deliveryIdsDeleted += await deleteOldDeliveryIds(db, before(periods.deliveryIdDays));
 
