@@ -7,10 +7,6 @@ import { clearAbandonedIntakes, deleteDeliveredOutbox, deleteOldDeliveryIds, del
 
 /** The pg-boss queue of the daily retention job (a durable cron schedule). */
 export const RETENTION_QUEUE = 'privacy-retention';
-/** The pg-boss queue of the sweep of web chat uploads never sent in a message (a durable cron schedule). */
-export const UPLOAD_SWEEP_QUEUE = 'webchat-upload-sweep';
-/** Every ten minutes: a stale upload outlives its intake's expiry by about that much at most. */
-export const UPLOAD_SWEEP_CRON = '*/10 * * * *';
 const DAY_MS = 86_400_000;
 
 export interface RetentionDeps {
@@ -95,18 +91,4 @@ export async function runRetention(deps: RetentionDeps, now: Date, options: { ba
 
   deps.logger.info({ ...report, at: now.toISOString() }, 'retention run finished');
   return report;
-}
-
-/**
- * Deletes web chat uploads that no intake draft, case or case message holds
- * once the intake they were meant for has expired (policy
- * intake.expireAfterSeconds), long before abandonedIntakeDays: files
- * uploaded and never sent must not pile up. One DELETE, so idempotent: a
- * redelivered or overlapping run deletes nothing twice. Logs counts only.
- */
-export async function sweepUnattachedUploads(deps: Pick<RetentionDeps, 'db' | 'policy' | 'logger'>, now: Date): Promise<number> {
-  const cutoff = new Date(now.getTime() - deps.policy.intake.expireAfterSeconds * 1000);
-  const deleted = await deleteOrphanAttachments(deps.db, cutoff, 'webchat');
-  if (deleted > 0) deps.logger.info({ component: 'webchat', deleted }, 'unattached uploads deleted after the intake expiry');
-  return deleted;
 }
