@@ -21,6 +21,7 @@ import { Metrics } from './ops/metrics.ts';
 import { opsRouter } from './ops/ops.routes.ts';
 import { OutboxWorker } from './outbox/outbox-worker.ts';
 import { loadPolicy, type Policy } from './policy.ts';
+import type { PrivacyHook } from './privacy/privacy-hook.ts';
 import { CASE_ANONYMISED_QUEUE, PrivacyService, type CaseAnonymisedJob } from './privacy/privacy.service.ts';
 import { RETENTION_QUEUE } from './privacy/retention.ts';
 import { DeskRelay } from './staff/desk-relay.ts';
@@ -120,7 +121,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   caseListeners.push(deadlines.listener);
   const surveys = new SurveyService({ db, timers, policy, logger, clock, outboxWritten, conversations, closing });
   const campaigns = new CampaignService({ db, timers, logger, clock });
-  const privacy = new PrivacyService({ db, policy, logger, clock, timers, caseListeners, outboxWritten });
+  const privacyHooks: PrivacyHook[] = [];
+  const privacy = new PrivacyService({ db, policy, logger, clock, timers, caseListeners, privacyHooks, outboxWritten });
   const ctx: AppContext = { config, policy, catalog, database, db, conversations, deadlines, timers, privacy, surveys, campaigns, desk, logger, clock, outboxWritten, inboundDropped: (channel) => metrics.inboundDropped(channel) };
 
   const modules: ChannelModule[] = [createWebchatChannel(ctx)];
@@ -129,6 +131,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     if (module) modules.push(module);
   }
   for (const module of modules) if (module.caseListener) caseListeners.push(module.caseListener);
+  for (const module of modules) if (module.privacyHook) privacyHooks.push(module.privacyHook);
 
   const senders = new Map<string, OutboxSender>();
   for (const module of modules) if (module.sender) senders.set(module.sender.channel, module.sender);

@@ -5,19 +5,13 @@ import type { Activity as BotbuilderActivity } from 'botbuilder';
 import type { AppContext, ChannelModule } from '../../src/channels/channel-module.ts';
 import { answerOverloaded } from '../../src/http/server.ts';
 import { ConfigError, InboundOverloaded } from '../../src/errors.ts';
-import { BOTFRAMEWORK_PATH, DEFAULT_FILE_HOSTS, EMULATOR_FILE_HOSTS, handleActivity, isLocalEmulatorRequest, logRefusal, sameOrigin, type RefusalCause } from '../botframework/botframework.inbound.ts';
+import { BOTFRAMEWORK_PATH, DEFAULT_FILE_HOSTS, EMULATOR_FILE_HOSTS, handleActivity, isLocalEmulatorRequest, logRefusal } from '../botframework/botframework.inbound.ts';
 import { BotFrameworkSender } from '../botframework/botframework.sender.ts';
-
-/** The Agents SDK's name for the default connection (connections__serviceConnection__settings__…). */
-const SERVICE_CONNECTION = 'serviceConnection';
+import { agentsAuthConfiguration, authenticateRequest, type AgentsAuthOptions } from './agents.auth.ts';
 /** The scope of the Bot Connector service: hearken's outbound token (replies, Teams inline images). */
 const BOT_CONNECTOR_SCOPE = 'https://api.botframework.com';
 
-export interface AgentsOptions {
-  clientId?: string;
-  clientSecret?: string;
-  tenantId?: string;
-  authorityEndpoint?: string;
+export interface AgentsOptions extends AgentsAuthOptions {
   /** The operator asked for the Emulator (BOTFRAMEWORK_EMULATOR): only then may there be no client id. */
   emulator: boolean;
   /** NODE_ENV=production: the SDK requires a client id there, so the Emulator mode is refused. */
@@ -82,18 +76,8 @@ export class AgentsChannel implements ChannelModule {
     if (!options.clientId && options.production) throw new AgentsConfigurationError('BOTFRAMEWORK_EMULATOR without clientId is refused in production (NODE_ENV=production): the Agents SDK requires a client id there.');
     this.clientId = options.clientId;
     this.fileHosts = options.fileHosts ?? (this.clientId ? DEFAULT_FILE_HOSTS : EMULATOR_FILE_HOSTS);
-    const connection: AuthConfiguration = {
-      clientId: options.clientId,
-      clientSecret: options.clientSecret,
-      tenantId: options.tenantId,
-      ...(options.authorityEndpoint ? { authorityEndpoint: options.authorityEndpoint } : {}),
-      // Only the configured tenant's issuers and Microsoft's own (the Bot Connector): not any tenant's token for this app id.
-      validateIssuer: true,
-    };
-    // Given as the SDK's default connection: otherwise connections__… variables the SDK reads itself would replace these settings.
-    const auth: AuthConfiguration = { ...connection, connections: new Map([[SERVICE_CONNECTION, connection]]), connectionsMap: [{ serviceUrl: '*', connection: SERVICE_CONNECTION }] };
     try {
-      this.adapter = new HearkenAgentsAdapter(auth);
+      this.adapter = new HearkenAgentsAdapter(agentsAuthConfiguration(options));
     } catch (error) {
       throw new AgentsConfigurationError(`The Agents SDK refused its settings: ${(error as Error).message}`);
     }
@@ -126,7 +110,7 @@ export class AgentsChannel implements ChannelModule {
       res.status(400).json({ error: { code: 'invalid_activity', message: 'The body is not an activity (no type).' } });
       return;
     }
-    const refusal = this.clientId ? await this.authenticate(req, body.serviceUrl) : isLocalEmulatorRequest(body.serviceUrl, req.socket.remoteAddress) ? undefined : 'not_local';
+    const refusal = this.clientId ? await authenticateRequest(this.adapter, req, body.serviceUrl) : isLocalEmulatorRequest(body.serviceUrl, req.socket.remoteAddress) ? undefined : 'not_local';
     if (refusal) {
       logRefusal(this.ctx, 401, refusal);
       res.status(401).json({ error: { code: 'unauthenticated', message: 'The request could not be authenticated.' } });
@@ -151,22 +135,6 @@ export class AgentsChannel implements ChannelModule {
         res.status(400).json({ error: { code: 'invalid_activity', message: 'The activity could not be processed.' } });
       }
     }
-  }
-
-  /**
-   * The SDK's JWT validation (authorizeJWT through the adapter's resolved
-   * AuthConfiguration), answered here: its own 401 bodies carry the reason.
-   * A channel token also names the service URL it may be used for.
-   */
-  private async authenticate(req: Request, serviceUrl: unknown): Promise<RefusalCause | undefined> {
-    if (!req.get('authorization')) return 'no_token';
-    const verified = await new Promise<boolean>((resolve) => {
-      const refused = { headersSent: false, writableEnded: false, status: () => refused, setHeader: () => refused, send: () => (resolve(false), refused), end: () => (resolve(false), refused) };
-      this.adapter.authorizeRequest(req as never, refused, () => resolve(true)).catch(() => resolve(false));
-    });
-    if (!verified) return 'token_refused';
-    const claim = (req as { user?: { serviceurl?: unknown } }).user?.serviceurl;
-    return sameOrigin(claim, serviceUrl) ? undefined : 'token_refused';
   }
 
   /** `wire`: the activity as it came (the SDK's Activity keeps some fields behind accessors); the mapping is shared with the botbuilder adapter. */

@@ -1,94 +1,17 @@
 import express, { type Express, type Request, type Response } from 'express';
-import { CallerIdConstants, CloudAdapter, ConfigurationBotFrameworkAuthentication, StatusCodes, type Activity, type TurnContext } from 'botbuilder';
-// botbuilder's own connector (a dependency of botbuilder 4.23): CloudAdapter answers 401 only for its AuthenticationError.
-import { AuthenticationConstants, AuthenticationError } from 'botframework-connector';
+import type { TurnContext } from 'botbuilder';
 import type { AppContext, ChannelModule } from '../../src/channels/channel-module.ts';
 import { InboundOverloaded } from '../../src/errors.ts';
 import { BOTFRAMEWORK_PATH, DEFAULT_FILE_HOSTS, EMULATOR_FILE_HOSTS, handleActivity, isLocalEmulatorRequest, logRefusal, type RefusalCause } from './botframework.inbound.ts';
+import { channelAuthentication, type BotFrameworkAuthOptions } from './botframework.auth.ts';
+import { HearkenCloudAdapter } from './botframework.connector.ts';
 import { guardedResponse } from './botframework.response.ts';
 import { BotFrameworkSender } from './botframework.sender.ts';
 import { sdkAudibly, sdkQuietly } from './sdk-console.ts';
 
-export interface BotFrameworkOptions {
-  appId?: string;
-  appPassword?: string;
-  appType?: string;
-  tenantId?: string;
-  /** OpenID metadata of the channel's token signing keys; default the public Azure cloud's. */
-  openIdMetadataUrl?: string;
-  /** Issuer of the channel's tokens; default the public Azure cloud's. */
-  tokenIssuer?: string;
+export interface BotFrameworkOptions extends BotFrameworkAuthOptions {
   /** Hosts customer files are downloaded from (see BOTFRAMEWORK_FILE_HOSTS); default per mode. */
   fileHosts?: readonly string[];
-}
-
-/**
- * The SDK's JWT validation, with one change: jsonwebtoken's own errors (a
- * signature by another key, a malformed token) reach CloudAdapter as they
- * are, and it answers them with 500; they are authentication failures: 401.
- */
-class ChannelAuthentication extends ConfigurationBotFrameworkAuthentication {
-  override async authenticateRequest(activity: Activity, authHeader: string) {
-    try {
-      return await super.authenticateRequest(activity, authHeader);
-    } catch (error) {
-      const name = (error as Error | undefined)?.name;
-      if (name === 'JsonWebTokenError' || name === 'NotBeforeError') throw new AuthenticationError(`Unauthorized. ${(error as Error).message}`, StatusCodes.UNAUTHORIZED);
-      throw error;
-    }
-  }
-}
-
-/**
- * The SDK's settings for the public Azure cloud with the inbound token
- * settings replaced: once one such setting is given, the SDK expects all of
- * them (botframework-connector BotFrameworkAuthenticationFactory).
- */
-function cloudSettings(options: BotFrameworkOptions): Record<string, string | boolean> {
-  if (!options.openIdMetadataUrl && !options.tokenIssuer) return {};
-  return {
-    ValidateAuthority: true,
-    ToChannelFromBotLoginUrl: AuthenticationConstants.ToChannelFromBotLoginUrl,
-    ToChannelFromBotOAuthScope: AuthenticationConstants.ToChannelFromBotOAuthScope,
-    ToBotFromChannelTokenIssuer: options.tokenIssuer ?? AuthenticationConstants.ToBotFromChannelTokenIssuer,
-    OAuthUrl: AuthenticationConstants.OAuthUrl,
-    ToBotFromChannelOpenIdMetadataUrl: options.openIdMetadataUrl ?? AuthenticationConstants.ToBotFromChannelOpenIdMetadataUrl,
-    ToBotFromEmulatorOpenIdMetadataUrl: AuthenticationConstants.ToBotFromEmulatorOpenIdMetadataUrl,
-    CallerId: CallerIdConstants.PublicAzureChannel,
-  };
-}
-
-/**
- * CloudAdapter that hands out one connector client per service URL for the
- * outbox (CloudAdapter itself builds a new one for every turn and proactive
- * message).
- */
-class HearkenCloudAdapter extends CloudAdapter {
-  private readonly connectors = new Map<string, ReturnType<HearkenCloudAdapter['createConnector']>>();
-
-  constructor(
-    auth: ConfigurationBotFrameworkAuthentication,
-    private readonly appId: string,
-  ) {
-    super(auth);
-  }
-
-  connectorFor(serviceUrl: string) {
-    let connector = this.connectors.get(serviceUrl);
-    if (!connector) {
-      connector = this.createConnector(serviceUrl);
-      connector.catch(() => this.connectors.delete(serviceUrl));
-      this.connectors.set(serviceUrl, connector);
-    }
-    return connector;
-  }
-
-  private async createConnector(serviceUrl: string) {
-    const connector = await this.botFrameworkAuthentication.createConnectorFactory(this.createClaimsIdentity(this.appId)).create(serviceUrl);
-    // The outbox owns retries: the SDK's retry policy would wait out Retry-After inside one delivery and multiply attempts.
-    (connector as unknown as { client?: { pipeline?: { removePolicy(policy: { name: string }): unknown } } }).client?.pipeline?.removePolicy({ name: 'defaultRetryPolicy' });
-    return connector;
-  }
 }
 
 /**
@@ -109,13 +32,7 @@ export class BotFrameworkChannel implements ChannelModule {
     private readonly ctx: AppContext,
     options: BotFrameworkOptions,
   ) {
-    const auth = new ChannelAuthentication({
-      ...cloudSettings(options),
-      ...(options.appId ? { MicrosoftAppId: options.appId } : {}),
-      ...(options.appPassword ? { MicrosoftAppPassword: options.appPassword } : {}),
-      ...(options.appType ? { MicrosoftAppType: options.appType } : {}),
-      ...(options.tenantId ? { MicrosoftAppTenantId: options.tenantId } : {}),
-    });
+    const auth = channelAuthentication(options);
     this.anonymous = !options.appId;
     this.fileHosts = options.fileHosts ?? (this.anonymous ? EMULATOR_FILE_HOSTS : DEFAULT_FILE_HOSTS);
     this.adapter = new HearkenCloudAdapter(auth, options.appId ?? '');
@@ -196,9 +113,7 @@ export class BotFrameworkChannel implements ChannelModule {
   /** Files on the channel's own service (Teams inline images) need the bot's token; other URLs are pre-authorised. */
   private async downloadHeaders(serviceUrl: string): Promise<Record<string, string>> {
     if (this.anonymous) return {};
-    const connector = await this.adapter.connectorFor(serviceUrl);
-    const credentials = (connector as unknown as { credentials?: { getToken?: () => Promise<string> } }).credentials;
-    const token = await credentials?.getToken?.();
+    const token = await this.adapter.botToken(serviceUrl);
     return token ? { authorization: `Bearer ${token}` } : {};
   }
 }

@@ -1,9 +1,8 @@
 import type { Activity } from 'botbuilder';
 import type { AppContext } from '../../src/channels/channel-module.ts';
-import { acceptEvidence, type EvidenceFile, type RefusalReason } from '../../src/channels/evidence.ts';
 import { fetchAllowedFile } from '../../src/channels/file-fetch.ts';
-import { insertAttachments } from '../../src/inbound/attachment.repository.ts';
-import { findStoredConversation, isDeliveryClaimed } from '../../src/inbound/customer.repository.ts';
+import { findStoredConversation } from '../../src/inbound/customer.repository.ts';
+import { downloadRefusal, receiveEvidence, storeEvidence, type Downloaded } from '../../src/inbound/evidence-intake.ts';
 import { mapActivity, type BotFrameworkFileRef } from './botframework.mapper.ts';
 
 /**
@@ -35,23 +34,13 @@ export async function handleActivity(ctx: AppContext, activity: Partial<Activity
     return;
   }
   const message = mapped.message;
-  const evidence: EvidenceFile[] = [];
-  if (mapped.files.length > 0 && !(await isDeliveryClaimed(db, 'botframework', message.deliveryId))) {
-    const rejected = [...(message.rejectedAttachments ?? [])];
-    for (const file of mapped.files) {
-      const accepted = await fetchEvidence(ctx, file, activity, handling);
-      if (accepted.ok) evidence.push(accepted.file);
-      else rejected.push({ fileName: file.fileName, reason: accepted.reason });
-    }
-    if (rejected.length > 0) message.rejectedAttachments = rejected;
-    if (evidence.length > 0) message.attachments = evidence.map((e) => e.attachment);
-  }
+  const evidence = await receiveEvidence(db, message, mapped.files, policy.attachments, (file) => fetchFile(ctx, file, activity, handling));
   if (activity.channelId === 'msteams') {
     // Teams identities are people, not conversations: the stored reference stays where it is (customer.repository); say so.
     const stored = await findStoredConversation(db, 'botframework', message.externalUserId);
     if (stored !== undefined && stored !== activity.conversation?.id) logger.warn({ channel: 'botframework', activityId: activity.id }, 'bot framework message from another conversation of a known customer; replies stay in the stored conversation');
   }
-  const outcome = await conversations.handleInbound(message, (trx, customerId) => insertAttachments(trx, customerId, 'botframework', evidence));
+  const outcome = await conversations.handleInbound(message, storeEvidence('botframework', evidence));
   logger.info(
     { channel: 'botframework', channelId: activity.channelId, activityId: activity.id, customerId: outcome.ok ? outcome.customerId : undefined, duplicate: !outcome.ok, files: evidence.length },
     'bot framework activity handled',
@@ -64,13 +53,13 @@ export async function handleActivity(ctx: AppContext, activity: Partial<Activity
  * about; the rest of the message is handled (a redelivery would fail the
  * same way).
  */
-async function fetchEvidence(ctx: AppContext, file: BotFrameworkFileRef, activity: Partial<Activity>, handling: ActivityHandling): Promise<{ ok: true; file: EvidenceFile } | { ok: false; reason: RefusalReason }> {
+async function fetchFile(ctx: AppContext, file: BotFrameworkFileRef, activity: Partial<Activity>, handling: ActivityHandling): Promise<Downloaded> {
   const { policy, logger } = ctx;
   const headers = activity.serviceUrl && sameOrigin(file.url, activity.serviceUrl) ? await handling.downloadHeaders(file, activity.serviceUrl) : {};
   const fetched = await fetchAllowedFile(file.url, { allowedHosts: handling.fileHosts, maxBytes: policy.attachments.maxBytes, headers });
-  if (fetched.ok) return acceptEvidence(file, fetched.content, policy.attachments);
+  if (fetched.ok) return fetched;
   logger.warn({ channel: 'botframework', activityId: activity.id, reason: fetched.reason }, 'bot framework file not fetched');
-  return { ok: false, reason: fetched.reason === 'too_large' ? 'too_large' : 'not_received' };
+  return downloadRefusal(fetched);
 }
 
 /** One line per refused request, without the token or anything from the activity. */

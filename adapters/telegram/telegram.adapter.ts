@@ -5,11 +5,9 @@ import express, { type Express, type Request, type Response } from 'express';
 import { Telegraf, TelegramError, type Context } from 'telegraf';
 import type { AppContext, ChannelModule } from '../../src/channels/channel-module.ts';
 import type { InboundMessage } from '../../src/channels/contract.ts';
-import { acceptEvidence, type EvidenceFile } from '../../src/channels/evidence.ts';
 import { fetchAllowedFile } from '../../src/channels/file-fetch.ts';
-import { insertAttachments } from '../../src/inbound/attachment.repository.ts';
 import { InboundOverloaded, serializeError } from '../../src/errors.ts';
-import { isDeliveryClaimed } from '../../src/inbound/customer.repository.ts';
+import { downloadRefusal, receiveEvidence, storeEvidence, type Downloaded } from '../../src/inbound/evidence-intake.ts';
 import { mapUpdate, TELEGRAM_DOWNLOAD_LIMIT, type TelegramFileRef } from './telegram.mapper.ts';
 import { backoffMs, UpdatePolling } from './telegram.polling.ts';
 import { TelegramSender } from './telegram.sender.ts';
@@ -137,19 +135,8 @@ export class TelegramChannel implements ChannelModule {
       return;
     }
     const message: InboundMessage = mapped.message;
-    const evidence: EvidenceFile[] = [];
-    if (mapped.files.length > 0 && !(await isDeliveryClaimed(db, 'telegram', message.deliveryId))) {
-      const rejected = [...(message.rejectedAttachments ?? [])];
-      for (const file of mapped.files) {
-        const fetched = await this.fetchFile(file);
-        const accepted = fetched.ok ? await acceptEvidence(file, fetched.content, policy.attachments) : fetched;
-        if (accepted.ok) evidence.push(accepted.file);
-        else rejected.push({ fileName: file.fileName, reason: accepted.reason });
-      }
-      if (rejected.length > 0) message.rejectedAttachments = rejected;
-      if (evidence.length > 0) message.attachments = evidence.map((e) => e.attachment);
-    }
-    const outcome = await conversations.handleInbound(message, (trx, customerId) => insertAttachments(trx, customerId, 'telegram', evidence));
+    const evidence = await receiveEvidence(db, message, mapped.files, policy.attachments, (file) => this.fetchFile(file));
+    const outcome = await conversations.handleInbound(message, storeEvidence('telegram', evidence));
     if (mapped.callbackQueryId) this.answerButton(context, mapped.callbackQueryId);
     logger.info(
       { channel: 'telegram', updateId: context.update.update_id, customerId: outcome.ok ? outcome.customerId : undefined, duplicate: !outcome.ok, files: evidence.length },
@@ -162,7 +149,7 @@ export class TelegramChannel implements ChannelModule {
    * Telegram's 20 MB, only from the allowed file hosts. A failing file host
    * throws: the update is delivered again (webhook 500, polling retry).
    */
-  private async fetchFile(file: TelegramFileRef): Promise<{ ok: true; content: Buffer } | { ok: false; reason: 'too_large' | 'not_received' }> {
+  private async fetchFile(file: TelegramFileRef): Promise<Downloaded> {
     const maxBytes = Math.min(this.ctx.policy.attachments.maxBytes, TELEGRAM_DOWNLOAD_LIMIT);
     let link: URL;
     try {
@@ -181,7 +168,7 @@ export class TelegramChannel implements ChannelModule {
     if (fetched.ok) return fetched;
     if (fetched.reason === 'failed') throw new Error('telegram file download failed');
     if (fetched.reason === 'not_allowed') this.ctx.logger.warn({ channel: 'telegram', host: link.hostname }, 'telegram file link refused: host not allowed');
-    return { ok: false, reason: fetched.reason === 'too_large' ? 'too_large' : 'not_received' };
+    return downloadRefusal(fetched);
   }
 
   private async answerCallback(id: string): Promise<void> {

@@ -1,5 +1,6 @@
 import type { AppContext, ChannelModule } from '../../src/channels/channel-module.ts';
-import { sweepUnattachedUploads, UPLOAD_SWEEP_CRON, UPLOAD_SWEEP_QUEUE } from '../../src/privacy/retention.ts';
+import { sweepUnattachedUploads, UPLOAD_SWEEP_CRON, UPLOAD_SWEEP_QUEUE } from './webchat.upload-sweep.ts';
+import { webchatPrivacy } from './webchat.privacy.ts';
 import { webchatRouter } from './webchat.routes.ts';
 import { WebchatSender } from './webchat.sender.ts';
 import { TranscriptWakeups } from './webchat.wakeups.ts';
@@ -18,6 +19,7 @@ export function createWebchatChannel(ctx: Pick<AppContext, 'config' | 'policy' |
   return {
     name: 'webchat',
     sender,
+    privacyHook: webchatPrivacy,
     mount: (app) =>
       app.use(
         webchatRouter({

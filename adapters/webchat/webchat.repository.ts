@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
-import type { InboundAttachment } from '../../src/channels/contract.ts';
 import type { Db } from '../../src/db/database.ts';
-import { notInACaseMessage } from '../../src/privacy/privacy.repository.ts';
+
+/** The web chat's transcript (`webchat_messages`): the visitor's lines and hearken's, by visitor id. `db` may be a transaction. */
 
 export interface TranscriptEntry {
   id: number;
@@ -47,70 +47,19 @@ export async function readTranscript(db: Db, visitorId: string, afterId: number,
   return rows.map((r) => ({ id: Number(r.id), direction: r.direction, payload: r.payload, at: new Date(r.created_at).toISOString() }));
 }
 
-/**
- * A visitor is a web chat customer row, created when the server issues the
- * token: a token whose visitor id has no row was never issued (or its
- * identity was erased or anonymised since).
- */
-export async function insertVisitor(db: Db, visitorId: string, locale: string): Promise<number> {
-  const row = await db
-    .insertInto('customers')
-    .values({ channel: 'webchat', external_id: visitorId, address: JSON.stringify({ visitorId }), locale, state: JSON.stringify({}), updated_at: sql`now()` })
-    // A fresh random token never collides; should it, the row is the same visitor's.
-    .onConflict((oc) => oc.columns(['channel', 'external_id']).doUpdateSet({ updated_at: sql`now()` }))
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return Number(row.id);
+/** All of a visitor's lines, oldest first (the customer's data export). */
+export async function transcriptOf(db: Db, visitorId: string) {
+  return db.selectFrom('webchat_messages').select(['direction', 'payload', 'created_at']).where('visitor_id', '=', visitorId).orderBy('id').execute();
 }
 
-/** The customer id of an issued visitor id, or undefined. */
-export async function findVisitor(db: Db, visitorId: string): Promise<number | undefined> {
-  const row = await db.selectFrom('customers').select('id').where('channel', '=', 'webchat').where('external_id', '=', visitorId).executeTakeFirst();
-  return row ? Number(row.id) : undefined;
+/** Deletes all of a visitor's lines (erasure, or retention of an expired identity); returns how many. */
+export async function deleteTranscriptOf(db: Db, visitorId: string): Promise<number> {
+  const result = await db.deleteFrom('webchat_messages').where('visitor_id', '=', visitorId).executeTakeFirst();
+  return Number(result.numDeletedRows);
 }
 
-export async function insertUpload(
-  db: Db,
-  upload: { id: string; customerId: number; fileName: string; mimeType: string; content: Buffer },
-): Promise<void> {
-  await db
-    .insertInto('attachments')
-    .values({
-      id: upload.id,
-      customer_id: upload.customerId,
-      case_id: null,
-      channel: 'webchat',
-      file_name: upload.fileName,
-      mime_type: upload.mimeType,
-      size_bytes: upload.content.length,
-      content: upload.content,
-    })
-    .execute();
-}
-
-/** The visitor's files uploaded since `since` that no case holds (neither as evidence nor in a case message). */
-export async function countUnattachedUploads(db: Db, customerId: number, since: Date): Promise<number> {
-  const row = await db
-    .selectFrom('attachments')
-    .select((eb) => eb.fn.countAll<string>().as('count'))
-    .where('customer_id', '=', customerId)
-    .where('case_id', 'is', null)
-    .where('created_at', '>=', since)
-    .where(notInACaseMessage)
-    .executeTakeFirstOrThrow();
-  return Number(row.count);
-}
-
-/** The visitor's own files among `ids` (others' ids are ignored). */
-export async function findOwnAttachments(db: Db, visitorId: string, ids: string[]): Promise<InboundAttachment[]> {
-  if (ids.length === 0) return [];
-  const rows = await db
-    .selectFrom('attachments')
-    .innerJoin('customers', 'customers.id', 'attachments.customer_id')
-    .select(['attachments.id', 'attachments.file_name', 'attachments.mime_type', 'attachments.size_bytes'])
-    .where('customers.channel', '=', 'webchat')
-    .where('customers.external_id', '=', visitorId)
-    .where('attachments.id', 'in', ids)
-    .execute();
-  return rows.map((r) => ({ id: r.id, fileName: r.file_name, mimeType: r.mime_type, sizeBytes: r.size_bytes }));
+/** Deletes every line written before `cutoff` (retention); returns how many. */
+export async function deleteTranscriptBefore(db: Db, cutoff: Date): Promise<number> {
+  const result = await db.deleteFrom('webchat_messages').where('created_at', '<', cutoff).executeTakeFirst();
+  return Number(result.numDeletedRows);
 }

@@ -1,18 +1,20 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
-import { acceptEvidence } from '../../src/channels/evidence.ts';
+import { countUnattachedUploads, findOwnAttachments } from '../../src/cases/attachment.repository.ts';
 import type { Db } from '../../src/db/database.ts';
 import { answerRateLimited } from '../../src/http/server.ts';
 import type { ConversationService } from '../../src/inbound/conversation.service.ts';
+import { findCustomerId, registerCustomer } from '../../src/inbound/customer.repository.ts';
+import { storeUpload } from '../../src/inbound/evidence-intake.ts';
 import { FloodGuard } from '../../src/inbound/flood-guard.ts';
 import { wellFormed } from '../../src/inbound/well-formed.ts';
 import type { Policy } from '../../src/policy.ts';
 import { cleanText } from '../../src/conversation/validators.ts';
-import { appendTranscript, countUnattachedUploads, findOwnAttachments, findVisitor, insertUpload, insertVisitor, readTranscript } from './webchat.repository.ts';
+import { appendTranscript, readTranscript } from './webchat.repository.ts';
 import type { TranscriptWakeups } from './webchat.wakeups.ts';
 
 const PUBLIC_DIR = join(dirname(fileURLToPath(import.meta.url)), 'public');
@@ -90,7 +92,8 @@ export function webchatRouter(deps: WebchatDeps): Router {
     const token = /^Bearer ([A-Za-z0-9_-]{32,64})$/.exec(req.get('authorization') ?? '')?.[1];
     const visitorId = token ? visitorIdOf(token) : undefined;
     let customerId = visitorId && !fresh ? known.get(visitorId) : undefined;
-    if (visitorId && customerId === undefined) customerId = await findVisitor(deps.db, visitorId);
+    // A visitor is a web chat customer row, created when the token is issued: no row, never issued (or erased or anonymised since).
+    if (visitorId && customerId === undefined) customerId = await findCustomerId(deps.db, 'webchat', visitorId);
     if (!visitorId || customerId === undefined) return problem(res, 401, 'unauthenticated', 'A valid session token is required.');
     known.set(visitorId, customerId);
     res.locals.visitor = { visitorId, customerId } satisfies Visitor;
@@ -112,12 +115,13 @@ export function webchatRouter(deps: WebchatDeps): Router {
     if (waitMs > 0) return answerRateLimited(res, waitMs, 'Too many new chats from your network. Please try again later.');
     const token = randomBytes(32).toString('base64url');
     const visitorId = visitorIdOf(token);
-    known.set(visitorId, await insertVisitor(deps.db, visitorId, 'en'));
+    // A fresh random token never collides; should it, the row is the same visitor's.
+    known.set(visitorId, await registerCustomer(deps.db, { channel: 'webchat', externalId: visitorId, address: { visitorId }, locale: 'en' }));
     res.status(201).json({ token });
   });
 
   router.post('/webchat/messages', visitor(false), express.json({ limit: '64kb' }), async (req, res) => {
-    const { visitorId } = visitorOf(res);
+    const { visitorId, customerId } = visitorOf(res);
     const parsed = messageSchema.safeParse(req.body);
     if (!parsed.success) return problem(res, 400, 'invalid_message', parsed.error.issues[0]?.message ?? 'Invalid message.');
     // A lone surrogate or NUL is repaired here too: the transcript line below is stored before the engine sees the message.
@@ -125,7 +129,7 @@ export function webchatRouter(deps: WebchatDeps): Router {
     if (!body.text?.trim() && !body.choice && !body.attachmentIds?.length) {
       return problem(res, 400, 'empty_message', 'The message has no text, choice or attachment.');
     }
-    const attachments = await findOwnAttachments(deps.db, visitorId, body.attachmentIds ?? []);
+    const attachments = await findOwnAttachments(deps.db, customerId, body.attachmentIds ?? []);
     const outcome = await deps.conversations.handleInbound({
       channel: 'webchat',
       externalUserId: visitorId,
@@ -180,12 +184,10 @@ export function webchatRouter(deps: WebchatDeps): Router {
     async (req, res) => {
       const content = req.body as Buffer;
       if (!Buffer.isBuffer(content) || content.length === 0) return problem(res, 400, 'empty_file', 'The file is empty.');
-      // The declared type and name are the visitor's say-so: the type comes from the bytes, the extension from the type.
-      const accepted = await acceptEvidence({ fileName: sanitiseFileName(req.get('x-file-name') ?? 'file') }, content, deps.policy.attachments);
-      if (!accepted.ok) return problem(res, 415, 'unsupported_type', 'Photos (JPEG, PNG, WebP, GIF) and PDF documents are accepted.');
-      const { fileName, mimeType } = accepted.file.attachment;
-      const id = randomUUID();
-      await insertUpload(deps.db, { id, customerId: visitorOf(res).customerId, fileName, mimeType, content });
+      // The declared type and name are the visitor's say-so: the evidence intake takes the type from the bytes, the extension from the type.
+      const stored = await storeUpload(deps.db, { customerId: visitorOf(res).customerId, channel: 'webchat', fileName: headerFileName(req.get('x-file-name')), content }, deps.policy.attachments);
+      if (!stored.ok) return problem(res, 415, 'unsupported_type', 'Photos (JPEG, PNG, WebP, GIF) and PDF documents are accepted.');
+      const { id, fileName, mimeType } = stored.attachment;
       res.status(201).json({ id, fileName, mimeType, sizeBytes: content.length });
     },
   );
@@ -215,15 +217,14 @@ async function waitForLines(deps: WebchatDeps, visitorId: string, after: number,
   }
 }
 
-function sanitiseFileName(name: string): string {
-  let decoded = name;
+/** The page sends the name URI-encoded (headers are Latin-1); cleaning it is the evidence intake's (cleanFileName). */
+function headerFileName(header: string | undefined): string {
+  if (!header) return 'file';
   try {
-    decoded = decodeURIComponent(name);
+    return decodeURIComponent(header);
   } catch {
-    // keep the raw header value
+    return header;
   }
-  const cleaned = decoded.replace(/[\u0000-\u001F\u007F/\\]/g, '_').trim().slice(0, 120);
-  return cleaned || 'file';
 }
 
 const KNOWN_FOR_MS = 60_000;

@@ -9,6 +9,7 @@ import type { DeadlineService } from '../sla/deadline.service.ts';
 import type { Logger } from '../logger.ts';
 import type { DeliveryListener } from '../outbox/delivery-listener.ts';
 import type { Policy } from '../policy.ts';
+import type { PrivacyHook } from '../privacy/privacy-hook.ts';
 import type { PrivacyService } from '../privacy/privacy.service.ts';
 import type { DeskRelay } from '../staff/desk-relay.ts';
 import type { CampaignService } from '../surveys/campaign.service.ts';
@@ -52,6 +53,8 @@ export interface ChannelModule {
   readonly caseListener?: CaseListener;
   /** Told the final outcome of outbox rows whose `report.to` is its name. */
   readonly deliveryListener?: DeliveryListener;
+  /** What the module keeps about customers in its own tables, for export, erasure and retention. */
+  readonly privacyHook?: PrivacyHook;
   mount?(app: Express): void;
   start?(): Promise<void>;
   stop?(): Promise<void>;

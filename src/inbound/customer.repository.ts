@@ -110,3 +110,24 @@ export async function isDeliveryClaimed(db: Db, channel: string, deliveryId: str
     .executeTakeFirst();
   return row !== undefined;
 }
+
+/**
+ * Creates a customer identity before its first message (the web chat does
+ * when it issues a visitor token) and returns its id. On a conflict the row
+ * is the same identity's: only its last contact is refreshed.
+ */
+export async function registerCustomer(db: Db, identity: { channel: string; externalId: string; address: Record<string, unknown>; locale: string }): Promise<number> {
+  const row = await db
+    .insertInto('customers')
+    .values({ channel: identity.channel, external_id: identity.externalId, address: JSON.stringify(identity.address), locale: identity.locale, state: JSON.stringify({}), updated_at: sql`now()` })
+    .onConflict((oc) => oc.columns(['channel', 'external_id']).doUpdateSet({ updated_at: sql`now()` }))
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return Number(row.id);
+}
+
+/** The customer id of a channel identity, or undefined (never created, or erased or anonymised since). */
+export async function findCustomerId(db: Db, channel: string, externalId: string): Promise<number | undefined> {
+  const row = await db.selectFrom('customers').select('id').where('channel', '=', channel).where('external_id', '=', externalId).executeTakeFirst();
+  return row ? Number(row.id) : undefined;
+}

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
-import { FINAL_STATUSES } from '../privacy/privacy.repository.ts';
+import { FINAL_STATUSES } from '../cases/case-status.ts';
 
 /** Figures computed from the database when /metrics is scraped. */
 

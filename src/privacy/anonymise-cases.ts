@@ -1,6 +1,7 @@
 import { appendCaseEvent } from '../cases/case.repository.ts';
 import type { Db } from '../db/database.ts';
-import { anonymiseCaseRecords } from './privacy.repository.ts';
+import { anonymiseCaseRecords, anonymiseIdentityRecords, type IdentityAnonymisation } from './anonymise.repository.ts';
+import type { PrivacyHook, PrivacySubject } from './privacy-hook.ts';
 
 export interface CasesAnonymised {
   cases: number;
@@ -47,4 +48,19 @@ export async function anonymiseCases(
   }
   const sum = (map: Map<number, number>) => [...map.values()].reduce((a, b) => a + b, 0);
   return { cases: done.cases, messages: sum(done.messages), attachments: sum(done.attachments), outbox: sum(done.outbox) };
+}
+
+/**
+ * Anonymises one identity inside the caller's transaction: the core tables
+ * (anonymiseIdentityRecords), then what each module keeps (its
+ * PrivacyHook), before the identity's external id is replaced.
+ */
+export async function anonymiseIdentity(
+  trx: Db,
+  customer: PrivacySubject,
+  input: { now: Date; marker: 'erased' | 'anonymised'; hooks: readonly PrivacyHook[] },
+): Promise<IdentityAnonymisation & { transcript: number }> {
+  let transcript = 0;
+  for (const hook of input.hooks) transcript += await hook.eraseCustomer(trx, customer);
+  return { ...(await anonymiseIdentityRecords(trx, customer, input.now, input.marker)), transcript };
 }

@@ -5,6 +5,8 @@ import { loadConfigOrExit, type Config } from '../config.ts';
 import { migrateToLatest, openDatabase } from '../db/database.ts';
 import { Timers } from '../jobs/timers.ts';
 import { createLogger } from '../logger.ts';
+// An entry point, like main.ts, so it wires its own process: the web chat's transcript is erased with the customer, as in the app.
+import { webchatPrivacy } from '../../adapters/webchat/webchat.privacy.ts';
 import { loadPolicy } from '../policy.ts';
 import { checkExportTarget, writeExportFile, type ExportTarget } from './export-file.ts';
 import { CASE_ANONYMISED_QUEUE, PrivacyService, type DataSubject } from './privacy.service.ts';
@@ -74,6 +76,7 @@ async function runCli(args: string[], config: Config): Promise<number> {
       timers,
       // Case listeners (Slack) run in the app: it works the case-anonymised jobs this process schedules.
       caseListeners: [],
+      privacyHooks: [webchatPrivacy],
       outboxWritten: () => undefined,
     });
     const actor = `cli:${userInfo().username}`;

@@ -3,7 +3,7 @@ import { computeDeadlines } from '../cases/deadlines.ts';
 import type { Db } from '../db/database.ts';
 import type { CustomerRow } from '../db/schema.ts';
 import type { Policy } from '../policy.ts';
-import { findOpenDataRequest } from './privacy.repository.ts';
+import { findOpenDataRequest } from './request.repository.ts';
 
 /** Category of the cases that carry a customer's data request (not a complaint category: kept out of policy.categories). */
 export const DATA_REQUEST_CATEGORY = 'data_request';

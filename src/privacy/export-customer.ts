@@ -9,9 +9,9 @@ import {
   outboundMessagesOf,
   privacyRequestsOf,
   surveysOfCases,
-  webchatTranscriptOf,
 } from './export.repository.ts';
-import { insertPrivacyRequest } from './privacy.repository.ts';
+import type { PrivacyHook, TranscriptLine } from './privacy-hook.ts';
+import { insertPrivacyRequest } from './request.repository.ts';
 
 /** Everything held about one customer identity, as plain JSON. */
 export interface CustomerExport {
@@ -30,7 +30,8 @@ export interface CustomerExport {
   };
   cases: Array<Record<string, unknown>>;
   attachments: Array<Record<string, unknown>>;
-  webchatTranscript: Array<Record<string, unknown>>;
+  /** The chat transcript modules keep (the web chat's); the name stays for format /1. */
+  webchatTranscript: TranscriptLine[];
   outboundMessages: Array<Record<string, unknown>>;
   privacyRequests: Array<Record<string, unknown>>;
 }
@@ -42,7 +43,7 @@ const iso = (value: Date | string | null): string | null => (value === null ? nu
  * `privacy_requests` row (with the id of the download link it was fetched
  * through, if any), and a `data_exported` event on each case.
  */
-export async function exportCustomer(trx: Db, customer: CustomerRow, input: { actor: string; now: Date; linkId?: string }): Promise<CustomerExport> {
+export async function exportCustomer(trx: Db, customer: CustomerRow, input: { actor: string; now: Date; linkId?: string; hooks: readonly PrivacyHook[] }): Promise<CustomerExport> {
   const cases = await casesOfCustomer(trx, customer.id);
   const caseIds = cases.map((c) => c.id);
   const numberOf = new Map(cases.map((c) => [c.id, c.number]));
@@ -54,7 +55,8 @@ export async function exportCustomer(trx: Db, customer: CustomerRow, input: { ac
     await outboundMessagesOf(trx, customer.id),
     await privacyRequestsOf(trx, customer.id),
   ];
-  const transcript = customer.channel === 'webchat' ? await webchatTranscriptOf(trx, customer.external_id) : [];
+  const transcript: TranscriptLine[] = [];
+  for (const hook of input.hooks) if (hook.exportCustomer) transcript.push(...(await hook.exportCustomer(trx, customer)));
 
   const data: CustomerExport = {
     format: 'hearken-customer-export/1',
@@ -123,7 +125,7 @@ export async function exportCustomer(trx: Db, customer: CustomerRow, input: { ac
       sizeBytes: a.size_bytes,
       uploadedAt: iso(a.created_at),
     })),
-    webchatTranscript: transcript.map((t) => ({ direction: t.direction, message: t.payload, at: iso(t.created_at) })),
+    webchatTranscript: transcript,
     outboundMessages: outbound.map((o) => ({
       case: o.case_id === null ? null : (numberOf.get(o.case_id) ?? null),
       channel: o.channel,

@@ -48,10 +48,6 @@ export async function attachmentsOf(db: Db, customerId: number, caseIds: number[
     .execute();
 }
 
-export async function webchatTranscriptOf(db: Db, visitorId: string) {
-  return db.selectFrom('webchat_messages').select(['direction', 'payload', 'created_at']).where('visitor_id', '=', visitorId).orderBy('id').execute();
-}
-
 /** Messages sent (or to be sent) to the customer on their channel. */
 export async function outboundMessagesOf(db: Db, customerId: number) {
   return db

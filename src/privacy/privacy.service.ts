@@ -7,7 +7,8 @@ import type { Policy } from '../policy.ts';
 import type { AnonymisedNotice } from './anonymise-cases.ts';
 import { eraseCustomer, type ErasureSummary } from './erase-customer.ts';
 import { exportCustomer, type CustomerExport } from './export-customer.ts';
-import { consumeExportLink, findCustomerByIdentity, findCustomerOfCase } from './privacy.repository.ts';
+import type { PrivacyHook } from './privacy-hook.ts';
+import { consumeExportLink, findCustomerByIdentity, findCustomerOfCase } from './request.repository.ts';
 import { runRetention, type RetentionReport } from './retention.ts';
 
 /** Whose data: a channel identity, or the customer who opened a case. */
@@ -38,6 +39,8 @@ export interface PrivacyDeps {
   timers: Timers;
   /** Filled by the app once channel modules exist (same list as the conversation's). */
   caseListeners: readonly CaseListener[];
+  /** What modules keep in their own tables (the web chat's transcript); filled by the app once channel modules exist. */
+  privacyHooks: readonly PrivacyHook[];
   /** Wake the outbox after listeners wrote rows. */
   outboxWritten: () => void;
 }
@@ -62,7 +65,7 @@ export class PrivacyService {
       const customer = await this.find(trx, subject);
       if (!customer) return { ok: false, reason: 'not_found' };
       if (link && !(await consumeExportLink(trx, link, actor, now))) return { ok: false, reason: 'link_used' };
-      return { ok: true, data: await exportCustomer(trx, customer, { actor, now, ...(link ? { linkId: link.id } : {}) }) };
+      return { ok: true, data: await exportCustomer(trx, customer, { actor, now, hooks: this.deps.privacyHooks, ...(link ? { linkId: link.id } : {}) }) };
     });
     if (outcome.ok) this.deps.logger.info({ actor, cases: outcome.data.cases.length }, 'customer data exported');
     else this.deps.logger.info({ actor, reason: outcome.reason }, 'customer data export refused');
@@ -75,7 +78,7 @@ export class PrivacyService {
       const customer = await this.find(trx, subject, true);
       if (!customer) return { ok: false, reason: 'not_found' };
       if (customer.anonymised_at !== null) return { ok: false, reason: 'already_erased' };
-      return { ok: true, summary: await eraseCustomer(trx, customer, { actor, now, notify: this.notice(now) }) };
+      return { ok: true, summary: await eraseCustomer(trx, customer, { actor, now, notify: this.notice(now), hooks: this.deps.privacyHooks }) };
     });
     if (outcome.ok) {
       const { cases, ...counts } = outcome.summary;
@@ -89,7 +92,7 @@ export class PrivacyService {
   /** One retention pass as of the app clock (the daily job calls this). */
   async runRetention(): Promise<RetentionReport> {
     const now = this.deps.clock();
-    return runRetention({ db: this.deps.db, policy: this.deps.policy, logger: this.deps.logger, notify: this.notice(now) }, now);
+    return runRetention({ db: this.deps.db, policy: this.deps.policy, logger: this.deps.logger, notify: this.notice(now), hooks: this.deps.privacyHooks }, now);
   }
 
   /** Worker of CASE_ANONYMISED_QUEUE: case listeners write their redactions (outbox rows) in one transaction. */

@@ -1,24 +1,12 @@
 import type { Db } from '../db/database.ts';
 import type { Logger } from '../logger.ts';
 import type { Policy } from '../policy.ts';
-import { anonymiseCases, type AnonymisedNotice } from './anonymise-cases.ts';
-import {
-  anonymiseIdentity,
-  clearAbandonedIntakes,
-  deleteDeliveredOutbox,
-  deleteOldDeliveryIds,
-  deleteOldTranscript,
-  deleteOrphanAttachments,
-  expiredCases,
-  expiredIdentities,
-} from './privacy.repository.ts';
+import { anonymiseCases, anonymiseIdentity, type AnonymisedNotice } from './anonymise-cases.ts';
+import type { PrivacyHook } from './privacy-hook.ts';
+import { clearAbandonedIntakes, deleteDeliveredOutbox, deleteOldDeliveryIds, deleteOrphanAttachments, expiredCases, expiredIdentities } from './retention.repository.ts';
 
 /** The pg-boss queue of the daily retention job (a durable cron schedule). */
 export const RETENTION_QUEUE = 'privacy-retention';
-/** The pg-boss queue of the sweep of web chat uploads never sent in a message (a durable cron schedule). */
-export const UPLOAD_SWEEP_QUEUE = 'webchat-upload-sweep';
-/** Every ten minutes: a stale upload outlives its intake's expiry by about that much at most. */
-export const UPLOAD_SWEEP_CRON = '*/10 * * * *';
 const DAY_MS = 86_400_000;
 
 export interface RetentionDeps {
@@ -26,6 +14,8 @@ export interface RetentionDeps {
   policy: Policy;
   logger: Logger;
   notify: AnonymisedNotice;
+  /** What modules keep in their own tables (the web chat's transcript). */
+  hooks: readonly PrivacyHook[];
 }
 
 /** What one run changed: counts only. */
@@ -83,7 +73,7 @@ export async function runRetention(deps: RetentionDeps, now: Date, options: { ba
     const found = await db.transaction().execute(async (trx) => {
       const identities = await expiredIdentities(trx, abandoned, batchSize);
       for (const identity of identities) {
-        const done = await anonymiseIdentity(trx, identity, now, 'anonymised');
+        const done = await anonymiseIdentity(trx, identity, { now, marker: 'anonymised', hooks: deps.hooks });
         report.identitiesAnonymised += 1;
         report.attachmentsDeleted += done.attachments;
         report.outboxRowsDeleted += done.outbox;
@@ -95,24 +85,10 @@ export async function runRetention(deps: RetentionDeps, now: Date, options: { ba
     if (found < batchSize) break;
   }
 
-  report.transcriptLinesDeleted += await deleteOldTranscript(db, before(periods.webchatTranscriptDays));
+  for (const hook of deps.hooks) if (hook.deleteExpired) report.transcriptLinesDeleted += await hook.deleteExpired(db, periods, now);
   report.outboxRowsDeleted += await deleteDeliveredOutbox(db, before(periods.deliveredOutboxDays));
   report.deliveryIdsDeleted += await deleteOldDeliveryIds(db, before(periods.deliveryIdDays));
 
   deps.logger.info({ ...report, at: now.toISOString() }, 'retention run finished');
   return report;
-}
-
-/**
- * Deletes web chat uploads that no intake draft, case or case message holds
- * once the intake they were meant for has expired (policy
- * intake.expireAfterSeconds), long before abandonedIntakeDays: files
- * uploaded and never sent must not pile up. One DELETE, so idempotent: a
- * redelivered or overlapping run deletes nothing twice. Logs counts only.
- */
-export async function sweepUnattachedUploads(deps: Pick<RetentionDeps, 'db' | 'policy' | 'logger'>, now: Date): Promise<number> {
-  const cutoff = new Date(now.getTime() - deps.policy.intake.expireAfterSeconds * 1000);
-  const deleted = await deleteOrphanAttachments(deps.db, cutoff, 'webchat');
-  if (deleted > 0) deps.logger.info({ component: 'webchat', deleted }, 'unattached uploads deleted after the intake expiry');
-  return deleted;
 }

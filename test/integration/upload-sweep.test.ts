@@ -3,7 +3,7 @@ import { TestClock } from 'pg-boss';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Timers } from '../../src/jobs/timers.ts';
 import { createLogger } from '../../src/logger.ts';
-import { sweepUnattachedUploads, UPLOAD_SWEEP_QUEUE } from '../../src/privacy/retention.ts';
+import { sweepUnattachedUploads, UPLOAD_SWEEP_QUEUE } from '../../adapters/webchat/webchat.upload-sweep.ts';
 import { quickCaseOnWebchat, uploadOnWebchat } from '../support/complaints.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { WebchatClient } from '../support/webchat-client.ts';
