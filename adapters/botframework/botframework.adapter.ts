@@ -2,7 +2,7 @@ import express, { type Express, type Request, type Response } from 'express';
 import { CallerIdConstants, CloudAdapter, ConfigurationBotFrameworkAuthentication, StatusCodes, type Activity, type TurnContext } from 'botbuilder';
 // botbuilder's own connector (a dependency of botbuilder 4.23): CloudAdapter answers 401 only for its AuthenticationError.
 import { AuthenticationConstants, AuthenticationError } from 'botframework-connector';
-import type { AppContext, ChannelModule } from '../../src/channels/channel-module.ts';
+import type { AppContext, ChannelModule } from '../channel-module.ts';
 import { InboundOverloaded } from '../../src/inbound/conversation.service.ts';
 import { BOTFRAMEWORK_PATH, DEFAULT_FILE_HOSTS, EMULATOR_FILE_HOSTS, handleActivity, isLocalEmulatorRequest, logRefusal, type RefusalCause } from './botframework.inbound.ts';
 import { guardedResponse } from './botframework.response.ts';

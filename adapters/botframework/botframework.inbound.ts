@@ -1,5 +1,5 @@
 import type { Activity } from 'botbuilder';
-import type { AppContext } from '../../src/channels/channel-module.ts';
+import type { AppContext } from '../channel-module.ts';
 import { acceptEvidence, type EvidenceFile, type RefusalReason } from '../../src/channels/evidence.ts';
 import { fetchAllowedFile } from '../../src/channels/file-fetch.ts';
 import { insertAttachments } from '../../src/inbound/attachment.repository.ts';

@@ -1,6 +1,6 @@
 import { App, ExpressReceiver, SocketModeReceiver, type Receiver } from '@slack/bolt';
 import express from 'express';
-import type { AppContext, ChannelModule } from '../../src/channels/channel-module.ts';
+import type { AppContext, ChannelModule } from '../channel-module.ts';
 import { ConfigError } from '../../src/config.ts';
 import { customerWrote } from '../../src/staff/customer-wrote.ts';
 import { staffDeliveryListener } from '../../src/staff/delivery-reported.ts';

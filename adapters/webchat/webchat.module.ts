@@ -1,4 +1,4 @@
-import type { AppContext, ChannelModule } from '../../src/channels/channel-module.ts';
+import type { AppContext, ChannelModule } from '../channel-module.ts';
 import { sweepUnattachedUploads, UPLOAD_SWEEP_CRON, UPLOAD_SWEEP_QUEUE } from '../../src/privacy/retention.ts';
 import { webchatRouter } from './webchat.routes.ts';
 import { WebchatSender } from './webchat.sender.ts';

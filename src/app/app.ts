@@ -1,33 +1,32 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Clock } from 'pg-boss';
-import { reportsRouter } from '../adapters/reports/reports.routes.ts';
-import { REPORT_DIGEST_QUEUE } from '../adapters/slack/slack.digest.ts';
-import { createWebchatChannel } from '../adapters/webchat/webchat.module.ts';
-import type { AppContext, ChannelModule } from './channels/channel-module.ts';
-import type { OutboxSender } from './channels/contract.ts';
-import type { OutboxRow } from './db/schema.ts';
-import { channelModuleFactories } from './channels/modules.ts';
-import type { Config } from './config.ts';
-import { loadPromptCatalog, type PromptCatalog } from './conversation/prompt-catalog.ts';
-import { loadClassifyRules } from './understanding/classify-rules.ts';
-import { migrateToLatest, openDatabase, type DatabaseHandle } from './db/database.ts';
-import { createHttpApp, finishHttpApp } from './http/server.ts';
-import { ConversationService, IDLE_CHECK_QUEUE } from './inbound/conversation.service.ts';
-import { Timers } from './jobs/timers.ts';
-import { DEADLINE_QUEUE, DeadlineService, type DeadlineTimer } from './sla/deadline.service.ts';
-import { createLogger, type Logger } from './logger.ts';
-import { Metrics } from './ops/metrics.ts';
-import { opsRouter } from './ops/ops.routes.ts';
-import { OutboxWorker } from './outbox/outbox-worker.ts';
-import { loadPolicy, type Policy } from './policy.ts';
-import { CASE_ANONYMISED_QUEUE, PrivacyService, type CaseAnonymisedJob } from './privacy/privacy.service.ts';
-import { RETENTION_QUEUE } from './privacy/retention.ts';
-import { DeskRelay } from './staff/desk-relay.ts';
-import { CASE_CLOSE_QUEUE, CaseClosing, type CaseCloseTimer } from './cases/case-closing.ts';
-import { CampaignService } from './surveys/campaign.service.ts';
-import { SurveyAnswers } from './surveys/survey-answers.ts';
-import { SURVEY_QUEUE, SurveyService, type SurveyTimer } from './surveys/survey.service.ts';
+import { reportsRouter } from '../../adapters/reports/reports.routes.ts';
+import { REPORT_DIGEST_QUEUE } from '../../adapters/slack/slack.digest.ts';
+import type { AppContext, ChannelModule } from '../../adapters/channel-module.ts';
+import type { OutboxSender } from '../channels/contract.ts';
+import type { OutboxRow } from '../db/schema.ts';
+import { channelModuleFactories } from './modules.ts';
+import type { Config } from '../config.ts';
+import { loadPromptCatalog, type PromptCatalog } from '../conversation/prompt-catalog.ts';
+import { loadClassifyRules } from '../understanding/classify-rules.ts';
+import { migrateToLatest, openDatabase, type DatabaseHandle } from '../db/database.ts';
+import { createHttpApp, finishHttpApp } from '../http/server.ts';
+import { ConversationService, IDLE_CHECK_QUEUE } from '../inbound/conversation.service.ts';
+import { Timers } from '../jobs/timers.ts';
+import { DEADLINE_QUEUE, DeadlineService, type DeadlineTimer } from '../sla/deadline.service.ts';
+import { createLogger, type Logger } from '../logger.ts';
+import { Metrics } from '../ops/metrics.ts';
+import { opsRouter } from '../ops/ops.routes.ts';
+import { OutboxWorker } from '../outbox/outbox-worker.ts';
+import { loadPolicy, type Policy } from '../policy.ts';
+import { CASE_ANONYMISED_QUEUE, PrivacyService, type CaseAnonymisedJob } from '../privacy/privacy.service.ts';
+import { RETENTION_QUEUE } from '../privacy/retention.ts';
+import { DeskRelay } from '../staff/desk-relay.ts';
+import { CASE_CLOSE_QUEUE, CaseClosing, type CaseCloseTimer } from '../cases/case-closing.ts';
+import { CampaignService } from '../surveys/campaign.service.ts';
+import { SurveyAnswers } from '../surveys/survey-answers.ts';
+import { SURVEY_QUEUE, SurveyService, type SurveyTimer } from '../surveys/survey.service.ts';
 
 export interface AppOptions {
   logger?: Logger;
@@ -118,7 +117,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const privacy = new PrivacyService({ db, policy, logger, clock, timers, caseListeners, outboxWritten });
   const ctx: AppContext = { config, policy, catalog, database, db, conversations, deadlines, timers, privacy, surveys, campaigns, desk, logger, clock, outboxWritten, inboundDropped: (channel) => metrics.inboundDropped(channel) };
 
-  const modules: ChannelModule[] = [createWebchatChannel(ctx)];
+  const modules: ChannelModule[] = [];
   for (const factory of [...channelModuleFactories, ...(options.modules ?? [])]) {
     const module = await factory(ctx);
     if (module) modules.push(module);
