@@ -1,4 +1,4 @@
-import { redactSecrets } from './redact.ts';
+import { redactSecrets } from '../redact.ts';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type Router } from 'express';
 import { sql } from 'kysely';

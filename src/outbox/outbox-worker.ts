@@ -6,7 +6,7 @@ import type { Logger } from '../logger.ts';
 import type { DeliveryListener, DeliveryOutcome } from './delivery-listener.ts';
 import { claimDue, markFailed, markRetry, markSent, postpone, release } from './outbox.repository.ts';
 import { RateLimiter } from './rate-limiter.ts';
-import { redactSecrets } from '../ops/redact.ts';
+import { redactSecrets } from '../redact.ts';
 
 /** A failed "mark sent" is retried this often, this far apart (well inside the lease). */
 const MARK_SENT_RETRIES = 20;

@@ -1,5 +1,4 @@
 import { appendCaseEvent } from '../cases/case.repository.ts';
-import type { CaseClosing } from '../cases/case-closing.ts';
 import type { ConversationEvent } from '../conversation/effects.ts';
 import type { Db } from '../db/database.ts';
 import type { CaseRow } from '../db/schema.ts';
@@ -18,6 +17,16 @@ export type SurveyTimer =
   | { stage: 'remind' | 'expire'; surveyId: number }
   | { stage: 'campaign-send' | 'campaign-remind' | 'campaign-expire'; campaignId: number; customerId: number };
 
+/**
+ * Told of a resolution inside its transaction, before the survey is
+ * scheduled: the quiet-period close (cases/case-closing.ts) plugs in here.
+ * A port, so that surveys do not import the closing, which imports staff
+ * actions, which schedule surveys.
+ */
+export interface ResolutionHook {
+  caseResolved(trx: Db, row: CaseRow, now: Date): Promise<void>;
+}
+
 export interface SurveyDeps {
   db: Db;
   timers: Timers;
@@ -28,7 +37,7 @@ export interface SurveyDeps {
   /** Runs an event through the customer's conversation inside `trx`. */
   conversations: { handleEventIn(trx: Db, customerId: number, event: ConversationEvent): Promise<void> };
   /** The quiet-period close, scheduled in the same resolution transaction (every resolution path calls caseResolved). */
-  closing?: Pick<CaseClosing, 'caseResolved'>;
+  closing?: ResolutionHook;
   /** For sampling; [0, 1). */
   random?: () => number;
 }

@@ -110,7 +110,7 @@ describe('locale detection and backoff', () => {
 
 describe('secrets in platform errors', () => {
   it('are removed before an error is logged or stored', async () => {
-    const { redactSecrets } = await import('../../src/ops/redact.ts');
+    const { redactSecrets } = await import('../../src/redact.ts');
     expect(redactSecrets('request to https://api.telegram.org/bot123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsawXyz/sendMessage failed')).toBe(
       'request to https://api.telegram.org/bot[redacted]/sendMessage failed',
     );
