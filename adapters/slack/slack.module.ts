@@ -72,7 +72,6 @@ export async function createSlackModule(ctx: AppContext): Promise<ChannelModule 
     attribution: config.SLACK_REPLY_ATTRIBUTION,
     deadlines: ctx.deadlines,
     surveys: ctx.surveys,
-    campaigns: ctx.campaigns,
   };
   ctx.desk.attach(desk);
   const sender = new SlackSender({
@@ -113,7 +112,7 @@ export async function createSlackModule(ctx: AppContext): Promise<ChannelModule 
     logger.error({ component: 'slack', err: { message: error.message, code: error.code } }, 'Slack listener failed');
     throw error;
   });
-  const slack: SlackContext = { deps, client, directory, logger, config, texts, languages };
+  const slack: SlackContext = { deps, campaigns: ctx.campaigns, client, directory, logger, config, texts, languages };
   registerInteractions(bolt, slack);
   registerThreadEvents(bolt, slack);
   const key = exportKey(config.SLACK_SIGNING_SECRET ?? token);

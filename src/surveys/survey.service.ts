@@ -6,6 +6,7 @@ import { lockCustomer } from '../inbound/customer.repository.ts';
 import type { Timers } from '../jobs/timers.ts';
 import type { Logger } from '../logger.ts';
 import type { Policy } from '../policy.ts';
+import type { SkipResult, SurveyScheduling } from '../staff/staff-action.ts';
 import { lockCase } from '../staff/staff.repository.ts';
 import { findPendingOrSkipped, findSurvey, insertSurvey, isCustomerAnonymised, lastSurveySentAt, lockSurvey, markCampaignStage, updateSurvey } from './survey.repository.ts';
 
@@ -42,7 +43,6 @@ export interface SurveyDeps {
   random?: () => number;
 }
 
-export type SkipResult = 'skipped' | 'already_skipped' | 'already_sent';
 
 /**
  * Surveys after a resolution, on durable timers: scheduled in the
@@ -50,7 +50,7 @@ export type SkipResult = 'skipped' | 'already_skipped' | 'already_sent';
  * customer's channel, reminded once, expired. Every firing re-checks the
  * survey's status and acts at most once.
  */
-export class SurveyService {
+export class SurveyService implements SurveyScheduling {
   constructor(private readonly deps: SurveyDeps) {}
 
   /** Called in the transaction that resolved the case. */
