@@ -180,6 +180,5 @@ module.exports = {
       mainFields: ['module', 'main', 'types'],
     },
     skipAnalysisNotInRules: true,
-    reporterOptions: { text: { highlightFocused: true } },
   },
 };
