@@ -1,4 +1,4 @@
-import { startApp } from '../src/app.ts';
+import { startApp } from '../src/app/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/logger.ts';
 

@@ -1,4 +1,4 @@
-import { redactSecrets } from './ops/redact.ts';
+import { redactSecrets } from './redact.ts';
 
 /**
  * Every error code hearken gives out, in one naming style (snake_case): the

@@ -1,4 +1,4 @@
-import { startApp } from './app.ts';
+import { startApp } from './app/app.ts';
 import { loadConfigOrExit } from './config.ts';
 import { createLogger } from './logger.ts';
 import { warmUpSegmenter } from './understanding/segmenter.ts';

@@ -2,7 +2,7 @@ import express, { type Express, type Request, type Response } from 'express';
 import { Activity } from '@microsoft/agents-activity';
 import { CloudAdapter, type AuthConfiguration, type ConnectorClient, type TurnContext } from '@microsoft/agents-hosting';
 import type { Activity as BotbuilderActivity } from 'botbuilder';
-import type { AppContext, ChannelModule } from '../../src/channels/channel-module.ts';
+import type { AppContext, ChannelModule } from '../channel-module.ts';
 import { answerOverloaded } from '../../src/http/server.ts';
 import { ConfigError, InboundOverloaded } from '../../src/errors.ts';
 import { BOTFRAMEWORK_PATH, DEFAULT_FILE_HOSTS, EMULATOR_FILE_HOSTS, handleActivity, isLocalEmulatorRequest, logRefusal } from '../botframework/botframework.inbound.ts';

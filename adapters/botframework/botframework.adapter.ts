@@ -1,6 +1,6 @@
 import express, { type Express, type Request, type Response } from 'express';
 import type { TurnContext } from 'botbuilder';
-import type { AppContext, ChannelModule } from '../../src/channels/channel-module.ts';
+import type { AppContext, ChannelModule } from '../channel-module.ts';
 import { InboundOverloaded } from '../../src/errors.ts';
 import { BOTFRAMEWORK_PATH, DEFAULT_FILE_HOSTS, EMULATOR_FILE_HOSTS, handleActivity, isLocalEmulatorRequest, logRefusal, type RefusalCause } from './botframework.inbound.ts';
 import { channelAuthentication, type BotFrameworkAuthOptions } from './botframework.auth.ts';

@@ -1,7 +1,7 @@
 import type { Activity } from 'botbuilder';
-import type { AppContext } from '../../src/channels/channel-module.ts';
+import type { AppContext } from '../channel-module.ts';
 import { fetchAllowedFile } from '../../src/channels/file-fetch.ts';
-import { findStoredConversation } from '../../src/inbound/customer.repository.ts';
+import { findStoredConversation } from '../../src/cases/customer.repository.ts';
 import { downloadRefusal, receiveEvidence, storeEvidence, type Downloaded } from '../../src/inbound/evidence-intake.ts';
 import { mapActivity, type BotFrameworkFileRef } from './botframework.mapper.ts';
 

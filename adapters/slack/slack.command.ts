@@ -128,7 +128,7 @@ function showCase(texts: StaffTexts, row: CaseRow, currency: string): { text: st
 
 async function campaign(ctx: SlackContext, actor: StaffActor, args: string[]): Promise<string> {
   const c = (key: string, vars: Record<string, string | number> = {}) => ctx.texts.t(`command.${key}`, { command: COMMAND, ...vars });
-  const campaigns = ctx.deps.campaigns;
+  const campaigns = ctx.campaigns;
   if (!campaigns) return c('campaignsUnavailable');
   const [action = '', ...rest] = args;
   if (action.toLowerCase() === 'start') {

@@ -3,6 +3,7 @@ import type { Logger } from '../../src/logger.ts';
 import type { StaffActor } from '../../src/staff/staff-actor.ts';
 import type { StaffDeps } from '../../src/staff/staff-action.ts';
 import type { StaffLanguages, StaffTexts } from '../../src/staff/staff-catalog.ts';
+import type { CampaignService } from '../../src/surveys/campaign.service.ts';
 import { caseTeam } from '../../src/staff/staff.repository.ts';
 import type { SlackClient } from './slack.client.ts';
 import type { SlackDirectory } from './slack.directory.ts';
@@ -10,6 +11,8 @@ import type { SlackDirectory } from './slack.directory.ts';
 /** What the Bolt listeners need. */
 export interface SlackContext {
   deps: StaffDeps;
+  /** The periodic anonymous survey, started by a supervisor with the slash command. */
+  campaigns?: CampaignService;
   client: SlackClient;
   directory: SlackDirectory;
   logger: Logger;

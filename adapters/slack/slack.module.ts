@@ -1,6 +1,6 @@
 import { App, ExpressReceiver, SocketModeReceiver, type Receiver } from '@slack/bolt';
 import express from 'express';
-import type { AppContext, ChannelModule } from '../../src/channels/channel-module.ts';
+import type { AppContext, ChannelModule } from '../channel-module.ts';
 import { ConfigError } from '../../src/config.ts';
 import { customerWrote } from '../../src/staff/customer-wrote.ts';
 import { staffDeliveryListener } from '../../src/staff/delivery-reported.ts';
@@ -72,7 +72,6 @@ export async function createSlackModule(ctx: AppContext): Promise<ChannelModule 
     attribution: config.SLACK_REPLY_ATTRIBUTION,
     deadlines: ctx.deadlines,
     surveys: ctx.surveys,
-    campaigns: ctx.campaigns,
   };
   ctx.desk.attach(desk);
   const sender = new SlackSender({
@@ -113,7 +112,7 @@ export async function createSlackModule(ctx: AppContext): Promise<ChannelModule 
     logger.error({ component: 'slack', err: error }, 'Slack listener failed');
     throw error;
   });
-  const slack: SlackContext = { deps, client, directory, logger, config, texts, languages };
+  const slack: SlackContext = { deps, campaigns: ctx.campaigns, client, directory, logger, config, texts, languages };
   registerInteractions(bolt, slack);
   registerThreadEvents(bolt, slack);
   const key = exportKey(config.SLACK_SIGNING_SECRET ?? token);

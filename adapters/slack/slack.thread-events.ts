@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import { claimDelivery } from '../../src/inbound/customer.repository.ts';
+import { claimDelivery } from '../../src/cases/customer.repository.ts';
 import { staffThreadMessage } from '../../src/staff/staff-reply.ts';
 import { agentName } from './slack.interactions.ts';
 import { ephemeral, lookupActor, type SlackContext } from './slack.context.ts';

@@ -3,7 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import express, { type Express, type Request, type Response } from 'express';
 import { Telegraf, TelegramError, type Context } from 'telegraf';
-import type { AppContext, ChannelModule } from '../../src/channels/channel-module.ts';
+import type { AppContext, ChannelModule } from '../channel-module.ts';
 import type { InboundMessage } from '../../src/channels/contract.ts';
 import { fetchAllowedFile } from '../../src/channels/file-fetch.ts';
 import { InboundOverloaded, serializeError } from '../../src/errors.ts';

@@ -1,4 +1,4 @@
-import type { AppContext, ChannelModule } from '../../src/channels/channel-module.ts';
+import type { AppContext, ChannelModule } from '../channel-module.ts';
 import { sweepUnattachedUploads, UPLOAD_SWEEP_CRON, UPLOAD_SWEEP_QUEUE } from './webchat.upload-sweep.ts';
 import { webchatPrivacy } from './webchat.privacy.ts';
 import { webchatRouter } from './webchat.routes.ts';

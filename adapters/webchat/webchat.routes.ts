@@ -8,7 +8,7 @@ import { countUnattachedUploads, findOwnAttachments } from '../../src/cases/atta
 import type { Db } from '../../src/db/database.ts';
 import { answerRateLimited } from '../../src/http/server.ts';
 import type { ConversationService } from '../../src/inbound/conversation.service.ts';
-import { findCustomerId, registerCustomer } from '../../src/inbound/customer.repository.ts';
+import { findCustomerId, registerCustomer } from '../../src/cases/customer.repository.ts';
 import { storeUpload } from '../../src/inbound/evidence-intake.ts';
 import { FloodGuard } from '../../src/inbound/flood-guard.ts';
 import { wellFormed } from '../../src/inbound/well-formed.ts';

@@ -1,5 +1,5 @@
 import type { Policy } from '../policy.ts';
-import { addWorkingTime, calendarOf } from '../sla/business-calendar.ts';
+import { addWorkingTime, calendarOf } from './business-calendar.ts';
 
 export interface CaseDeadlines {
   firstResponseDueAt: Date;

@@ -1,4 +1,4 @@
-import type { CaseClosing } from '../cases/case-closing.ts';
+import type { CaseClosing } from '../surveys/case-closing.ts';
 import type { ConversationEvent } from '../conversation/effects.ts';
 import type { ConversationState } from '../conversation/state.ts';
 import { step, type StepContext, type StepResult } from '../conversation/step.ts';

@@ -4,7 +4,7 @@ import type { Locale } from '../conversation/prompt-catalog.ts';
 import { initialState, parseState } from '../conversation/state.ts';
 import type { Db } from '../db/database.ts';
 import { conversationKey, release } from '../outbox/outbox.repository.ts';
-import { claimDeliveriesAndLockCustomers, lockCustomer } from './customer.repository.ts';
+import { claimDeliveriesAndLockCustomers, lockCustomer } from '../cases/customer.repository.ts';
 import { FloodLimit, type RateLimited } from './flood-limit.ts';
 import { GroupCommitQueue } from './group-commit.ts';
 import { detectLocale, identityOf } from './inbound-identity.ts';

@@ -3,7 +3,7 @@ import type { InboundAttachment, InboundMessage } from '../channels/contract.ts'
 import { acceptEvidence, type EvidenceFile, type EvidenceLimits } from '../channels/evidence.ts';
 import type { FetchResult } from '../channels/file-fetch.ts';
 import type { Db } from '../db/database.ts';
-import { isDeliveryClaimed } from './customer.repository.ts';
+import { isDeliveryClaimed } from '../cases/customer.repository.ts';
 
 /**
  * The one way a customer's file becomes evidence, whichever channel brought

@@ -4,7 +4,7 @@ import { parseState } from '../conversation/state.ts';
 import type { Logger } from '../logger.ts';
 import { conversationKey } from '../outbox/outbox.repository.ts';
 import type { Policy } from '../policy.ts';
-import { claimDeliveriesAndLockCustomers } from './customer.repository.ts';
+import { claimDeliveriesAndLockCustomers } from '../cases/customer.repository.ts';
 import { FloodGuard } from './flood-guard.ts';
 import { detectLocale, identityOf } from './inbound-identity.ts';
 import { customerMessage } from '../cases/customer-message.ts';

@@ -1,7 +1,7 @@
 import type { InboundMessage } from '../channels/contract.ts';
 import type { Locale } from '../conversation/prompt-catalog.ts';
 import { hasCjk } from '../conversation/validators.ts';
-import type { InboundIdentity } from './customer.repository.ts';
+import type { InboundIdentity } from '../cases/customer.repository.ts';
 
 /** Who wrote: the customer row an inbound message creates or refreshes. */
 export function identityOf(message: InboundMessage, locale: Locale): InboundIdentity {

@@ -1,15 +1,21 @@
 import { ErrorCode } from '../errors.ts';
-import { redactSecrets } from './redact.ts';
+import { redactSecrets } from '../redact.ts';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type Router } from 'express';
 import { sql } from 'kysely';
-import type { ChannelModule } from '../channels/channel-module.ts';
 import { pendingMigrations, type Db } from '../db/database.ts';
 import type { Metrics } from './metrics.ts';
 
+/** What the health checks read of a channel module (the composition root passes the modules). */
+export interface ChannelHealth {
+  readonly name: string;
+  /** The last error talking to the platform, if any. */
+  lastError?(): string | undefined;
+}
+
 export interface OpsDeps {
   db: Db;
-  modules: readonly ChannelModule[];
+  modules: readonly ChannelHealth[];
   metrics: Metrics;
   /** When set, /metrics needs `Authorization: Bearer <token>`. */
   metricsToken?: string;
@@ -19,7 +25,7 @@ export interface OpsDeps {
  * Each channel's last platform problem, redacted (platform errors can carry
  * credentials) and cut short: the one source of /healthz and /readyz.
  */
-export function channelProblems(modules: readonly ChannelModule[]): Record<string, string | undefined> {
+export function channelProblems(modules: readonly ChannelHealth[]): Record<string, string | undefined> {
   return Object.fromEntries(
     modules.map((m) => {
       const error = m.lastError?.();

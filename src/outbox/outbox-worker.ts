@@ -6,7 +6,7 @@ import type { DeliveryListener, DeliveryOutcome } from './delivery-listener.ts';
 import { claimDue, markFailed, markRetry, markSent, postpone, release } from './outbox.repository.ts';
 import { RateLimiter } from './rate-limiter.ts';
 import { backoffMs, withTimeout } from './retry.ts';
-import { redactSecrets } from '../ops/redact.ts';
+import { redactSecrets } from '../redact.ts';
 
 export { backoffMs } from './retry.ts';
 

@@ -7,7 +7,7 @@ import type { CaseRow } from '../db/schema.ts';
 import type { Timers } from '../jobs/timers.ts';
 import type { Logger } from '../logger.ts';
 import type { Policy } from '../policy.ts';
-import { addWorkingTime, calendarOf, workingSecondsBetween } from './business-calendar.ts';
+import { addWorkingTime, calendarOf, workingSecondsBetween } from '../cases/business-calendar.ts';
 import { markDeadlineStage, setBreached, updateClock, type DeadlineKind } from './deadline.repository.ts';
 
 export const DEADLINE_QUEUE = 'case-deadline';

@@ -5,8 +5,6 @@ import type { Db } from '../db/database.ts';
 import type { CaseRow, CasesTable } from '../db/schema.ts';
 import type { Policy } from '../policy.ts';
 import type { DeadlineService } from '../sla/deadline.service.ts';
-import type { CampaignService } from '../surveys/campaign.service.ts';
-import type { SurveyService } from '../surveys/survey.service.ts';
 import type { Routing } from './routing.ts';
 import { actorRef, type StaffActor } from './staff-actor.ts';
 import type { StaffDesk } from './staff-desk.ts';
@@ -26,9 +24,21 @@ export interface StaffDeps {
   /** The deadline clock: paused while waiting on the customer, recomputed on severity change and reopen. */
   deadlines: DeadlineClock;
   /** Satisfaction surveys: scheduled in the resolution's transaction; staff may skip one. Off when absent. */
-  surveys?: Pick<SurveyService, 'caseResolved' | 'skip'>;
-  /** The periodic anonymous survey, started by a supervisor. */
-  campaigns?: CampaignService;
+  surveys?: SurveyScheduling;
+}
+
+/** Whether a staff member's skip stopped the survey of a case. */
+export type SkipResult = 'skipped' | 'already_skipped' | 'already_sent';
+
+/**
+ * What staff actions ask of the satisfaction surveys; src/surveys/survey.service.ts
+ * implements it. A port, so that staff does not import surveys: surveys use
+ * staff actions (an answer can reopen the case).
+ */
+export interface SurveyScheduling {
+  /** In the transaction that resolved the case: schedules its survey (and the quiet-period close). */
+  caseResolved(trx: Db, row: CaseRow, now: Date): Promise<void>;
+  skip(trx: Db, row: CaseRow, actor: string, now: Date): Promise<SkipResult>;
 }
 
 export type DeadlineClock = Pick<DeadlineService, 'pause' | 'resume' | 'severityChanged' | 'reopened'>;

@@ -1,6 +1,6 @@
 import { appendCaseEvent } from '../cases/case.repository.ts';
 import { messageCaseCustomer } from '../cases/customer-message.ts';
-import { claimDelivery } from '../inbound/customer.repository.ts';
+import { claimDelivery } from '../cases/customer.repository.ts';
 import { localeOf, signature } from './customer-texts.ts';
 import { staffReport } from './delivery-reported.ts';
 import { actorRef, type StaffActor } from './staff-actor.ts';

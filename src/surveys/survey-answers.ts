@@ -1,7 +1,7 @@
 import { appendCaseEvent, lockCase } from '../cases/case.repository.ts';
 import type { SurveyOutcome, SurveyRef } from '../conversation/effects.ts';
 import type { SurveyField } from '../conversation/survey.flow.ts';
-import type { CaseClosing } from '../cases/case-closing.ts';
+import type { CaseClosing } from './case-closing.ts';
 import type { Db } from '../db/database.ts';
 import type { Logger } from '../logger.ts';
 import type { Policy } from '../policy.ts';

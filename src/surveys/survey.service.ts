@@ -1,12 +1,12 @@
 import { appendCaseEvent, lockCase } from '../cases/case.repository.ts';
-import type { CaseClosing } from '../cases/case-closing.ts';
 import type { ConversationEvent } from '../conversation/effects.ts';
 import type { Db } from '../db/database.ts';
 import type { CaseRow } from '../db/schema.ts';
-import { lockCustomer } from '../inbound/customer.repository.ts';
+import { lockCustomer } from '../cases/customer.repository.ts';
 import type { Timers } from '../jobs/timers.ts';
 import type { Logger } from '../logger.ts';
 import type { Policy } from '../policy.ts';
+import type { SkipResult, SurveyScheduling } from '../staff/staff-action.ts';
 import { findPendingOrSkipped, findSurvey, insertSurvey, isCustomerAnonymised, lastSurveySentAt, lockSurvey, markCampaignStage, updateSurvey } from './survey.repository.ts';
 
 export const SURVEY_QUEUE = 'survey';
@@ -16,6 +16,16 @@ export type SurveyTimer =
   | { stage: 'send'; surveyId: number; at: string }
   | { stage: 'remind' | 'expire'; surveyId: number }
   | { stage: 'campaign-send' | 'campaign-remind' | 'campaign-expire'; campaignId: number; customerId: number };
+
+/**
+ * Told of a resolution inside its transaction, before the survey is
+ * scheduled: the quiet-period close (surveys/case-closing.ts) plugs in here.
+ * A port, so that surveys do not import the closing, which imports staff
+ * actions, which schedule surveys.
+ */
+export interface ResolutionHook {
+  caseResolved(trx: Db, row: CaseRow, now: Date): Promise<void>;
+}
 
 export interface SurveyDeps {
   db: Db;
@@ -27,12 +37,11 @@ export interface SurveyDeps {
   /** Runs an event through the customer's conversation inside `trx`. */
   conversations: { handleEventIn(trx: Db, customerId: number, event: ConversationEvent): Promise<void> };
   /** The quiet-period close, scheduled in the same resolution transaction (every resolution path calls caseResolved). */
-  closing?: Pick<CaseClosing, 'caseResolved'>;
+  closing?: ResolutionHook;
   /** For sampling; [0, 1). */
   random?: () => number;
 }
 
-export type SkipResult = 'skipped' | 'already_skipped' | 'already_sent';
 
 /**
  * Surveys after a resolution, on durable timers: scheduled in the
@@ -40,7 +49,7 @@ export type SkipResult = 'skipped' | 'already_skipped' | 'already_sent';
  * customer's channel, reminded once, expired. Every firing re-checks the
  * survey's status and acts at most once.
  */
-export class SurveyService {
+export class SurveyService implements SurveyScheduling {
   constructor(private readonly deps: SurveyDeps) {}
 
   /** Called in the transaction that resolved the case. */

@@ -1,5 +1,4 @@
 import { findPhoneNumbersInText, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
-import type { Policy } from '../policy.ts';
 import { readName } from './names.ts';
 import { prepareText as prepare } from './prepare.ts';
 import { DEFAULT_ORDER_REF_PATTERN, ENDS_WITH_ORDER_LABEL } from './order-ref.pattern.ts';
@@ -29,8 +28,14 @@ export interface ExtractedFields {
   when?: { text: string; at: string };
 }
 
+/** The parts of the policy (src/policy.ts) that reading fields uses; declared here so understanding stays below the policy. */
+export interface FieldPolicy {
+  timezone: string;
+  intake: { phoneRegion: string; orderRefPattern?: string };
+}
+
 /** The reading context for a message received at `now` under this policy. */
-export function fieldContext(policy: Pick<Policy, 'timezone' | 'intake'>, now: Date): FieldContext {
+export function fieldContext(policy: FieldPolicy, now: Date): FieldContext {
   return { now, timezone: policy.timezone, defaultRegion: policy.intake.phoneRegion, orderRefPattern: policy.intake.orderRefPattern };
 }
 

@@ -1,7 +1,7 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentsChannel, AgentsConfigurationError } from '../../adapters/agents/agents.adapter.ts';
-import type { AppContext } from '../../src/channels/channel-module.ts';
+import type { AppContext } from '../../adapters/channel-module.ts';
 import { createActivity, postActivity } from '../support/botframework-customer.ts';
 import { FakeBotConnector } from '../support/fake-bot-connector.ts';
 import { FakeBotOpenId } from '../support/fake-bot-openid.ts';

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CaseCloseTimer } from '../../src/cases/case-closing.ts';
+import type { CaseCloseTimer } from '../../src/surveys/case-closing.ts';
 import { complainOnWebchat, quickCaseOnWebchat, until } from '../support/complaints.ts';
 import { policyFile } from '../support/policy-file.ts';
 import { AGENT, blockText, CASES, startSlackRig, SUPERVISOR, type SlackTestRig } from '../support/slack-app.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChannelModule } from '../../src/channels/channel-module.ts';
+import type { ChannelModule } from '../../adapters/channel-module.ts';
 import { chineseIntake, englishIntake, type ScriptedCustomer } from '../support/intake-scripts.ts';
 import { findAnywhere, reportFigures } from '../support/privacy-fixtures.ts';
 import { answerCaseSurvey } from '../support/surveys.ts';

@@ -3,7 +3,7 @@ import { lstatSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ChannelModule } from '../../src/channels/channel-module.ts';
+import type { ChannelModule } from '../../adapters/channel-module.ts';
 import { englishIntake } from '../support/intake-scripts.ts';
 import { findAnywhere } from '../support/privacy-fixtures.ts';
 import { createTestDatabaseUrl, usingPostgres } from '../support/test-database.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChannelModule } from '../../src/channels/channel-module.ts';
+import type { ChannelModule } from '../../adapters/channel-module.ts';
 import type { PrivacyHook, PrivacySubject } from '../../src/privacy/privacy-hook.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { startApp, type AppOptions, type RunningApp } from '../../src/app.ts';
+import { startApp, type AppOptions, type RunningApp } from '../../src/app/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createTestDatabaseUrl } from './test-database.ts';

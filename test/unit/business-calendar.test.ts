@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { computeDeadlines } from '../../src/cases/deadlines.ts';
-import { addWorkingTime, calendarOf, workingSecondsBetween } from '../../src/sla/business-calendar.ts';
+import { addWorkingTime, calendarOf, workingSecondsBetween } from '../../src/cases/business-calendar.ts';
 import { parsePolicy } from '../../src/policy.ts';
 
 const HOUR = 3600;

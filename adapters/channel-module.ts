@@ -1,20 +1,20 @@
 import type { Express } from 'express';
-import type { CaseListener } from '../cases/case-listener.ts';
-import type { Config } from '../config.ts';
-import type { PromptCatalog } from '../conversation/prompt-catalog.ts';
-import type { DatabaseHandle, Db } from '../db/database.ts';
-import type { ConversationService } from '../inbound/conversation.service.ts';
-import type { Timers } from '../jobs/timers.ts';
-import type { DeadlineService } from '../sla/deadline.service.ts';
-import type { Logger } from '../logger.ts';
-import type { DeliveryListener } from '../outbox/delivery-listener.ts';
-import type { Policy } from '../policy.ts';
-import type { PrivacyHook } from '../privacy/privacy-hook.ts';
-import type { PrivacyService } from '../privacy/privacy.service.ts';
-import type { DeskRelay } from '../staff/desk-relay.ts';
-import type { CampaignService } from '../surveys/campaign.service.ts';
-import type { SurveyService } from '../surveys/survey.service.ts';
-import type { OutboxSender } from './contract.ts';
+import type { CaseListener } from '../src/cases/case-listener.ts';
+import type { Config } from '../src/config.ts';
+import type { PromptCatalog } from '../src/conversation/prompt-catalog.ts';
+import type { DatabaseHandle, Db } from '../src/db/database.ts';
+import type { ConversationService } from '../src/inbound/conversation.service.ts';
+import type { Timers } from '../src/jobs/timers.ts';
+import type { DeadlineService } from '../src/sla/deadline.service.ts';
+import type { Logger } from '../src/logger.ts';
+import type { DeliveryListener } from '../src/outbox/delivery-listener.ts';
+import type { Policy } from '../src/policy.ts';
+import type { PrivacyService } from '../src/privacy/privacy.service.ts';
+import type { DeskRelay } from '../src/staff/desk-relay.ts';
+import type { CampaignService } from '../src/surveys/campaign.service.ts';
+import type { SurveyService } from '../src/surveys/survey.service.ts';
+import type { OutboxSender } from '../src/channels/contract.ts';
+import type { PrivacyHook } from '../src/privacy/privacy-hook.ts';
 
 /** What a channel module gets from the app. */
 export interface AppContext {

@@ -22,17 +22,19 @@ it('drains a backlog of due timers without waiting the polling interval after ea
   const due = new Date(Date.now() - 1000);
   for (let n = 0; n < 60; n += 1) await timers.schedule(handle.db, 'test-backlog', { n }, due);
   const handled: number[] = [];
-  const started = Date.now();
+  let drained!: () => void;
+  const allHandled = new Promise<void>((resolve) => (drained = resolve));
   await timers.work<{ n: number }>('test-backlog', async ({ n }) => {
     if (n === 7) throw new Error('this one fails');
     handled.push(n);
+    if (handled.length === 59) drained();
   });
-  while (handled.length < 59 && Date.now() - started < 20_000) await new Promise((r) => setTimeout(r, 50));
-  // One timer per 2 s poll would take two minutes; a drained backlog takes well under the 20 s allowed.
+  await allHandled;
   expect(handled.length).toBe(59);
   expect(new Set(handled).size).toBe(59);
   expect(handled).not.toContain(7);
-});
+  // One timer per 2 s poll would take two minutes; a drained backlog takes well under the 20 s allowed.
+}, 20_000);
 
 it('holds timers scheduled in a transaction until flushed there, then fires each once; a rolled-back transaction leaves none', async () => {
   await timers.defineQueue('test-held');
@@ -59,8 +61,12 @@ it('holds timers scheduled in a transaction until flushed there, then fires each
     .catch(() => undefined);
   expect(await jobsIn('test-held')).toBe(5);
   const fired: number[] = [];
-  await timers.work<{ n: number }>('test-held', async ({ n }) => void fired.push(n));
-  const started = Date.now();
-  while (fired.length < 5 && Date.now() - started < 10_000) await new Promise((r) => setTimeout(r, 50));
+  let allFired!: () => void;
+  const five = new Promise<void>((resolve) => (allFired = resolve));
+  await timers.work<{ n: number }>('test-held', async ({ n }) => {
+    fired.push(n);
+    if (fired.length === 5) allFired();
+  });
+  await five;
   expect(fired.sort()).toEqual([0, 1, 2, 3, 4]);
 });

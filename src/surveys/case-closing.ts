@@ -1,5 +1,5 @@
 import type { Db } from '../db/database.ts';
-import { findCaseById, lockCase } from './case.repository.ts';
+import { findCaseById, lockCase } from '../cases/case.repository.ts';
 import type { CaseRow } from '../db/schema.ts';
 import type { Timers } from '../jobs/timers.ts';
 import type { Logger } from '../logger.ts';
@@ -7,7 +7,7 @@ import type { Policy } from '../policy.ts';
 import { reopenLockedCase } from '../staff/reopen-case.ts';
 import { changeCase, type DeadlineClock } from '../staff/staff-action.ts';
 import type { StaffDesk } from '../staff/staff-desk.ts';
-import { latestSurveyOfCase } from '../surveys/survey.repository.ts';
+import { latestSurveyOfCase } from './survey.repository.ts';
 
 export const CASE_CLOSE_QUEUE = 'case-close';
 

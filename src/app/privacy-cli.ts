@@ -8,8 +8,8 @@ import { createLogger } from '../logger.ts';
 // An entry point, like main.ts, so it wires its own process: the web chat's transcript is erased with the customer, as in the app.
 import { webchatPrivacy } from '../../adapters/webchat/webchat.privacy.ts';
 import { loadPolicy } from '../policy.ts';
-import { checkExportTarget, writeExportFile, type ExportTarget } from './export-file.ts';
-import { CASE_ANONYMISED_QUEUE, PrivacyService, type DataSubject } from './privacy.service.ts';
+import { checkExportTarget, writeExportFile, type ExportTarget } from '../privacy/export-file.ts';
+import { CASE_ANONYMISED_QUEUE, PrivacyService, type DataSubject } from '../privacy/privacy.service.ts';
 
 const USAGE = `Data subject requests and retention, from the command line.
 
