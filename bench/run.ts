@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -35,7 +35,7 @@ const settings = {
   concurrency: (option('concurrency') ?? (quick ? '32' : '8,32,128')).split(',').map(Number),
   warmupMs: Number(option('warmup') ?? (quick ? 1 : 3)) * 1000,
   durationMs: Number(option('seconds') ?? (quick ? 5 : 15)) * 1000,
-  timers: Number(option('timers') ?? (quick ? 3_000 : 100_000)),
+  timers: Number(option('timers') ?? (quick ? 10_000 : 100_000)),
   timerWindowSeconds: quick ? 2 : 20,
   timerLimitSeconds: quick ? 15 : 300,
   asShipped: !quick && !flag('no-as-shipped'),
@@ -159,6 +159,9 @@ const ratio = (a: number, b: number) => (b > 0 ? round(a / b, 2) : null);
 async function main(): Promise<void> {
   log(`hearken bench${quick ? ' (quick)' : ''}: ${cpus().length} cores, node ${process.version}, customers ${settings.concurrency.join('/')}, ${settings.durationMs / 1000} s per phase after ${settings.warmupMs / 1000} s warm-up`);
   ensureBotbuilderBaseline();
+  // hearken runs as production runs it: the built JavaScript (npm start's own pre-step).
+  const built = spawnSync(process.execPath, ['deploy/build.mjs', '--if-stale'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (built.status !== 0) throw new Error('npm run build failed: the bench runs hearken from dist/');
 
   let server: PostgresServer | undefined;
   let adminUrl = process.env.DATABASE_URL;

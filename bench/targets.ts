@@ -34,7 +34,7 @@ export async function startHearken(options: {
   entry?: string;
   extraEnv?: Record<string, string>;
 }): Promise<RunningTarget> {
-  const process = spawnServer(options.entry ?? 'bench/app-entry.ts', {
+  const process = spawnServer(options.entry ?? 'bench/app-entry.mjs', {
     cwd: ROOT,
     nodeArgs: options.nodeArgs,
     env: {
