@@ -30,9 +30,10 @@ export interface SpawnOptions {
 
 const TSX_IMPORT = ['--import', 'tsx'];
 
-/** Runs a TypeScript entry with tsx in a node child process (the pid is the server's own). */
+/** Runs an entry in a node child process (the pid is the server's own): TypeScript through tsx, JavaScript as it is. */
 export function spawnServer(entry: string, options: SpawnOptions): ServerProcess {
-  const child = spawn(process.execPath, [...TSX_IMPORT, ...(options.nodeArgs ?? []), entry], {
+  const loader = entry.endsWith('.ts') ? TSX_IMPORT : [];
+  const child = spawn(process.execPath, [...loader, ...(options.nodeArgs ?? []), entry], {
     cwd: options.cwd ?? process.cwd(),
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

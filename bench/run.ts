@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -8,12 +8,13 @@ import { runCustomers, TELEGRAM_INTAKE, type LoadResult, type ScriptStep } from 
 import { FakeConnector } from './fake-connector.ts';
 import { FakeTelegram } from './fake-telegram.ts';
 import { createDatabase, startPostgres, type PostgresServer } from './pg.ts';
-import { PhaseMeter, postmasterPidOf } from './process.ts';
+import { PhaseMeter, postmasterPidOf, type ServerProcess } from './process.ts';
 import { summariseProfile, type ProfileSummary } from './profile-summary.ts';
 import type { ReplyHub } from './reply-hub.ts';
 import { round } from './stats.ts';
-import { BOTFRAMEWORK_INTAKE, ROOT, startBotbuilderBaseline, startHearken, startHttpFloor, type RunningTarget } from './targets.ts';
+import { BOTFRAMEWORK_INTAKE, ROOT, startBotbuilderBaseline, startHearken, startHearkenWebchat, startHttpFloor, type RunningTarget } from './targets.ts';
 import { runTimerScale, type TimerScaleResult } from './timers.ts';
+import { runWebchatCustomers, WEBCHAT_INTAKE } from './webchat-load.ts';
 
 /**
  * `npm run bench [-- --quick] [-- --cpu-prof] [-- --statements]`: hearken driven through its
@@ -35,9 +36,11 @@ const settings = {
   concurrency: (option('concurrency') ?? (quick ? '32' : '8,32,128')).split(',').map(Number),
   warmupMs: Number(option('warmup') ?? (quick ? 1 : 3)) * 1000,
   durationMs: Number(option('seconds') ?? (quick ? 5 : 15)) * 1000,
-  timers: Number(option('timers') ?? (quick ? 3_000 : 100_000)),
+  timers: Number(option('timers') ?? (quick ? 10_000 : 100_000)),
   timerWindowSeconds: quick ? 2 : 20,
   timerLimitSeconds: quick ? 15 : 300,
+  /** Customers for the embedded-database phase (web chat on PGlite vs PostgreSQL); --embedded=0 skips it. */
+  embedded: (option('embedded') ?? (quick ? '8' : '8,32')).split(',').map(Number).filter((n) => n > 0),
   asShipped: !quick && !flag('no-as-shipped'),
   cpuProfile: flag('cpu-prof'),
   statements: flag('statements'),
@@ -88,6 +91,12 @@ function ensureBotbuilderBaseline(): void {
   if (existsSync(join(dir, 'node_modules', 'botbuilder-dialogs', 'package.json'))) return;
   log('installing the botbuilder-dialogs baseline (bench/baseline-botbuilder, once) …');
   execFileSync('npm', ['install', '--prefix', dir, '--no-audit', '--no-fund'], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, npm_config_yes: 'true' } });
+}
+
+async function webchatPhase(running: { url: string; process: ServerProcess }, c: number, postmasterPid: number | undefined) {
+  const meter = new PhaseMeter(running.process.pid, postmasterPid);
+  const load = await runWebchatCustomers(running.url, { customers: c, warmupMs: settings.warmupMs, durationMs: settings.durationMs, script: WEBCHAT_INTAKE, verify: true });
+  return { load, figures: figures(load, meter.finish()) };
 }
 
 async function phase(running: RunningTarget, hub: ReplyHub, c: number, script: readonly ScriptStep[], verify: boolean, postmasterPid: number | undefined, firstPersonId: number) {
@@ -159,6 +168,9 @@ const ratio = (a: number, b: number) => (b > 0 ? round(a / b, 2) : null);
 async function main(): Promise<void> {
   log(`hearken bench${quick ? ' (quick)' : ''}: ${cpus().length} cores, node ${process.version}, customers ${settings.concurrency.join('/')}, ${settings.durationMs / 1000} s per phase after ${settings.warmupMs / 1000} s warm-up`);
   ensureBotbuilderBaseline();
+  // hearken runs as production runs it: the built JavaScript (npm start's own pre-step).
+  const built = spawnSync(process.execPath, ['deploy/build.mjs', '--if-stale'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (built.status !== 0) throw new Error('npm run build failed: the bench runs hearken from dist/');
 
   let server: PostgresServer | undefined;
   let adminUrl = process.env.DATABASE_URL;
@@ -251,6 +263,29 @@ async function main(): Promise<void> {
       }
     }
 
+    // The embedded default: the web chat on PGlite (what `npm start` gives a new user) against the same process on PostgreSQL.
+    const embedded: Record<string, { pglite: Figures; postgres: Figures; messagesPerSecondVsPostgres: number | null; replyP99VsPostgres: number | null }> = {};
+    if (settings.embedded.length > 0) {
+      const pgliteServer = await startHearkenWebchat({ logLevel: settings.logLevel });
+      const postgresServer = await startHearkenWebchat({ databaseUrl: await createDatabase(adminUrl, 'bench_hearken_webchat'), logLevel: settings.logLevel });
+      try {
+        for (const c of settings.embedded) {
+          const onPglite = await webchatPhase(pgliteServer, c, undefined);
+          log(describe('embedded', c, onPglite.figures));
+          const onPostgres = await webchatPhase(postgresServer, c, postmasterPid);
+          log(describe('webchat pg', c, onPostgres.figures));
+          embedded[String(c)] = {
+            pglite: onPglite.figures,
+            postgres: onPostgres.figures,
+            messagesPerSecondVsPostgres: ratio(onPglite.figures.messagesPerSecond, onPostgres.figures.messagesPerSecond),
+            replyP99VsPostgres: ratio(onPglite.figures.replyP99Ms, onPostgres.figures.replyP99Ms),
+          };
+        }
+      } finally {
+        await Promise.all([pgliteServer.process.stop(), postgresServer.process.stop()]);
+      }
+    }
+
     let timers: TimerScaleResult | undefined;
     if (settings.timers > 0) {
       const url = await createDatabase(adminUrl, 'bench_timers');
@@ -286,6 +321,7 @@ async function main(): Promise<void> {
       results,
       ratios,
       ...(asShipped ? { asShipped } : {}),
+      ...(Object.keys(embedded).length > 0 ? { embedded } : {}),
       ...(timers ? { timers } : {}),
       ...(profile ? { profile } : {}),
       runSeconds,

@@ -34,7 +34,7 @@ export async function startHearken(options: {
   entry?: string;
   extraEnv?: Record<string, string>;
 }): Promise<RunningTarget> {
-  const process = spawnServer(options.entry ?? 'bench/app-entry.ts', {
+  const process = spawnServer(options.entry ?? 'bench/app-entry.mjs', {
     cwd: ROOT,
     nodeArgs: options.nodeArgs,
     env: {
@@ -121,4 +121,29 @@ export async function startBotbuilderBaseline(options: { databaseUrl: string; co
     },
   };
   return { target, process };
+}
+
+/**
+ * hearken with only its web chat, as `npm start` runs it on a fresh machine:
+ * the embedded database (PGlite in `dataDir`), or PostgreSQL when
+ * `databaseUrl` is given — the same process either way, for the embedded
+ * ratio. New chats per address are not limited (every simulated visitor
+ * comes from 127.0.0.1).
+ */
+export async function startHearkenWebchat(options: { databaseUrl?: string; dataDir?: string; logLevel?: string }): Promise<{ url: string; process: ServerProcess }> {
+  const process = spawnServer('bench/app-entry.mjs', {
+    cwd: ROOT,
+    env: {
+      NODE_ENV: 'production',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LOG_LEVEL: options.logLevel ?? 'info',
+      ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : { DATA_DIR: options.dataDir ?? mkdtempSync(join(tmpdir(), 'hearken-bench-pglite-')) }),
+      WEBCHAT_SESSION_BURST: '1000000',
+      WEBCHAT_SESSIONS_PER_HOUR: '1000000',
+      POLICY_FILE: benchPolicyFile(),
+    },
+  });
+  const started = await process.waitForLog((l) => l.msg === 'hearken started', 120_000);
+  return { url: `http://127.0.0.1:${String(started.port)}`, process };
 }

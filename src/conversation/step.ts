@@ -101,7 +101,8 @@ function inbound(turn: Turn, intake: IntakeSteps, surveys: SurveySteps, message:
   const text = cleanText(message.text ?? '');
   // Answer in the script the customer writes: Traditional in, Traditional out.
   if (writesTraditional(text)) turn.state.traditional = true;
-  else if (hasHan(text) && toTraditional(text) !== text) delete turn.state.traditional;
+  // Back to Simplified: only asked of a customer answered in Traditional (the check loads the Simplified → Traditional dictionaries).
+  else if (turn.state.traditional && hasHan(text) && toTraditional(text) !== text) delete turn.state.traditional;
   const max = turn.ctx.policy.intake.descriptionMaxLength;
   for (const refused of message.rejectedAttachments ?? []) {
     const reason = turn.t(REFUSAL_TEXTS[refused.reason]);

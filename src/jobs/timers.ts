@@ -9,8 +9,8 @@ import type { Logger } from '../logger.ts';
  * was committed. Handlers must re-check the state they act on (a timer may
  * fire for something that has moved on) and be idempotent.
  */
-/** Jobs fetched per round; handlers run one after the other. */
-const WORK_BATCH_SIZE = 20;
+/** Jobs fetched per round; a batch's handlers run one after the other. */
+const WORK_BATCH_SIZE = 100;
 
 export class Timers {
   private readonly queues = new Set<string>();

@@ -5,8 +5,7 @@ import {
   agentCaseFigures,
   agentCsat,
   campaignScores,
-  caseCountsBy,
-  caseCountsByDay,
+  caseBreakdowns,
   caseTimings,
   countOpenCasesNow,
   reopenCounts,
@@ -96,13 +95,21 @@ export function satisfaction(scores: ScoreFigures): Satisfaction {
 
 export async function buildReport(db: Db, range: ReportRange, options: { now: Date; timezone: string }): Promise<Report> {
   const { timezone, now } = options;
-  const timings = await caseTimings(db, range, now);
-  const dayCounts = new Map((await caseCountsByDay(db, range, timezone)).map((r) => [r.key, r.count]));
-  const determination = await caseCountsBy(db, range, 'determination');
-  const reopen = await reopenCounts(db, range);
-  const surveys = await surveyFigures(db, range);
-  const csatByAgent = new Map((await agentCsat(db, range)).map((r) => [r.agent, r]));
-  const agents: AgentFigures[] = (await agentCaseFigures(db, range)).map((row) => {
+  // Independent reads: on PostgreSQL they run at once on the pool (PGlite takes them in turn).
+  const [timings, counts, reopen, surveys, csatRows, agentRows, openNow, campaigns] = await Promise.all([
+    caseTimings(db, range, now),
+    caseBreakdowns(db, range, timezone),
+    reopenCounts(db, range),
+    surveyFigures(db, range),
+    agentCsat(db, range),
+    agentCaseFigures(db, range),
+    countOpenCasesNow(db, OPEN_STATUSES),
+    campaignScores(db, range),
+  ]);
+  const dayCounts = new Map(counts.day.map((r) => [r.key, r.count]));
+  const determination = counts.determination;
+  const csatByAgent = new Map(csatRows.map((r) => [r.agent, r]));
+  const agents: AgentFigures[] = agentRows.map((row) => {
     const csat = csatByAgent.get(row.agent);
     csatByAgent.delete(row.agent);
     return { agent: row.agent, owned: row.owned, resolved: row.resolved, medianResolutionHours: hours(row.medianResolutionSeconds), csatCount: csat?.count ?? 0, csatAverage: csat ? ratio(csat.sum, csat.count) : null };
@@ -113,11 +120,11 @@ export async function buildReport(db: Db, range: ReportRange, options: { now: Da
 
   return {
     range: { from: range.from.toISOString(), to: range.to.toISOString(), timezone },
-    cases: { opened: timings.opened, resolved: timings.resolution.count, closed: timings.closed, openNow: await countOpenCasesNow(db, OPEN_STATUSES) },
+    cases: { opened: timings.opened, resolved: timings.resolution.count, closed: timings.closed, openNow },
     volumes: {
-      category: byCount(await caseCountsBy(db, range, 'category')),
-      severity: byCount(await caseCountsBy(db, range, 'severity')),
-      channel: byCount(await caseCountsBy(db, range, 'channel')),
+      category: byCount(counts.category),
+      severity: byCount(counts.severity),
+      channel: byCount(counts.channel),
       day: daysOf(range, timezone).map((key) => ({ key, count: dayCounts.get(key) ?? 0 })),
     },
     firstResponseHours: duration(timings.firstResponse),
@@ -129,9 +136,9 @@ export async function buildReport(db: Db, range: ReportRange, options: { now: Da
     reopen: { resolved: reopen.resolvedEver, reopened: reopen.reopened, rate: ratio(reopen.reopened, reopen.resolvedEver) },
     satisfaction: satisfaction(surveys.scores),
     surveys: { sent: surveys.sent, answered: surveys.sentAnswered, responseRate: ratio(surveys.sentAnswered, surveys.sent) },
-    campaigns: satisfaction(await campaignScores(db, range)),
+    campaigns: satisfaction(campaigns),
     agents,
-    rootCauses: byCount((await caseCountsBy(db, range, 'root_cause')).filter((r) => r.key !== 'none')),
+    rootCauses: byCount(counts.root_cause.filter((r) => r.key !== 'none')),
     determination: {
       responsible: determination.find((r) => r.key === 'responsible')?.count ?? 0,
       notResponsible: determination.find((r) => r.key === 'not_responsible')?.count ?? 0,

@@ -1,15 +1,15 @@
-import { startApp } from '../src/app/app.ts';
-import { loadConfig } from '../src/config.ts';
-import { createLogger } from '../src/logger.ts';
+// hearken as `npm start` runs it in production (the built JavaScript in
+// dist/, no TypeScript loader), for the bench: bench/run.ts builds dist/
+// first when it is stale. One difference, on request:
+// BENCH_PLATFORM_LIMITS=off drops the senders' platform rate limits
+// (Telegram's ~1 message/s per chat and 20/s per bot, kept in this process),
+// which exist to protect the real Bot API. With them on, a load of customers
+// who answer at once measures the limiter (≤ 20 replies/s), not the app.
+// Nothing else is changed. Plain JavaScript: it runs beside dist/ as it is.
+import { startApp } from '../dist/src/app/app.js';
+import { loadConfig } from '../dist/src/config.js';
+import { createLogger } from '../dist/src/logger.js';
 
-/**
- * hearken as `npm start` runs it (src/main.ts), for the bench. One difference,
- * on request: BENCH_PLATFORM_LIMITS=off drops the senders' platform rate
- * limits (Telegram's ~1 message/s per chat and 20/s per bot, kept in this
- * process), which exist to protect the real Bot API. With them on, a load of
- * customers who answer at once measures the limiter (≤ 20 replies/s), not
- * the app. Nothing else is changed.
- */
 const config = loadConfig();
 const logger = createLogger(config.LOG_LEVEL);
 process.on('unhandledRejection', (reason) => {
