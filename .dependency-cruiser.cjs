@@ -148,7 +148,8 @@ module.exports = {
       severity: 'error',
       comment: 'An import that resolves to nothing.',
       from: {},
-      to: { couldNotResolve: true },
+      // The bench runs hearken as production does, from the built dist/ (absent until npm run build).
+      to: { couldNotResolve: true, pathNot: '^\\.\\./dist/' },
     },
   ],
   options: {

@@ -23,6 +23,18 @@ export interface AgentsOptions extends AgentsAuthOptions {
 /** The Agents SDK settings do not fit together (a configuration error, found when the channel is built). */
 export class AgentsConfigurationError extends ConfigError {}
 
+/** The bot's token for the Bot Connector could not be had (Entra refused or failed): always retried. Carries no status, secret or token. */
+export class AgentsTokenUnavailable extends Error {
+  override readonly name = 'AgentsTokenUnavailable';
+  readonly code: string;
+  constructor(cause: unknown) {
+    const e = (cause ?? {}) as { status?: unknown; errorCode?: unknown };
+    const code = `entra_${typeof e.status === 'number' ? e.status : typeof e.errorCode === 'string' ? e.errorCode : 'error'}`;
+    super(`no token for the Bot Connector (${code})`);
+    this.code = code;
+  }
+}
+
 /**
  * The SDK's CloudAdapter for hearken: an inbound turn never replies through
  * the turn (replies go through the outbox), so it gets no connector client
@@ -86,11 +98,19 @@ export class AgentsChannel implements ChannelModule {
     this.sender = new BotFrameworkSender({
       post: async (reference, activity) => {
         let sent: { id?: string } | undefined;
+        let tokenReady = false;
         const agentsReference = { ...reference, agent: reference.bot, activityId: undefined } as Parameters<CloudAdapter['continueConversation']>[1];
-        await this.adapter.continueConversation(identity, agentsReference, async (context) => {
-          const connector = context.turnState.get<ConnectorClient>(this.adapter.ConnectorClientKey);
-          sent = await connector.sendToConversation(reference.conversation.id, Activity.fromObject(activity));
-        });
+        try {
+          await this.adapter.continueConversation(identity, agentsReference, async (context) => {
+            tokenReady = true;
+            const connector = context.turnState.get<ConnectorClient>(this.adapter.ConnectorClientKey);
+            sent = await connector.sendToConversation(reference.conversation.id, Activity.fromObject(activity));
+          });
+        } catch (error) {
+          // Before the turn: the bot's token (Entra) failed, whatever its status. The message waits for a retry; a 400 from Entra is not the conversation's.
+          if (!tokenReady) throw new AgentsTokenUnavailable(error);
+          throw error;
+        }
         return sent;
       },
     });

@@ -12,8 +12,10 @@ import * as TraditionalToSimplified from 'opencc-js/t2cn';
  * answer a customer who writes Traditional, so it is loaded the first time
  * one does.
  */
-const traditionalToSimplified = TraditionalToSimplified.Converter({ from: 'tw', to: 'cn' });
 type Convert = (text: string) => string;
+// Built on first use, not at start-up (most processes' first minutes never need them).
+let t2s: Convert | undefined;
+const traditionalToSimplified: Convert = (text) => (t2s ??= TraditionalToSimplified.Converter({ from: 'tw', to: 'cn' }))(text);
 let simplifiedToTraditional: Convert | undefined;
 
 function loadSimplifiedToTraditional(): Convert {

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { migrations } from '../../src/db/migrations/index.ts';
-import { containerEngine, containerSmoke } from './container.ts';
+import { containerEngine, containerSmoke, podmanAvailable, podmanSmoke } from './container.ts';
 import { completeIntake, transcriptShows } from './intake.ts';
 import { startInstance, stopInstance, untilReady, type Instance } from './instance.ts';
 import { baseEnv, replayImage, type ReplayedImage } from './replay.ts';
@@ -142,6 +142,23 @@ async function postgres(image: ReplayedImage, admin: string): Promise<void> {
   }
 }
 
+/** A fresh PostgreSQL database for `body`, dropped afterwards; undefined without an admin URL. */
+async function withFreshDatabase(admin: string | undefined, body: (url: string | undefined) => Promise<void>): Promise<void> {
+  if (!admin) return body(undefined);
+  const name = `hearken_smoke_image_${Date.now()}_${process.pid}`;
+  const adminClient = new pg.Client({ connectionString: admin });
+  await adminClient.connect();
+  await adminClient.query(`CREATE DATABASE ${name}`);
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  try {
+    await body(url.toString());
+  } finally {
+    await adminClient.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined);
+    await adminClient.end();
+  }
+}
+
 async function main(): Promise<number> {
   const started = Date.now();
   const work = mkdtempSync(join(tmpdir(), 'hearken-smoke-'));
@@ -163,7 +180,16 @@ async function main(): Promise<number> {
   if (engine.ok) {
     log(`container engine ${engine.version}: building the image and running docker-compose.yml`);
     await containerSmoke(repo, check, log);
-  } else log(`image build and compose SKIPPED: no container engine (${engine.reason}); the image's steps were replayed above without Docker`);
+  } else {
+    const podman = podmanAvailable();
+    if (podman.ok && process.env.SMOKE_PODMAN === '1') {
+      log(`no Docker engine (${engine.reason}); ${podman.version}: building the Dockerfile and running the image (compose not run)`);
+      await withFreshDatabase(adminUrl, (url) => podmanSmoke(repo, url, check, log));
+    } else
+      log(
+        `image build and compose SKIPPED: no container engine (${engine.reason})${podman.ok ? `; ${podman.version} is here: SMOKE_PODMAN=1 builds and runs the image with it (minutes; SMOKE_NODE_BASE=<local image> where Docker Hub is out of reach)` : ''}; the image's steps were replayed above without Docker`,
+      );
+  }
 
   console.log('smoke: image steps replayed (wall time):');
   for (const step of stepTimes) console.log(`smoke:   ${step}`);

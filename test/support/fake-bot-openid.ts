@@ -29,14 +29,19 @@ export class FakeBotOpenId {
     return `${this.url}/${tenant}/v2.0`;
   }
 
-  async start(endorsements: string[]): Promise<void> {
+  /** The signing keys as a JWKS document, as Entra and the Bot Connector serve them. */
+  jwks(endorsements: string[]): { keys: Array<Record<string, unknown>> } {
     const jwk = this.keys.publicKey.export({ format: 'jwk' });
+    return { keys: [{ kty: 'RSA', use: 'sig', kid: this.keyId, n: jwk.n, e: jwk.e, endorsements }] };
+  }
+
+  async start(endorsements: string[]): Promise<void> {
     this.server = createServer((req, res) => {
       const body =
         req.url === '/v1/.well-known/openidconfiguration'
           ? { issuer: CHANNEL_TOKEN_ISSUER, jwks_uri: `${this.url}/v1/keys`, id_token_signing_alg_values_supported: ['RS256'] }
           : req.url === '/v1/keys' || /^\/[^/]+\/discovery\/v2\.0\/keys$/.test(req.url ?? '')
-            ? { keys: [{ kty: 'RSA', use: 'sig', kid: this.keyId, n: jwk.n, e: jwk.e, endorsements }] }
+            ? this.jwks(endorsements)
             : undefined;
       res.writeHead(body ? 200 : 404, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body ?? { error: 'not found' }));
