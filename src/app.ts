@@ -10,6 +10,7 @@ import type { OutboxRow } from './db/schema.ts';
 import { channelModuleFactories } from './channels/modules.ts';
 import type { Config } from './config.ts';
 import { loadPromptCatalog, type PromptCatalog } from './conversation/prompt-catalog.ts';
+import { loadReportTexts } from './reports/report-texts.ts';
 import { loadClassifyRules } from './understanding/classify-rules.ts';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from './db/database.ts';
 import { createHttpApp, finishHttpApp } from './http/server.ts';
@@ -139,7 +140,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
 
   const app = createHttpApp({ trustProxy: config.TRUST_PROXY });
   app.use(opsRouter({ db, modules, metrics, metricsToken: config.METRICS_TOKEN }));
-  if (config.REPORTS_TOKEN) app.use('/reports', reportsRouter({ db, token: config.REPORTS_TOKEN, timezone: policy.timezone, clock, logger, sessionHours: config.REPORTS_SESSION_HOURS }));
+  if (config.REPORTS_TOKEN) app.use('/reports', reportsRouter({ db, token: config.REPORTS_TOKEN, timezone: policy.timezone, clock, logger, sessionHours: config.REPORTS_SESSION_HOURS, texts: loadReportTexts(config.PROMPTS_DIR, { timezone: policy.timezone, categories: policy.categories, catalog }), defaultLocale: config.STAFF_LOCALE }));
   for (const module of modules) module.mount?.(app);
   finishHttpApp(app, logger);
 
