@@ -202,6 +202,12 @@ describe('reports page', () => {
     expect(await seriousAxeViolations(page)).toEqual([]);
     await page.screenshot({ path: join(SCREENSHOTS, 'reports-desktop-en.png'), fullPage: true });
     expect(errors).toEqual([]);
+
+    // The session ends while the page is open: the page says so and links to the sign-in page, in its language.
+    await ctx.clearCookies();
+    await page.click('#apply');
+    await page.waitForFunction(() => document.getElementById('status')!.textContent!.startsWith('Your session has ended.'));
+    expect(await page.getAttribute('#status a', 'href')).toBe('/reports?lang=en');
     await ctx.close();
   });
 
@@ -249,6 +255,10 @@ describe('reports page', () => {
     await page.waitForFunction(() => document.body.dataset.loaded !== undefined);
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
     expect(await page.locator('h1').textContent()).toBe('Complaint reports');
+    // The sign-in page follows the choice too (the page keeps it in a cookie as well).
+    await Promise.all([page.waitForURL((url) => url.pathname === '/reports'), page.click('.sign-out button')]);
+    expect(await page.locator('button[type=submit]').textContent()).toBe('Sign in');
+    await signIn(page);
     // ?lang= names the language outright.
     await page.goto(`${app.url}/reports?lang=zh-CN`);
     await page.waitForFunction(() => document.body.dataset.loaded !== undefined);
