@@ -59,6 +59,7 @@ export function reportsRouter(deps: ReportsDeps): Router {
   });
   const files: Record<string, { type: string; body: string }> = {
     '/assets/chart.umd.min.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(CHART_JS, 'utf8') },
+    '/assets/reports-figures.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(join(PUBLIC_DIR, 'reports-figures.js'), 'utf8') },
     '/assets/reports.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(join(PUBLIC_DIR, 'reports.js'), 'utf8') },
   };
   const styles = readFileSync(join(PUBLIC_DIR, 'reports.css'), 'utf8');
