@@ -99,7 +99,10 @@ const figureTable = (page: Page, chart: string) =>
 
 const noPageOverflow = (page: Page) => page.evaluate(() => ({ scrollWidth: document.scrollingElement!.scrollWidth, innerWidth: window.innerWidth }));
 
-describe('reports sign-in', () => {
+// A real browser with axe-core runs: seconds on a quiet machine, far more on a loaded one.
+const BROWSER_TEST = { timeout: 90_000 };
+
+describe('reports sign-in', BROWSER_TEST, () => {
   it('shows a sign-in page (not JSON) to a browser, JSON 401 to scripts, and the page after signing in', async () => {
     // Scripts and API clients: JSON, as before.
     const api = await fetch(`${app.url}/reports/api/report`);
@@ -159,7 +162,7 @@ describe('reports sign-in', () => {
   });
 });
 
-describe('reports page', () => {
+describe('reports page', BROWSER_TEST, () => {
   it('names categories, severities, channels and causes, puts counts and shares on the doughnuts, and has a table per chart (English)', async () => {
     const ctx = await context({ locale: 'en-GB' });
     const page = await ctx.newPage();
@@ -266,30 +269,31 @@ describe('reports page', () => {
     await ctx.close();
   });
 
-  it('fits a phone: no sideways scrolling of the page, the agent table scrolls on its own with the agent kept in view', async () => {
-    for (const [locale, tag] of [['en-US', 'en'], ['zh-CN', 'zh']] as const) {
-      const ctx = await context({ locale, phone: true });
-      const page = await ctx.newPage();
-      await page.goto(`${app.url}/reports`);
-      const login = await noPageOverflow(page);
-      expect(login.scrollWidth, `${tag} sign-in`).toBeLessThanOrEqual(login.innerWidth);
-      await page.screenshot({ path: join(SCREENSHOTS, `reports-login-phone-${tag}.png`), fullPage: true });
-      await signIn(page);
-      await showRange(page, WEEK.from, WEEK.to);
-      await page.evaluate(() => document.querySelectorAll('details').forEach((d) => void (d.open = true)));
-      const sizes = await noPageOverflow(page);
-      expect(sizes.scrollWidth, tag).toBeLessThanOrEqual(sizes.innerWidth);
-      const agentTable = await page.evaluate(() => {
-        const scroller = document.querySelector('.agents .table-scroll') as HTMLElement;
-        const first = document.querySelector('#agents tbody th') as HTMLElement;
-        return { overflowX: getComputedStyle(scroller).overflowX, sticky: getComputedStyle(first).position, right: scroller.getBoundingClientRect().right, text: first.textContent };
-      });
-      expect(agentTable).toMatchObject({ overflowX: 'auto', sticky: 'sticky', text: U1 });
-      expect(agentTable.right).toBeLessThanOrEqual(PHONE.width);
-      expect(await seriousAxeViolations(page)).toEqual([]);
-      await page.evaluate(() => document.querySelectorAll('details').forEach((d) => void (d.open = false)));
-      await page.screenshot({ path: join(SCREENSHOTS, `reports-phone-${tag}.png`), fullPage: true });
-      await ctx.close();
-    }
+  it.each([
+    ['en-US', 'en'],
+    ['zh-CN', 'zh'],
+  ] as const)('fits a phone (%s): no sideways scrolling of the page, the agent table scrolls on its own with the agent kept in view', async (locale, tag) => {
+    const ctx = await context({ locale, phone: true });
+    const page = await ctx.newPage();
+    await page.goto(`${app.url}/reports`);
+    const login = await noPageOverflow(page);
+    expect(login.scrollWidth, `${tag} sign-in`).toBeLessThanOrEqual(login.innerWidth);
+    await page.screenshot({ path: join(SCREENSHOTS, `reports-login-phone-${tag}.png`), fullPage: true });
+    await signIn(page);
+    await showRange(page, WEEK.from, WEEK.to);
+    await page.evaluate(() => document.querySelectorAll('details').forEach((d) => void (d.open = true)));
+    const sizes = await noPageOverflow(page);
+    expect(sizes.scrollWidth, tag).toBeLessThanOrEqual(sizes.innerWidth);
+    const agentTable = await page.evaluate(() => {
+      const scroller = document.querySelector('.agents .table-scroll') as HTMLElement;
+      const first = document.querySelector('#agents tbody th') as HTMLElement;
+      return { overflowX: getComputedStyle(scroller).overflowX, sticky: getComputedStyle(first).position, right: scroller.getBoundingClientRect().right, text: first.textContent };
+    });
+    expect(agentTable).toMatchObject({ overflowX: 'auto', sticky: 'sticky', text: U1 });
+    expect(agentTable.right).toBeLessThanOrEqual(PHONE.width);
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await page.evaluate(() => document.querySelectorAll('details').forEach((d) => void (d.open = false)));
+    await page.screenshot({ path: join(SCREENSHOTS, `reports-phone-${tag}.png`), fullPage: true });
+    await ctx.close();
   });
 });

@@ -174,6 +174,7 @@
 
   // ---- loading ---------------------------------------------------------------------------------------------------
   var shown = null;
+  var loads = 0;
   function status(text, link) {
     var s = $('status');
     s.replaceChildren(document.createTextNode(text));
@@ -202,9 +203,12 @@
     $('report-csv').href = '/reports/api/report.csv?' + query;
     $('cases-csv').href = '/reports/api/cases.csv?' + query;
     status(t('page.loading'));
+    // Only the latest request is shown: an older answer that arrives late is dropped.
+    var ticket = ++loads;
     fetch('/reports/api/report?' + query, { credentials: 'same-origin', headers: { accept: 'application/json' } })
       .then(function (res) { return res.json().then(function (body) { return { status: res.status, ok: res.ok, body: body }; }); })
       .then(function (answer) {
+        if (ticket !== loads) return;
         if (answer.status === 401 || (answer.body.error && answer.body.error.code === 'bad_cookie')) {
           status(t('page.sessionEnded'), { text: t('page.signInAgain'), href: '/reports?lang=' + encodeURIComponent(lang) });
           return;
@@ -214,7 +218,7 @@
         render(answer.body);
         document.body.dataset.loaded = from + '..' + to;
       })
-      .catch(function () { status(t('page.loadFailed')); });
+      .catch(function () { if (ticket === loads) status(t('page.loadFailed')); });
   }
 
   // ---- start -----------------------------------------------------------------------------------------------------
