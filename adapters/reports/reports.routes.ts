@@ -1,22 +1,26 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import express, { type Request, type Response, type Router } from 'express';
 import type { Db } from '../../src/db/database.ts';
 import type { Logger } from '../../src/logger.ts';
 import { casesCsv } from '../../src/reports/case-export.ts';
 import { reportCsv } from '../../src/reports/report-csv.ts';
 import { calendarRange, dateIn } from '../../src/reports/report-range.ts';
+import type { ReportLocale, ReportPageTexts } from '../../src/reports/report-texts.ts';
 import { buildReport } from '../../src/reports/report.ts';
 import type { ReportRange } from '../../src/reports/report.repository.ts';
+import { reportsAuth } from './reports.auth.ts';
+import { chooseLocale, reportLocaleOf, reportsPages } from './reports.page.ts';
+
+export { REPORTS_COOKIE, reportsCookieSigner } from './reports.auth.ts';
 
 const PUBLIC_DIR = join(dirname(fileURLToPath(import.meta.url)), 'public');
 /** Chart.js from node_modules (its UMD build; the package does not export dist/ paths, so resolve the entry and go next to it). */
 const CHART_JS = join(dirname(createRequire(import.meta.url).resolve('chart.js')), 'chart.umd.min.js');
-export const REPORTS_COOKIE = 'hearken_reports';
 const DEFAULT_DAYS = 30;
+const PAGE_POLICY = "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 export interface ReportsDeps {
   db: Db;
@@ -24,92 +28,50 @@ export interface ReportsDeps {
   timezone: string;
   clock: () => Date;
   logger: Logger;
-  /** Lifetime of the cookie set by `?token=` (REPORTS_SESSION_HOURS). */
+  /** Lifetime of the session cookie (REPORTS_SESSION_HOURS). */
   sessionHours: number;
-}
-
-const digest = (value: string) => createHash('sha256').update(`hearken-reports\0${value}`).digest();
-
-/**
- * The cookie holds its issue time and an HMAC of it under a key derived from
- * REPORTS_TOKEN: it expires on the server whatever the browser keeps, and
- * changing the token ends every session.
- */
-export function reportsCookieSigner(token: string, sessionHours: number) {
-  const key = createHmac('sha256', 'hearken-reports-cookie').update(token).digest();
-  const mac = (issuedAt: number) => createHmac('sha256', key).update(`v1:${issuedAt}`).digest();
-  const lifetimeSeconds = Math.round(sessionHours * 3600);
-  return {
-    lifetimeSeconds,
-    issue: (now: Date) => {
-      const issuedAt = Math.floor(now.getTime() / 1000);
-      return `${issuedAt}.${mac(issuedAt).toString('hex')}`;
-    },
-    valid(value: string, now: Date): boolean {
-      const match = /^(\d{1,12})\.([0-9a-f]{64})$/.exec(value);
-      if (!match) return false;
-      const issuedAt = Number(match[1]);
-      const age = now.getTime() / 1000 - issuedAt;
-      // A minute of clock skew between instances.
-      if (age < -60 || age >= lifetimeSeconds) return false;
-      return timingSafeEqual(Buffer.from(match[2]!, 'hex'), mac(issuedAt));
-    },
-  };
+  /** The page's texts per language (loadReportTexts). */
+  texts: Map<ReportLocale, ReportPageTexts>;
+  /** The language when neither the manager nor the browser names one (STAFF_LOCALE). */
+  defaultLocale: ReportLocale;
 }
 
 /**
  * The staff reports page at /reports, its JSON (/reports/api/report) and CSV
  * (/reports/api/report.csv, /reports/api/cases.csv). Mount it at `/reports`
- * (REPORTS_TOKEN set): the check is the router's first handler, so every
- * spelling Express routes here (`/REPORTS/`, `/Reports/api/...`) passes it.
- * Access: `?token=<REPORTS_TOKEN>` once (answered with an HttpOnly cookie
- * holding a signed issue time, never the token, and a redirect that drops it
- * from the address bar) or `Authorization: Bearer`.
+ * (REPORTS_TOKEN set). A browser that is not signed in gets the sign-in
+ * page; other clients get a JSON 401 (reports.auth.ts).
  */
 export function reportsRouter(deps: ReportsDeps): Router {
   const router = express.Router();
-  const expected = digest(deps.token);
-  const matches = (given: string | undefined) => {
-    if (!given) return false;
-    return timingSafeEqual(digest(given), expected);
-  };
-  const cookies = reportsCookieSigner(deps.token, deps.sessionHours);
+  const pages = reportsPages(PUBLIC_DIR, deps.texts, deps.sessionHours);
+  const html = (res: Response, status: number, body: string) => void res.status(status).set('content-security-policy', PAGE_POLICY).type('html').send(body);
+  const auth = reportsAuth({
+    token: deps.token,
+    clock: deps.clock,
+    sessionHours: deps.sessionHours,
+    signInPage: (req, res, status, problem) => html(res, status, pages.signIn(chooseLocale(req, deps.defaultLocale), problem)),
+    // Only a language named in the request travels on; otherwise the page chooses as usual.
+    landing: (req) => {
+      const named = reportLocaleOf(req.query.lang) ?? reportLocaleOf((req.body as Record<string, unknown> | undefined)?.lang);
+      return named ? `/reports?lang=${named}` : '/reports';
+    },
+  });
   const files: Record<string, { type: string; body: string }> = {
     '/assets/chart.umd.min.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(CHART_JS, 'utf8') },
+    '/assets/reports-figures.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(join(PUBLIC_DIR, 'reports-figures.js'), 'utf8') },
     '/assets/reports.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(join(PUBLIC_DIR, 'reports.js'), 'utf8') },
-    '/assets/reports.css': { type: 'text/css; charset=utf-8', body: readFileSync(join(PUBLIC_DIR, 'reports.css'), 'utf8') },
   };
-  const page = readFileSync(join(PUBLIC_DIR, 'index.html'), 'utf8');
+  const styles = readFileSync(join(PUBLIC_DIR, 'reports.css'), 'utf8');
 
-  const authenticate = (req: Request, res: Response, next: NextFunction) => {
-    res.set('cache-control', 'no-store').set('referrer-policy', 'no-referrer');
-    const queryToken = typeof req.query.token === 'string' ? req.query.token : undefined;
-    if (queryToken !== undefined && req.method === 'GET' && req.path === '/') {
-      if (!matches(queryToken)) return unauthenticated(res);
-      res.cookie(REPORTS_COOKIE, cookies.issue(deps.clock()), {
-        httpOnly: true,
-        sameSite: 'strict',
-        path: '/reports',
-        // req.secure believes X-Forwarded-Proto only from proxies TRUST_PROXY names.
-        secure: req.secure,
-        maxAge: cookies.lifetimeSeconds * 1000,
-      });
-      return res.redirect(303, '/reports');
-    }
-    const bearer = /^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1];
-    if (matches(bearer)) return next();
-    const cookie = cookieOf(req, REPORTS_COOKIE);
-    if (cookie === 'malformed') {
-      return void res.status(400).json({ error: { code: 'bad_cookie', message: 'The reports cookie is malformed: open /reports?token=<REPORTS_TOKEN> again.' } });
-    }
-    if (cookie && cookies.valid(cookie, deps.clock())) return next();
-    unauthenticated(res);
-  };
-  router.use(authenticate);
+  // Before the check: the sign-in page needs its styles, and signing in or out needs no session.
+  router.get('/assets/reports.css', (_req, res) => void res.set('cache-control', 'no-cache').type('text/css; charset=utf-8').send(styles));
+  router.post('/login', ...auth.signIn);
+  router.post('/logout', auth.signOut);
+  router.use(auth.authenticate);
 
-  router.get('/', (_req, res) => {
-    res.set('content-security-policy', "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'").type('html').send(page);
-  });
+  router.get('/', (req, res) => html(res, 200, pages.page(chooseLocale(req, deps.defaultLocale))));
+  router.get('/login', (_req, res) => void res.redirect(303, '/reports'));
   for (const [path, file] of Object.entries(files)) router.get(path, (_req, res) => void res.type(file.type).send(file.body));
 
   const rangeOf = (req: Request, res: Response): ReportRange | undefined => {
@@ -142,25 +104,4 @@ export function reportsRouter(deps: ReportsDeps): Router {
 
 function csv(res: Response, fileName: string, body: string): void {
   res.set('content-disposition', `attachment; filename="${fileName.replace(/[^\w.-]/g, '')}"`).type('text/csv; charset=utf-8').send(body);
-}
-
-function unauthenticated(res: Response): void {
-  res
-    .status(401)
-    .set('www-authenticate', 'Bearer')
-    .json({ error: { code: 'unauthenticated', message: 'Open /reports?token=<REPORTS_TOKEN> once, or send Authorization: Bearer <REPORTS_TOKEN>.' } });
-}
-
-/** The cookie's value; 'malformed' when it cannot be decoded (answered 400, not 500). */
-function cookieOf(req: Request, name: string): string | 'malformed' | undefined {
-  for (const part of (req.get('cookie') ?? '').split(';')) {
-    const [key, ...value] = part.trim().split('=');
-    if (key !== name) continue;
-    try {
-      return decodeURIComponent(value.join('='));
-    } catch {
-      return 'malformed';
-    }
-  }
-  return undefined;
 }

@@ -29,6 +29,7 @@ import { SurveyAnswers } from '../surveys/survey-answers.ts';
 import { SURVEY_QUEUE, SurveyService, type SurveyTimer } from '../surveys/survey.service.ts';
 import type { PrivacyHook } from '../privacy/privacy-hook.ts';
 import { caseDeliveryAudit } from '../cases/delivery-audit.ts';
+import { loadReportTexts } from '../reports/report-texts.ts';
 
 export interface AppOptions {
   logger?: Logger;
@@ -147,7 +148,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
 
   const app = createHttpApp({ trustProxy: config.TRUST_PROXY });
   app.use(opsRouter({ db, modules, metrics, metricsToken: config.METRICS_TOKEN }));
-  if (config.REPORTS_TOKEN) app.use('/reports', reportsRouter({ db, token: config.REPORTS_TOKEN, timezone: policy.timezone, clock, logger, sessionHours: config.REPORTS_SESSION_HOURS }));
+  if (config.REPORTS_TOKEN) app.use('/reports', reportsRouter({ db, token: config.REPORTS_TOKEN, timezone: policy.timezone, clock, logger, sessionHours: config.REPORTS_SESSION_HOURS, texts: loadReportTexts(config.PROMPTS_DIR, { timezone: policy.timezone, categories: policy.categories, catalog }), defaultLocale: config.STAFF_LOCALE }));
   for (const module of modules) module.mount?.(app);
   finishHttpApp(app, logger);
 

@@ -108,6 +108,8 @@ export interface ScoreFigures {
   answered: number;
   csatCount: number;
   csatSum: number;
+  /** Answers per CSAT score: index 0 is score 1, index 4 is score 5. */
+  csatByScore: number[];
   satisfied: number;
   npsCount: number;
   promoters: number;
@@ -118,6 +120,7 @@ const scoreColumns = [
   sql<string>`count(*)`.as('answered'),
   sql<string>`count(csat)`.as('csat_count'),
   sql<string>`coalesce(sum(csat), 0)`.as('csat_sum'),
+  ...[1, 2, 3, 4, 5].map((score) => sql<string>`count(*) filter (where csat = ${sql.lit(score)})`.as(`csat_${score}`)),
   sql<string>`count(*) filter (where csat >= 4)`.as('satisfied'),
   sql<string>`count(nps)`.as('nps_count'),
   sql<string>`count(*) filter (where nps >= 9)`.as('promoters'),
@@ -129,6 +132,7 @@ function toScores(row: Record<string, unknown>): ScoreFigures {
     answered: num(row.answered),
     csatCount: num(row.csat_count),
     csatSum: num(row.csat_sum),
+    csatByScore: [1, 2, 3, 4, 5].map((score) => num(row[`csat_${score}`])),
     satisfied: num(row.satisfied),
     npsCount: num(row.nps_count),
     promoters: num(row.promoters),

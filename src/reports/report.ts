@@ -54,6 +54,8 @@ export interface Satisfaction {
   answered: number;
   csatCount: number;
   csatAverage: number | null;
+  /** Answers per CSAT score: index 0 is score 1, index 4 is score 5. */
+  csatByScore: number[];
   satisfiedShare: number | null;
   npsCount: number;
   promoters: number;
@@ -85,6 +87,7 @@ export function satisfaction(scores: ScoreFigures): Satisfaction {
     answered: scores.answered,
     csatCount: scores.csatCount,
     csatAverage: ratio(scores.csatSum, scores.csatCount),
+    csatByScore: scores.csatByScore,
     satisfiedShare: ratio(scores.satisfied, scores.csatCount),
     npsCount: scores.npsCount,
     promoters: scores.promoters,

@@ -41,7 +41,7 @@ describe('staff work a case in its Slack thread, end to end', () => {
     expect(card).toMatch(/\*First response due\*\n<!date\^\d+\^/);
     expect(card).toContain('*Status*\nNew');
     expect(card).toContain('*Owner*\n_unassigned_');
-    expect(card).toContain('*Customer channel*\nwebchat');
+    expect(card).toContain('*Customer channel*\nWeb chat');
     expect(buttonIds(posted.blocks)).toEqual(['case_claim', 'case_assign', 'case_severity', 'case_request_info', 'case_resolve', 'case_escalate']);
     let row = await until(async () => {
       const r = await caseRow(number);

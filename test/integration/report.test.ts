@@ -56,11 +56,11 @@ describe('report figures over a hand-checked week', () => {
   it('computes CSAT, share satisfied, NPS and the survey response rate', async () => {
     const r = await week();
     // Answered in the week: CSAT 5, 4, 2, 3, 1 → 15/5 = 3; satisfied (4–5) 2 of 5. NPS 10, 9, 3, 7, 8 → (2 promoters − 1 detractor)/5 = +20.
-    expect(r.satisfaction).toEqual({ answered: 5, csatCount: 5, csatAverage: 3, satisfiedShare: 0.4, npsCount: 5, promoters: 2, detractors: 1, nps: 20 });
+    expect(r.satisfaction).toEqual({ answered: 5, csatCount: 5, csatAverage: 3, csatByScore: [1, 1, 1, 1, 1], satisfiedShare: 0.4, npsCount: 5, promoters: 2, detractors: 1, nps: 20 });
     // Sent in the week: 5, of which 4 answered (S6 was sent the week before and does not count here).
     expect(r.surveys).toEqual({ sent: 5, answered: 4, responseRate: 0.8 });
     // Campaign answers in the week: CSAT 4, 5; NPS 9, 10.
-    expect(r.campaigns).toMatchObject({ answered: 2, csatAverage: 4.5, satisfiedShare: 1, nps: 100 });
+    expect(r.campaigns).toMatchObject({ answered: 2, csatAverage: 4.5, csatByScore: [0, 0, 0, 1, 1], satisfiedShare: 1, nps: 100 });
   });
 
   it('gives per-agent figures, root causes and responsible vs not responsible', async () => {
