@@ -12,6 +12,7 @@ export const ErrorCode = {
   PolicyInvalid: 'policy_invalid',
   PromptsInvalid: 'prompts_invalid',
   StaffPromptsInvalid: 'staff_prompts_invalid',
+  ReportPromptsInvalid: 'report_prompts_invalid',
   RoutingInvalid: 'routing_invalid',
   ClassifyRulesInvalid: 'classify_rules_invalid',
   MigrationFailed: 'migration_failed',
@@ -75,6 +76,9 @@ export class PromptError extends HearkenError {
 }
 export class StaffCatalogError extends HearkenError {
   readonly code = ErrorCode.StaffPromptsInvalid;
+}
+export class ReportTextsError extends HearkenError {
+  readonly code = ErrorCode.ReportPromptsInvalid;
 }
 export class RoutingError extends HearkenError {
   readonly code = ErrorCode.RoutingInvalid;

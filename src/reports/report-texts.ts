@@ -33,9 +33,9 @@ export interface ReportPageTexts {
   zone: string;
 }
 
-export class ReportTextsError extends Error {
-  readonly code = 'HEARKEN_REPORT_PROMPTS_INVALID';
-}
+import { ReportTextsError } from '../errors.ts';
+
+export { ReportTextsError };
 
 export interface ReportTextOptions {
   timezone: string;

@@ -14,7 +14,7 @@ function privacyCli(args: string[], env: Record<string, string>): Promise<{ code
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['node_modules/tsx/dist/cli.mjs', 'src/privacy/cli.ts', ...args],
+      ['node_modules/tsx/dist/cli.mjs', 'src/app/privacy-cli.ts', ...args],
       { env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env }, timeout: 60_000 },
       (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );
