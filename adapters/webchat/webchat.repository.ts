@@ -114,3 +114,11 @@ export async function findOwnAttachments(db: Db, visitorId: string, ids: string[
     .execute();
   return rows.map((r) => ({ id: r.id, fileName: r.file_name, mimeType: r.mime_type, sizeBytes: r.size_bytes }));
 }
+
+/** The language the bot speaks with this visitor (their conversation state), if they have written yet. */
+export async function findVisitorLanguage(db: Db, visitorId: string): Promise<{ locale?: string; traditional?: boolean } | undefined> {
+  const row = await db.selectFrom('customers').select('state').where('channel', '=', 'webchat').where('external_id', '=', visitorId).executeTakeFirst();
+  if (!row) return undefined;
+  const state = (typeof row.state === 'string' ? JSON.parse(row.state) : row.state) as { locale?: unknown; traditional?: unknown } | null;
+  return { locale: typeof state?.locale === 'string' ? state.locale : undefined, traditional: state?.traditional === true };
+}
