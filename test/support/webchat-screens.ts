@@ -17,6 +17,10 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 export async function visitorIdOf(page: Page | Frame): Promise<string> {
   const token = await page.evaluate(() => localStorage.getItem('hearken.webchat.token'));
   if (!token) throw new Error('the page has no web chat token yet');
+  return visitorIdOfToken(token);
+}
+
+export function visitorIdOfToken(token: string): string {
   return createHash('sha256').update(token).digest('hex').slice(0, 40);
 }
 
