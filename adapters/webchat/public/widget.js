@@ -38,7 +38,9 @@
   var host = document.createElement('hearken-widget');
   var root = host.attachShadow({ mode: 'open' });
   var css = [
-    ':host { all: initial !important; display: block !important; position: static !important; visibility: visible !important; opacity: 1 !important; transform: none !important; filter: none !important; }',
+    // The host is its own top stacking layer (last in the page, so above a site's own z-index: 2147483647), with no size of its own.
+    ':host { all: initial !important; display: block !important; position: fixed !important; top: 0 !important; left: 0 !important; width: 0 !important; height: 0 !important;',
+    '  z-index: 2147483647 !important; overflow: visible !important; visibility: visible !important; opacity: 1 !important; transform: none !important; filter: none !important; }',
     '.launcher { all: initial; position: fixed; ' + side + ': 20px; bottom: 20px; z-index: 2147483646; box-sizing: border-box; display: inline-flex; align-items: center; gap: 8px;',
     '  min-height: 48px; min-width: 48px; padding: 12px 18px; border-radius: 24px; background: ' + colour + '; color: ' + textOn(colour) + ';',
     '  font: 500 15px/1.2 system-ui, -apple-system, "Segoe UI", "PingFang SC", "Microsoft YaHei", sans-serif; box-shadow: 0 4px 14px rgba(0,0,0,.25); cursor: pointer; }',
