@@ -99,7 +99,7 @@ describe('the embed', () => {
     } finally {
       await context.close();
     }
-  });
+  }, 90_000);
 
   it('shows an unread badge and a count in the title when a reply arrives while it is closed; × on the open launcher closes it', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, bypassCSP: true });
@@ -153,5 +153,5 @@ describe('the embed', () => {
     } finally {
       await context.close();
     }
-  });
+  }, 90_000);
 });

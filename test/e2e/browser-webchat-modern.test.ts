@@ -124,7 +124,7 @@ describe('the web chat page', () => {
     } finally {
       await context.close();
     }
-  });
+  }, 90_000);
 
   it('shows times in the visitor\'s own time zone, labelled with it', async () => {
     const context = await newContext({ timezoneId: 'America/New_York' });
@@ -146,7 +146,7 @@ describe('the web chat page', () => {
     } finally {
       await context.close();
     }
-  });
+  }, 90_000);
 
   it('makes web addresses clickable links and nothing else: http(s) only, a new tab without opener or referrer, text never as markup', async () => {
     const context = await newContext();
@@ -175,7 +175,7 @@ describe('the web chat page', () => {
     } finally {
       await context.close();
     }
-  });
+  }, 90_000);
 
   it('shows the bot typing from the moment the server has a message until its reply', async () => {
     const context = await newContext();
@@ -206,7 +206,7 @@ describe('the web chat page', () => {
     } finally {
       await context.close();
     }
-  });
+  }, 90_000);
 
   it('takes several files at once, by picker, drop and paste: thumbnails, progress, remove, then one message', async () => {
     const context = await newContext();
@@ -270,7 +270,7 @@ describe('the web chat page', () => {
     } finally {
       await context.close();
     }
-  });
+  }, 90_000);
 
   it('follows the dark colour scheme, keeps borders at 3:1 and a 16 px input on phones, and has no serious accessibility violations', async () => {
     const context = await newContext(PHONE);
@@ -307,5 +307,5 @@ describe('the web chat page', () => {
     } finally {
       await context.close();
     }
-  });
+  }, 90_000);
 });

@@ -43,6 +43,8 @@
   var reconnecting = false;
   var started = false;
   var sendWhenReady = false;
+  // Client ids of messages whose reply has already arrived: no typing shown for them.
+  var answered = {};
 
   function t(key, vars) {
     var template = texts[key] || key;
@@ -273,8 +275,15 @@
 
   function accept(messages) {
     var replies = messages.filter(function (m) { return m.id > lastId && m.direction === 'out'; });
+    var asked = [];
     messages.forEach(function (m) {
-      if (m.id > lastId) { lastId = m.id; render(m); }
+      if (m.id <= lastId) return;
+      lastId = m.id;
+      var clientId = m.payload && m.payload.clientId;
+      if (m.direction === 'in' && clientId) asked.push(clientId);
+      // A reply after the visitor's own line answers it (even before its POST's answer is back).
+      if (m.direction === 'out') { asked.forEach(function (id) { answered[id] = true; }); asked = []; }
+      render(m);
     });
     if (!replies.length) return;
     showTyping(false);
@@ -332,7 +341,8 @@
   function accepted(m) {
     var li = localBubble(m);
     if (li) { li.dataset.state = 'sent'; li.querySelector('.msg__state').textContent = ''; }
-    showTyping(true);
+    if (answered[m.id]) delete answered[m.id];
+    else showTyping(true);
   }
 
   outbox = window.HearkenOutbox({
