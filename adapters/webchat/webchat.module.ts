@@ -28,6 +28,7 @@ export function createWebchatChannel(ctx: Pick<AppContext, 'config' | 'policy' |
           wakeups,
           policy,
           clock,
+          promptsDir: config.PROMPTS_DIR,
           limits: {
             sessionBurst: config.WEBCHAT_SESSION_BURST,
             sessionsPerHour: config.WEBCHAT_SESSIONS_PER_HOUR,

@@ -63,3 +63,11 @@ export async function deleteTranscriptBefore(db: Db, cutoff: Date): Promise<numb
   const result = await db.deleteFrom('webchat_messages').where('created_at', '<', cutoff).executeTakeFirst();
   return Number(result.numDeletedRows);
 }
+
+/** The language the bot speaks with this visitor (their conversation state), if they have written yet. */
+export async function findVisitorLanguage(db: Db, visitorId: string): Promise<{ locale?: string; traditional?: boolean } | undefined> {
+  const row = await db.selectFrom('customers').select('state').where('channel', '=', 'webchat').where('external_id', '=', visitorId).executeTakeFirst();
+  if (!row) return undefined;
+  const state = (typeof row.state === 'string' ? JSON.parse(row.state) : row.state) as { locale?: unknown; traditional?: unknown } | null;
+  return { locale: typeof state?.locale === 'string' ? state.locale : undefined, traditional: state?.traditional === true };
+}

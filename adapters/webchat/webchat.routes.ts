@@ -16,6 +16,7 @@ import type { Policy } from '../../src/policy.ts';
 import { cleanText } from '../../src/conversation/validators.ts';
 import { appendTranscript, readTranscript } from './webchat.repository.ts';
 import type { TranscriptWakeups } from './webchat.wakeups.ts';
+import { loadWebchatTexts, webchatPageRoutes } from './webchat.page.ts';
 
 const PUBLIC_DIR = join(dirname(fileURLToPath(import.meta.url)), 'public');
 const MAX_WAIT_SECONDS = 25;
@@ -51,6 +52,8 @@ export interface WebchatDeps {
   policy: Policy;
   limits: WebchatLimits;
   clock: () => Date;
+  /** Where prompts/<locale>/webchat.json (the page's own texts) are read from. */
+  promptsDir: string;
 }
 
 interface Visitor {
@@ -74,6 +77,7 @@ export function webchatRouter(deps: WebchatDeps): Router {
   const staticFiles: Record<string, { type: string; body: string }> = {
     '/widget.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(join(PUBLIC_DIR, 'widget.js'), 'utf8') },
     '/webchat/outbox.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(join(PUBLIC_DIR, 'outbox.js'), 'utf8') },
+    '/webchat/tray.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(join(PUBLIC_DIR, 'tray.js'), 'utf8') },
     '/webchat/chat.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(join(PUBLIC_DIR, 'chat.js'), 'utf8') },
     '/webchat/chat.css': { type: 'text/css; charset=utf-8', body: readFileSync(join(PUBLIC_DIR, 'chat.css'), 'utf8') },
   };
@@ -102,13 +106,14 @@ export function webchatRouter(deps: WebchatDeps): Router {
   const visitorOf = (res: Response) => res.locals.visitor as Visitor;
 
   router.get('/', (_req, res) => {
-    res.set('content-security-policy', "default-src 'self'; img-src 'self' data:; frame-ancestors *").type('html').send(page);
+    res.set('content-security-policy', "default-src 'self'; img-src 'self' data: blob:; frame-ancestors *").type('html').send(page);
   });
   for (const [path, file] of Object.entries(staticFiles)) {
     router.get(path, (_req, res) => {
       res.set('cache-control', 'public, max-age=300').type(file.type).send(file.body);
     });
   }
+  router.use(webchatPageRoutes({ db: deps.db, policy: deps.policy, texts: loadWebchatTexts(deps.promptsDir), unattachedUploads: deps.limits.unattachedUploads, visitorIdOf }));
 
   router.post('/webchat/session', async (req, res) => {
     const { waitMs } = sessionGuard.admit(req.ip ?? 'unknown');

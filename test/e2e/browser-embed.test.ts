@@ -30,9 +30,11 @@ afterAll(async () => {
 
 /** The host page's focused element, named. */
 const hostFocus = (page: Page) => page.evaluate(() => {
-  const el = document.activeElement;
+  let el = document.activeElement;
+  // The launcher and the panel live in the embed's shadow root.
+  while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
   if (!el || el === document.body) return 'body';
-  return el.tagName === 'IFRAME' ? 'frame' : (el.textContent ?? el.tagName);
+  return el.tagName === 'IFRAME' ? 'frame' : (el.getAttribute('aria-label') ?? el.textContent ?? el.tagName);
 });
 const frameFocus = (frame: Frame) => frame.evaluate(() => document.activeElement?.id || document.activeElement?.textContent || document.activeElement?.tagName);
 
@@ -66,7 +68,7 @@ describe('the embed by keyboard', () => {
         await page.keyboard.press('Shift+Tab');
         expect(await hostFocus(page)).toBe('frame');
       }
-      expect(visited).toEqual(new Set(['attach', 'input', 'send']));
+      expect(visited).toEqual(new Set(['close', 'attach', 'input', 'send']));
 
       // The chat works from there: type and send without the mouse.
       await frame.focus('#input');

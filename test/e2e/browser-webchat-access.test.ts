@@ -59,8 +59,8 @@ describe('web chat by keyboard, input method and screen reader', () => {
       await input.fill('你好');
       await input.press('Enter');
       await chat.botSays(page, '发生了什么');
-      const own = await page.locator('.msg--in').allTextContents();
-      expect(own.map((t) => t.replace(/^您：/, ''))).toEqual(['你好']);
+      const own = await page.locator('.msg--in .msg__text').allTextContents();
+      expect(own).toEqual(['你好']);
       expect(await chat.linesSaying('ni')).toBe(0);
       expect(await chat.linesSaying('ni hao')).toBe(0);
     } finally {
@@ -88,6 +88,11 @@ describe('web chat by keyboard, input method and screen reader', () => {
       await page.keyboard.press('Enter');
       await expect.poll(() => choosers.length).toBe(1);
       await choosers[0]!.setFiles({ name: 'call-log.png', mimeType: 'image/png', buffer: Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex') });
+      // The file waits in the tray; Tab back to the input and Enter sends it.
+      await page.locator('.tray__item').waitFor();
+      await page.keyboard.press('Tab');
+      expect(await focusedId(page)).toBe('input');
+      await page.keyboard.press('Enter');
       await chat.botSays(page, 'Received call-log.png');
       await chooseByKeyboard(page, 'Done');
       await chat.botSays(page, 'What would you like us to do?');
@@ -117,7 +122,7 @@ describe('web chat by keyboard, input method and screen reader', () => {
       expect(await page.getAttribute('#log', 'role')).toBe('log');
       await chat.type(page, '你好');
       await chat.botSays(page, '发生了什么');
-      expect(await page.evaluate(() => document.documentElement.lang)).toBe('zh');
+      await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe('zh-Hans');
       const reply = page.locator('.msg--out').last();
       expect(await reply.getAttribute('lang')).toBe('zh');
       expect(await reply.locator('.sr-only').textContent()).toBe('hearken：');

@@ -44,6 +44,8 @@ describe('web chat in a real browser', () => {
     await click(page, "Yes, that's it");
     await botSays(page, 'When and where');
     await page.setInputFiles('#file', { name: 'receipt.png', mimeType: 'image/png', buffer: Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex') });
+    // The file waits in the tray and goes with the next send (once uploaded).
+    await page.press('#input', 'Enter');
     await botSays(page, 'Received receipt.png');
     await click(page, 'Done');
     await botSays(page, 'What would you like us to do?');

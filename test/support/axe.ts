@@ -1,17 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { Page } from 'playwright-core';
+import type { Frame, Page } from 'playwright-core';
 
 const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 /**
- * Runs axe-core (WCAG rules, the defaults) on the page as it is now and
+ * Runs axe-core (WCAG rules, the defaults) on the page or frame as it is now and
  * returns the serious and critical violations. The pages send a strict
  * Content-Security-Policy that refuses the inline script addScriptTag makes;
  * then axe is evaluated through the debugging protocol, which CSP does not
  * govern, so the page under test keeps its real policy.
  */
-export async function seriousAxeViolations(page: Page): Promise<Array<{ id: string; impact: string; help: string; nodes: number }>> {
+export async function seriousAxeViolations(page: Page | Frame): Promise<Array<{ id: string; impact: string; help: string; nodes: number }>> {
   const loaded = () => page.evaluate(() => typeof (window as unknown as { axe?: unknown }).axe === 'object');
   if (!(await loaded())) {
     await page.addScriptTag({ path: AXE_PATH }).catch(() => undefined);

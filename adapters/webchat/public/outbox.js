@@ -29,7 +29,7 @@
     function save() {
       if (!options.storage) return;
       try {
-        options.storage.setItem(options.key, JSON.stringify(items.map(function (m) { return { id: m.id, body: m.body, shown: m.shown }; })));
+        options.storage.setItem(options.key, JSON.stringify(items.map(function (m) { return { id: m.id, body: m.body, shown: m.shown, files: m.files }; })));
       } catch (_e) { /* kept in memory */ }
     }
 
@@ -82,8 +82,9 @@
     return {
       /** Saved before a reload: shown again, sent once start() is called. */
       pending: function () { return items.slice(); },
-      queue: function (body, shown) {
-        var m = { id: newId(), body: body, shown: shown };
+      /** shown: the text of its bubble; files: names of the files it carries. */
+      queue: function (body, shown, files) {
+        var m = { id: newId(), body: body, shown: shown, files: files || [] };
         items.push(m);
         save();
         options.show(m, 'sending');
