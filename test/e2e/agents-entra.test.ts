@@ -101,7 +101,7 @@ describe('Agents SDK outgoing messages with client credentials (fake Entra over 
     expect(result.outbox.every((row) => row.status === 'sent')).toBe(true);
     expect(Math.max(...result.outbox.map((row) => row.attempts))).toBe(3);
     const retries = result.logs.filter((l) => l.msg === 'delivery failed; will retry');
-    expect(retries.map((l) => l.error)).toEqual(['botframework request failed: AgentsTokenUnavailable entra_401', 'botframework request failed: AgentsTokenUnavailable entra_401']);
+    expect(retries.map((l) => (l.err as { message?: string } | undefined)?.message)).toEqual(['botframework request failed: AgentsTokenUnavailable entra_401', 'botframework request failed: AgentsTokenUnavailable entra_401']);
     const everything = JSON.stringify(result.logs) + output.replace(/^RESULT .*$/m, '');
     expect(everything).not.toContain(secret);
     expect(everything).not.toContain(token);
@@ -112,7 +112,7 @@ describe('Agents SDK outgoing messages with client credentials (fake Entra over 
     expect(result.tokenRequests.map((r) => ('status' in r.outcome ? r.outcome.status : 'granted'))).toEqual([400, 'granted']);
     expect(result.outboxIdle).toBe(true);
     expect(result.outbox.every((row) => row.status === 'sent')).toBe(true);
-    expect(result.logs.filter((l) => l.msg === 'delivery failed; will retry').map((l) => l.error)).toEqual(['botframework request failed: AgentsTokenUnavailable entra_400']);
+    expect(result.logs.filter((l) => l.msg === 'delivery failed; will retry').map((l) => (l.err as { message?: string } | undefined)?.message)).toEqual(['botframework request failed: AgentsTokenUnavailable entra_400']);
   });
 
   it('keeps the reply through an Entra outage (503): retried, not lost, MSAL holds back for its 60 s throttle', { timeout: 120_000 }, async () => {
