@@ -16,6 +16,7 @@ import { createHttpApp, finishHttpApp } from './http/server.ts';
 import { ConversationService, IDLE_CHECK_QUEUE } from './inbound/conversation.service.ts';
 import { Timers } from './jobs/timers.ts';
 import { DEADLINE_QUEUE, DeadlineService, type DeadlineTimer } from './sla/deadline.service.ts';
+import { MILESTONE_QUEUE, MilestoneService, type MilestoneTimer } from './sla/milestone.service.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { Metrics } from './ops/metrics.ts';
 import { opsRouter } from './ops/ops.routes.ts';
@@ -48,6 +49,7 @@ export interface RunningApp {
   database: DatabaseHandle;
   conversations: ConversationService;
   deadlines: DeadlineService;
+  milestones: MilestoneService;
   surveys: SurveyService;
   /** Resolved → closed: survey answers and the quiet-period timer. */
   closing: CaseClosing;
@@ -113,10 +115,12 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     queueLimit: config.INBOUND_QUEUE_LIMIT,
   });
   caseListeners.push(deadlines.listener);
+  const milestones = new MilestoneService({ db, timers, policy, catalog, desk, logger, clock, outboxWritten });
+  caseListeners.push(milestones.listener);
   const surveys = new SurveyService({ db, timers, policy, logger, clock, outboxWritten, conversations, closing });
   const campaigns = new CampaignService({ db, timers, logger, clock });
   const privacy = new PrivacyService({ db, policy, logger, clock, timers, caseListeners, outboxWritten });
-  const ctx: AppContext = { config, policy, catalog, database, db, conversations, deadlines, timers, privacy, surveys, campaigns, desk, logger, clock, outboxWritten, inboundDropped: (channel) => metrics.inboundDropped(channel) };
+  const ctx: AppContext = { config, policy, catalog, database, db, conversations, deadlines, milestones, timers, privacy, surveys, campaigns, desk, logger, clock, outboxWritten, inboundDropped: (channel) => metrics.inboundDropped(channel) };
 
   const modules: ChannelModule[] = [createWebchatChannel(ctx)];
   for (const factory of [...channelModuleFactories, ...(options.modules ?? [])]) {
@@ -147,6 +151,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     conversations.handleTimerEvent(data.customerId, { type: 'idle-check', intakeId: data.intakeId }),
   );
   await timers.work<DeadlineTimer>(DEADLINE_QUEUE, (data) => deadlines.handle(data));
+  await timers.work<MilestoneTimer>(MILESTONE_QUEUE, (data) => milestones.handle(data));
   await timers.work<SurveyTimer>(SURVEY_QUEUE, (data) => surveys.handle(data));
   await timers.work<CaseCloseTimer>(CASE_CLOSE_QUEUE, (data) => closing.handle(data));
   await timers.work(RETENTION_QUEUE, async () => void (await privacy.runRetention()));
@@ -186,7 +191,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       logger.info('hearken stopped');
     })());
 
-  return { url, port, config, policy, catalog, database, conversations, deadlines, surveys, closing, campaigns, outbox, timers, privacy, metrics, modules, logger, stop };
+  return { url, port, config, policy, catalog, database, conversations, deadlines, milestones, surveys, closing, campaigns, outbox, timers, privacy, metrics, modules, logger, stop };
 }
 
 /** The staff reports page and the weekly digest, as the start log shows them. */

@@ -73,6 +73,7 @@ export async function createSlackModule(ctx: AppContext): Promise<ChannelModule 
     deadlines: ctx.deadlines,
     surveys: ctx.surveys,
     campaigns: ctx.campaigns,
+    milestones: ctx.milestones,
   };
   ctx.desk.attach(desk);
   const sender = new SlackSender({
@@ -87,6 +88,7 @@ export async function createSlackModule(ctx: AppContext): Promise<ChannelModule 
     currency: routing.resolution.currency,
     desk,
     outboxWritten: ctx.outboxWritten,
+    policy: ctx.policy,
   });
 
   const router = socketMode ? undefined : express.Router();

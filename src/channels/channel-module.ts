@@ -6,6 +6,7 @@ import type { DatabaseHandle, Db } from '../db/database.ts';
 import type { ConversationService } from '../inbound/conversation.service.ts';
 import type { Timers } from '../jobs/timers.ts';
 import type { DeadlineService } from '../sla/deadline.service.ts';
+import type { MilestoneService } from '../sla/milestone.service.ts';
 import type { Logger } from '../logger.ts';
 import type { DeliveryListener } from '../outbox/delivery-listener.ts';
 import type { Policy } from '../policy.ts';
@@ -33,6 +34,8 @@ export interface AppContext {
   /** Satisfaction surveys (scheduled on resolution, skipped by staff) and anonymous campaigns. */
   surveys: SurveyService;
   campaigns: CampaignService;
+  /** Milestones staff mark from the case card (issue 18). */
+  milestones?: MilestoneService;
   /** A desk adapter attaches its StaffDesk here to hear about survey answers. */
   desk: DeskRelay;
   /** Wake the outbox worker after committing outbox rows outside the conversation service. */

@@ -42,6 +42,8 @@ const REQUIRED_TEXTS = [
   'messages.belongsWhich', 'messages.followUpDropped', 'buttons.yesThat', 'buttons.noContact', 'buttons.nothingMore', 'buttons.addToCase', 'buttons.newComplaint',
   'survey.intro', 'survey.campaignIntro', 'survey.reminder', 'survey.notPending', 'survey.thanks', 'survey.reopened',
   'survey.mediationRequested', 'survey.mediationDeclined', 'survey.buttons.yes', 'survey.buttons.no', 'survey.buttons.skip',
+  // Milestones and progress updates (issue 18).
+  'messages.milestoneReached', 'messages.milestoneMissed', 'messages.progressUpdate', 'messages.progressDone', 'messages.progressNext', 'messages.listSeparator', 'messages.statusDone',
 ];
 
 export class PromptError extends Error {

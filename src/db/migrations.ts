@@ -349,4 +349,36 @@ export const migrations: Record<string, Migration> = {
         WHERE outbox.customer_id = c.id AND c.channel = 'botframework' AND outbox.status = 'pending'`.execute(db);
     },
   },
+  // --- m-milestones (issue 18): appended on its own; one entry, nothing else touched. ---
+  '2026-11-29T1500_m-milestones_case_milestones': {
+    // Milestones between opening and resolution: only the facts are stored
+    // (reached, skipped, breached; the due time they were read against), the
+    // plan is computed from the policy. Marks make each reminder, breach and
+    // progress update act once per due time across instances.
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('case_milestones')
+        .addColumn('case_id', 'bigint', (c) => c.notNull().references('cases.id'))
+        .addColumn('milestone_id', 'text', (c) => c.notNull())
+        .addColumn('due_at', 'timestamptz', (c) => c.notNull())
+        .addColumn('done_at', 'timestamptz')
+        .addColumn('skipped', 'boolean', (c) => c.notNull().defaultTo(false))
+        .addColumn('done_by', 'text')
+        .addColumn('note', 'text')
+        .addColumn('breached_at', 'timestamptz')
+        .addColumn('severity', 'text', (c) => c.notNull())
+        .addColumn('category', 'text')
+        .addPrimaryKeyConstraint('case_milestones_pkey', ['case_id', 'milestone_id'])
+        .execute();
+      await db.schema
+        .createTable('case_milestone_marks')
+        .addColumn('case_id', 'bigint', (c) => c.notNull().references('cases.id'))
+        .addColumn('milestone_id', 'text', (c) => c.notNull())
+        .addColumn('stage', 'text', (c) => c.notNull())
+        .addColumn('due_at', 'timestamptz', (c) => c.notNull())
+        .addColumn('marked_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addPrimaryKeyConstraint('case_milestone_marks_pkey', ['case_id', 'milestone_id', 'stage', 'due_at'])
+        .execute();
+    },
+  },
 };

@@ -109,6 +109,7 @@ export class DeadlineService {
     await appendCaseEvent(trx, { caseId, at: now, actor, action: 'clock_resumed', details: { pausedWorkingSeconds: Math.round(paused) } });
     if (change.firstResponseDueAt) await this.schedule(trx, caseId, row.severity, 'first_response', change.firstResponseDueAt, now);
     if (change.resolutionDueAt) await this.schedule(trx, caseId, row.severity, 'resolution', change.resolutionDueAt, now);
+    for (const listener of this.deps.listeners) await listener.clockResumed?.(trx, { caseId, at: now });
   }
 
   /** A new severity means the other row of the policy table, counted from the start of each window. */
@@ -122,6 +123,7 @@ export class DeadlineService {
     await updateClock(trx, caseId, change);
     if (change.firstResponseDueAt) await this.schedule(trx, caseId, severity, 'first_response', change.firstResponseDueAt, now);
     if (change.resolutionDueAt) await this.schedule(trx, caseId, severity, 'resolution', change.resolutionDueAt, now);
+    for (const listener of this.deps.listeners) await listener.severityChanged?.(trx, { caseId, severity, at: now });
   }
 
   /** Reopening starts a new resolution window. */

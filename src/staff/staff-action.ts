@@ -7,6 +7,7 @@ import type { Policy } from '../policy.ts';
 import type { DeadlineService } from '../sla/deadline.service.ts';
 import type { CampaignService } from '../surveys/campaign.service.ts';
 import type { SurveyService } from '../surveys/survey.service.ts';
+import type { MilestoneService } from '../sla/milestone.service.ts';
 import type { Routing } from './routing.ts';
 import { actorRef, type StaffActor } from './staff-actor.ts';
 import type { StaffDesk } from './staff-desk.ts';
@@ -29,9 +30,13 @@ export interface StaffDeps {
   surveys?: Pick<SurveyService, 'caseResolved' | 'skip'>;
   /** The periodic anonymous survey, started by a supervisor. */
   campaigns?: CampaignService;
+  /** Milestones staff mark from the card (issue 18); off when absent. */
+  milestones?: MilestoneMarker;
 }
 
 export type DeadlineClock = Pick<DeadlineService, 'pause' | 'resume' | 'severityChanged' | 'reopened'>;
+/** The milestones staff can mark (issue 18). */
+export type MilestoneMarker = Pick<MilestoneService, 'mark'>;
 
 /** Why a staff action changed nothing; the desk turns it into a sentence for the user. */
 export type Refusal =
