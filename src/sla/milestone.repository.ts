@@ -13,6 +13,10 @@ export async function findCase(db: Db, caseId: number): Promise<CaseRow | undefi
   return db.selectFrom('cases').selectAll().where('id', '=', caseId).executeTakeFirst();
 }
 
+export async function recentCasesOfCustomer(db: Db, customerId: number, limit: number): Promise<CaseRow[]> {
+  return db.selectFrom('cases').selectAll().where('customer_id', '=', customerId).orderBy('id', 'desc').limit(limit).execute();
+}
+
 export interface MilestoneRecord {
   milestoneId: string;
   dueAt: Date;

@@ -99,6 +99,9 @@ describe('milestones on durable timers', () => {
       const told = await waitFor(() => chat.replies(200), (r) => r.length > 0);
       expect(told.map((r) => r.payload.text)).toEqual([expect.stringMatching(/^Update on your case C-\d{4}-\d{6}: initial verification is done\. Next: handling plan, expected by /)]);
       expect(await milestoneEvents(app, caseId)).toEqual(['milestone_reached:verify']);
+      // `status` shows the milestones done and the next one due.
+      const status = (await chat.say('status')).map((r) => r.payload.text).join('\n');
+      expect(status).toMatch(/Case C-\d{4}-\d{6} .*Done: initial verification\. Next: handling plan, expected by /);
     } finally {
       await app.stop();
     }
