@@ -113,6 +113,8 @@ export async function anonymiseCaseRecords(db: Db, caseIds: number[], now: Date)
     await db.updateTable('case_messages').set({ body: '', attachments: withoutFileNames('attachments') }).where('case_id', 'in', caseIds).returning('case_id').execute(),
   );
   tally(result.outbox, await db.deleteFrom('outbox').where('case_id', 'in', caseIds).returning('case_id').execute());
+  // Milestone facts stay for the reports; staff notes on them may quote the customer (m-milestones).
+  await db.updateTable('case_milestones').set({ note: null }).where('case_id', 'in', caseIds).where('note', 'is not', null).execute();
   // Survey scores stay for the reports; the customer's own words go, and a pending survey question with them.
   await db.updateTable('surveys').set({ comment: null }).where('case_id', 'in', caseIds).where('comment', 'is not', null).execute();
   await db.updateTable('surveys').set({ status: 'expired' }).where('case_id', 'in', caseIds).where('status', 'in', ['scheduled', 'sent']).execute();

@@ -107,7 +107,8 @@ export class MilestoneService {
       actor: input.by,
       action: input.skip ? 'milestone_skipped' : 'milestone_reached',
       to: milestone.spec.id,
-      details: { dueAt: milestone.dueAt.toISOString(), late, told, ...(input.note ? { note: input.note } : {}) },
+      // The note itself lives with the milestone (removed when the case is anonymised), not in the kept audit log.
+      details: { dueAt: milestone.dueAt.toISOString(), late, told, noted: input.note !== null },
     });
     // A milestone counted from this one starts now: its timers move.
     for (const next of after) {
