@@ -17,6 +17,8 @@ export interface CaseListener {
   clockResumed?(trx: Db, event: { caseId: number; at: Date }): Promise<void>;
   /** Staff changed the severity (the deadlines were recomputed): milestones follow. */
   severityChanged?(trx: Db, event: { caseId: number; severity: string; at: Date }): Promise<void>;
+  /** The case was reopened (a new resolution window): progress updates start again. */
+  caseReopened?(trx: Db, event: { caseId: number; at: Date }): Promise<void>;
   /** The case's personal fields were removed (retention or erasure): redact copies held elsewhere (Slack card and thread). */
   caseAnonymised?(trx: Db, event: { caseId: number; number: string; reason: 'retention' | 'erasure'; at: Date }): Promise<void>;
 }

@@ -133,6 +133,7 @@ export class DeadlineService {
     const due = addWorkingTime(now, deadlineTable(row.severity, this.deps.policy).resolutionSeconds, this.calendar);
     await updateClock(trx, caseId, { resolutionDueAt: due, resolutionWindowStartedAt: now, clearResolutionBreach: true, at: now });
     await this.schedule(trx, caseId, row.severity, 'resolution', due, now);
+    for (const listener of this.deps.listeners) await listener.caseReopened?.(trx, { caseId, at: now });
   }
 
   private async schedule(trx: Db, caseId: number, severity: string, deadline: DeadlineKind, dueAt: Date, now: Date): Promise<void> {

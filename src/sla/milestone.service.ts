@@ -67,6 +67,11 @@ export class MilestoneService {
       if (every) await this.scheduleProgress(trx, event.caseId, addWorkingTime(event.at, every, this.calendar));
     },
     clockResumed: (trx, event) => this.scheduleOpen(trx, event.caseId, event.at),
+    caseReopened: async (trx, event) => {
+      await this.scheduleOpen(trx, event.caseId, event.at);
+      const every = this.deps.policy.progressUpdates.everySeconds;
+      if (every) await this.scheduleProgress(trx, event.caseId, addWorkingTime(event.at, every, this.calendar));
+    },
     severityChanged: (trx, event) => this.scheduleOpen(trx, event.caseId, event.at),
   };
 
