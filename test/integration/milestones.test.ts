@@ -57,7 +57,7 @@ async function waitFor<T>(probe: () => Promise<T>, done: (value: T) => boolean, 
 
 const ALL_STAGES = ['milestone_reminder:verify', 'milestone_breached:verify', 'milestone_reminder:plan', 'milestone_breached:plan'];
 
-describe('milestones on durable timers', () => {
+describe('milestones on durable timers', { timeout: 90_000 }, () => {
   it('reminds, then breaches and tells the customer a new expectation — each once, in order, chained from the projection', async () => {
     const app = await startTestApp({ POLICY_FILE: SHORT });
     try {
