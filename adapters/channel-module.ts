@@ -15,6 +15,7 @@ import type { CampaignService } from '../src/surveys/campaign.service.ts';
 import type { SurveyService } from '../src/surveys/survey.service.ts';
 import type { OutboxSender } from '../src/channels/contract.ts';
 import type { PrivacyHook } from '../src/privacy/privacy-hook.ts';
+import type { MilestoneService } from '../src/sla/milestone.service.ts';
 
 /** What a channel module gets from the app. */
 export interface AppContext {
@@ -34,6 +35,8 @@ export interface AppContext {
   /** Satisfaction surveys (scheduled on resolution, skipped by staff) and anonymous campaigns. */
   surveys: SurveyService;
   campaigns: CampaignService;
+  /** Milestones staff mark from the case card (issue 18). */
+  milestones?: MilestoneService;
   /** A desk adapter attaches its StaffDesk here to hear about survey answers. */
   desk: DeskRelay;
   /** Wake the outbox worker after committing outbox rows outside the conversation service. */

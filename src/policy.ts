@@ -13,6 +13,33 @@ const deadlineSchema = z.object({
   extensionSeconds: z.number().int().positive().default(86_400),
 });
 
+const levelId = z.string().regex(/^[a-z0-9_]+$/);
+/** A text per locale (`{ "en": "…", "zh-CN": "…" }`); a locale without one reads the English. */
+const localeLabels = z.record(z.string(), z.string().min(1)).refine((labels) => typeof labels.en === 'string', 'needs at least an "en" label');
+
+/**
+ * A milestone between opening and resolution (issue 18): due `dueSeconds` of
+ * working time after the case opened, or after an earlier milestone of the
+ * same list was reached (or skipped). Reminder and breach as the deadlines.
+ */
+const milestoneSchema = z.object({
+  id: levelId,
+  label: localeLabels,
+  dueSeconds: z.number().int().positive(),
+  /** `opening`, or the id of an earlier milestone in the list. */
+  from: z.string().default('opening'),
+  /** The customer is told when it is reached (a progress update). */
+  tellCustomer: z.boolean().default(false),
+  /** Staff may skip it with a reason (e.g. no on-site visit needed). */
+  skippable: z.boolean().default(false),
+  /** Share of the window after which the owner is reminded; the severity's deadline `reminderAt` when absent. */
+  reminderAt: z.number().gt(0).lt(1).optional(),
+});
+export type MilestoneSpec = z.infer<typeof milestoneSchema>;
+
+/** A severity level: its id, or its id with a label per locale (a policy's own tiers: 一级 / 二级 / 三级). */
+const levelSchema = z.union([levelId, z.object({ id: levelId, label: localeLabels.optional() })]);
+
 const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:mm');
 
 const DEFAULT_CATEGORIES = ['product_quality', 'service_attitude', 'price_billing', 'delivery_installation', 'after_sales_repair', 'other'];
@@ -33,20 +60,72 @@ export const policySchema = z
     /** Dates (YYYY-MM-DD, in `timezone`) on which no working time counts. */
     holidays: z.array(z.string().regex(/^\d{4}-\d{2}-\d{2}$/)).default([]),
     categories: z.array(z.string().regex(/^[a-z0-9_]+$/)).min(1).default(DEFAULT_CATEGORIES),
+    /**
+     * Severity levels, lowest first, any number of them. Each rule names the
+     * level it sets (a rule that names none sets `elevated`); the highest
+     * level any rule sets wins, `initial` when none matches.
+     */
     severity: z
       .object({
-        levels: z.array(z.string().regex(/^[a-z0-9_]+$/)).min(1).default(['general', 'major']),
+        levels: z.array(levelSchema).min(1).default(['general', 'major']),
         initial: z.string().default('general'),
         elevated: z.string().default('major'),
-        keywords: z.array(z.string().min(1)).default([]),
-        elevatingRemedies: z.array(z.string()).default(['compensation']),
+        /** Extra words that raise a case: a phrase (sets `elevated`) or `{ phrase, level }`. */
+        keywords: z.array(z.union([z.string().min(1), z.object({ phrase: z.string().min(1), level: z.string() })])).default([]),
+        /** Remedies the customer asks for that raise a case: a list (each sets `elevated`) or remedy → level. */
+        elevatingRemedies: z.union([z.array(z.string()), z.record(z.string(), z.string())]).default(['compensation']),
         repeatWindowDays: z.number().int().min(0).default(30),
+        /** Level a repeat complaint sets (default `elevated`). */
+        repeatLevel: z.string().optional(),
+        /** Level each phrase rule of prompts/<locale>/classify.json sets (rule id → level; default `elevated`). */
+        phraseRules: z.record(z.string(), z.string()).default({}),
+        /** Level a category sets by itself (category → level). */
+        categories: z.record(z.string(), z.string()).default({}),
       })
-      .prefault({}),
+      .prefault({})
+      .transform((severity) => {
+        const levels = severity.levels.map((level) => (typeof level === 'string' ? level : level.id));
+        const labels: Record<string, Record<string, string>> = {};
+        for (const level of severity.levels) if (typeof level !== 'string' && level.label) labels[level.id] = level.label;
+        const keywordLevels: Record<string, string> = {};
+        for (const keyword of severity.keywords) {
+          if (typeof keyword === 'string') keywordLevels[keyword] = severity.elevated;
+          else keywordLevels[keyword.phrase] = keyword.level;
+        }
+        const remedyLevels: Record<string, string> = Array.isArray(severity.elevatingRemedies)
+          ? Object.fromEntries(severity.elevatingRemedies.map((remedy) => [remedy, severity.elevated]))
+          : severity.elevatingRemedies;
+        return {
+          levels,
+          /** Labels per level and locale given in the policy (else prompts/<locale>/messages.json options.severity). */
+          labels,
+          initial: severity.initial,
+          elevated: severity.elevated,
+          keywords: Object.keys(keywordLevels),
+          keywordLevels,
+          elevatingRemedies: Object.keys(remedyLevels),
+          remedyLevels,
+          repeatWindowDays: severity.repeatWindowDays,
+          repeatLevel: severity.repeatLevel ?? severity.elevated,
+          phraseRules: severity.phraseRules,
+          categories: severity.categories,
+        };
+      }),
     deadlines: z.record(z.string(), deadlineSchema).default({
       general: { firstResponseSeconds: 86_400, resolutionSeconds: 259_200, resultToCustomerSeconds: 86_400, reminderAt: 0.75, extensionSeconds: 86_400 },
       major: { firstResponseSeconds: 43_200, resolutionSeconds: 172_800, resultToCustomerSeconds: 86_400, reminderAt: 0.75, extensionSeconds: 43_200 },
     }),
+    /** Milestones per severity (ordered lists; docs/milestones.md). */
+    milestones: z.record(z.string(), z.array(milestoneSchema)).default({}),
+    /** Milestones of one category, per severity: used instead of `milestones` for that category. */
+    categoryMilestones: z.record(z.string(), z.record(z.string(), z.array(milestoneSchema))).default({}),
+    /** Progress updates to the customer while a case is open (docs/milestones.md). */
+    progressUpdates: z
+      .object({
+        /** A case open this long without news gets a progress update; null: none. */
+        everySeconds: z.number().int().positive().nullable().default(null),
+      })
+      .prefault({}),
     intake: z
       .object({
         consentVersion: z.string().default('2026-11'),
@@ -127,9 +206,26 @@ export const policySchema = z
     for (const level of policy.severity.levels) {
       if (!policy.deadlines[level]) ctx.addIssue({ code: 'custom', path: ['deadlines', level], message: `no deadlines for severity "${level}"` });
     }
-    for (const key of ['initial', 'elevated'] as const) {
-      if (!policy.severity.levels.includes(policy.severity[key])) {
-        ctx.addIssue({ code: 'custom', path: ['severity', key], message: `"${policy.severity[key]}" is not one of severity.levels` });
+    const levels = policy.severity.levels;
+    const isLevel = (level: string, path: Array<string | number>) => {
+      if (!levels.includes(level)) ctx.addIssue({ code: 'custom', path, message: `"${level}" is not one of severity.levels` });
+    };
+    if (new Set(levels).size !== levels.length) ctx.addIssue({ code: 'custom', path: ['severity', 'levels'], message: 'a level is listed twice' });
+    isLevel(policy.severity.initial, ['severity', 'initial']);
+    isLevel(policy.severity.elevated, ['severity', 'elevated']);
+    isLevel(policy.severity.repeatLevel, ['severity', 'repeatLevel']);
+    for (const [kind, map] of [['keywords', policy.severity.keywordLevels], ['elevatingRemedies', policy.severity.remedyLevels], ['phraseRules', policy.severity.phraseRules], ['categories', policy.severity.categories]] as const) {
+      for (const [key, level] of Object.entries(map)) isLevel(level, ['severity', kind, key]);
+    }
+    for (const [severity, list] of Object.entries(policy.milestones)) {
+      isLevel(severity, ['milestones', severity]);
+      checkMilestones(list, ['milestones', severity], ctx);
+    }
+    for (const [category, perSeverity] of Object.entries(policy.categoryMilestones)) {
+      if (!policy.categories.includes(category)) ctx.addIssue({ code: 'custom', path: ['categoryMilestones', category], message: `"${category}" is not one of categories` });
+      for (const [severity, list] of Object.entries(perSeverity)) {
+        isLevel(severity, ['categoryMilestones', category, severity]);
+        checkMilestones(list, ['categoryMilestones', category, severity], ctx);
       }
     }
     if (policy.intake.expireAfterSeconds <= policy.intake.reminderAfterSeconds) {
@@ -141,6 +237,30 @@ export const policySchema = z
   });
 
 export type Policy = Readonly<z.infer<typeof policySchema>>;
+
+/** Ids unique; `from` is `opening` or an earlier milestone of the same list (so chains have no cycle). */
+function checkMilestones(list: MilestoneSpec[], path: Array<string | number>, ctx: z.RefinementCtx): void {
+  const seen = new Set<string>();
+  list.forEach((milestone, index) => {
+    if (seen.has(milestone.id)) ctx.addIssue({ code: 'custom', path: [...path, index, 'id'], message: `milestone "${milestone.id}" is listed twice` });
+    if (milestone.from !== 'opening' && !seen.has(milestone.from)) {
+      ctx.addIssue({ code: 'custom', path: [...path, index, 'from'], message: `"${milestone.from}" is neither "opening" nor an earlier milestone` });
+    }
+    seen.add(milestone.id);
+  });
+}
+
+/** The milestones a case of this severity and category works through (the category's own list first). */
+export function milestonesFor(policy: Policy, severity: string, category: string | null): readonly MilestoneSpec[] {
+  return (category ? policy.categoryMilestones[category]?.[severity] : undefined) ?? policy.milestones[severity] ?? [];
+}
+
+/** A severity level's label in `locale`, when the policy gives one. */
+export function severityLabel(policy: Policy, level: string, locale: string): string | undefined {
+  const labels = policy.severity.labels[level];
+  return labels ? (labels[locale] ?? labels.en) : undefined;
+}
+
 
 export { PolicyError };
 

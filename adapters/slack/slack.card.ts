@@ -1,8 +1,10 @@
 import { maskContact } from '../../src/privacy/mask.ts';
 import type { CaseRow } from '../../src/db/schema.ts';
+import type { CaseMilestone } from '../../src/sla/case-milestones.ts';
 import type { StaffTexts } from '../../src/staff/staff-catalog.ts';
 import { isOpen } from '../../src/staff/staff-action.ts';
 import { customerText, customerWordsBlocks, displayFileName, literal } from './slack.customer-words.ts';
+import { milestoneCardBlocks } from './slack.milestones.ts';
 import { escapeMrkdwn } from './slack.reply-rule.ts';
 
 /** Block Kit for staff. Staff-facing texts come from prompts/<STAFF_LOCALE>/staff.json; customer text is literal and masked (slack.customer-words.ts). */
@@ -65,6 +67,8 @@ export interface CardOptions {
   currency: string;
   now: Date;
   survey?: CardSurvey;
+  /** The case's milestones (issue 18): listed, with a button per open one. */
+  milestones?: readonly CaseMilestone[];
 }
 
 /** The case card: what staff need to pick up the case, with the buttons its state allows. */
@@ -96,6 +100,7 @@ export function renderCard(row: CaseRow, options: CardOptions): { text: string; 
       ],
     },
   ];
+  if (options.milestones) blocks.push(...milestoneCardBlocks(row, options.milestones, texts, options.now, isOpen(row.status)));
   blocks.push(...evidenceBlocks(row, texts));
   const context = contextElements(row, options);
   if (context.length > 0) blocks.push({ type: 'context', elements: context });

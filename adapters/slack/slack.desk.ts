@@ -2,9 +2,10 @@ import type { Db } from '../../src/db/database.ts';
 import { enqueueOutbound } from '../../src/outbox/outbox.repository.ts';
 import type { StaffLanguages, StaffTexts } from '../../src/staff/staff-catalog.ts';
 import { caseTeam } from '../../src/staff/staff.repository.ts';
-import type { DeskEvent, StaffDesk } from '../../src/staff/staff-desk.ts';
+import type { DeskEvent, StaffDesk } from '../../src/cases/staff-desk.ts';
 import { MAX_CARD_EVIDENCE, type SupervisorNotice } from './slack.card.ts';
 import { customerWordsBlocks, type Block } from './slack.customer-words.ts';
+import { milestoneThreadText } from './slack.milestones.ts';
 import { caseConversationKey, hasCard, hasQueuedCardRefresh, SLACK_OUTBOX_CHANNEL, takeThreadPostsToRedact } from './slack.repository.ts';
 
 /** Outbox payloads of the `slack` channel, delivered by SlackSender. */
@@ -159,6 +160,13 @@ export class SlackDesk implements StaffDesk {
           thread(event.owner ? t('breachedOwner', { deadline, owner: user(event.owner) }) : t('breached', { deadline })),
           ...this.supervisors(caseId, `breached:${event.deadline}`),
         ];
+      }
+      case 'milestone-reminder':
+      case 'milestone-breached':
+      case 'milestone-done':
+      case 'progress-update': {
+        const notice = milestoneThreadText(event, texts);
+        return notice.card && !(await hasQueuedCardRefresh(trx, caseId)) ? [{ kind: 'card', caseId }, thread(notice.text)] : [thread(notice.text)];
       }
     }
   }

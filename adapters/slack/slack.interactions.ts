@@ -15,6 +15,9 @@ import type { StaffResult } from '../../src/staff/staff-action.ts';
 import { ACTIONS, renderContact } from './slack.card.ts';
 import { caseTexts, ephemeral, lookupActor, type SlackContext } from './slack.context.ts';
 import { assignView, escalateView, FIELD_BLOCKS, parseMeta, readValues, refusalText, requestInfoView, resolveView, severityView, VIEWS, type ViewMeta } from './slack.modals.ts';
+import { MILESTONE_ACTION_PREFIX, MILESTONE_VIEW, milestoneView, type MilestoneViewMeta } from './slack.milestones.ts';
+import { loadCaseMilestones } from '../../src/sla/case-milestones.ts';
+import { markMilestone } from '../../src/staff/mark-milestone.ts';
 
 interface ButtonBody {
   type: string;
@@ -66,6 +69,7 @@ export function registerInteractions(app: App, ctx: SlackContext): void {
         result = await decideRemedy(ctx.deps, { caseId, actor, approve: button.action_id === ACTIONS.approve });
         break;
       default:
+        if (button.action_id.startsWith(MILESTONE_ACTION_PREFIX)) return openMilestoneModal(ctx, button.action_id.slice(MILESTONE_ACTION_PREFIX.length), caseId, press, target);
         return openModal(ctx, button.action_id, caseId, press, target);
     }
     ctx.logger.info({ ...log, ok: result.ok, reason: result.ok ? undefined : result.reason }, 'staff action');
@@ -114,6 +118,22 @@ async function openModal(ctx: SlackContext, actionId: string, caseId: number, pr
   }
 }
 
+/** A milestone's button: the modal to mark it reached (with a note) or skip it (with a reason). */
+async function openMilestoneModal(ctx: SlackContext, milestoneId: string, caseId: number, press: ButtonBody, target: { channel?: string; user: string }): Promise<void> {
+  const row = await findCaseById(ctx.deps.db, caseId);
+  if (!row) return ephemeral(ctx, target, refusalText(ctx.texts, { reason: 'not_found' }));
+  const texts = ctx.languages.forTeam(row.team);
+  const milestone = (await loadCaseMilestones(ctx.deps.db, row, ctx.deps.policy, ctx.deps.clock())).find((m) => m.spec.id === milestoneId);
+  if (!milestone || milestone.done) return ephemeral(ctx, target, refusalText(texts, { reason: 'duplicate' }));
+  const meta: MilestoneViewMeta = { caseId, milestone: milestoneId, ...(target.channel ? { channel: target.channel } : {}) };
+  try {
+    await ctx.client.views.open({ trigger_id: press.trigger_id, view: milestoneView(row, milestone, texts, meta) as never });
+  } catch (error) {
+    ctx.logger.warn({ component: 'slack', action: 'case_milestone', caseId, code: (error as { data?: { error?: string } }).data?.error }, 'could not open modal');
+    await ephemeral(ctx, target, texts.t('modals.openFailed'));
+  }
+}
+
 async function submit(ctx: SlackContext, callbackId: string, meta: ViewMeta, actor: StaffActor, values: Record<string, string | undefined>): Promise<StaffResult> {
   const { deps } = ctx;
   const caseId = meta.caseId;
@@ -139,6 +159,8 @@ async function submit(ctx: SlackContext, callbackId: string, meta: ViewMeta, act
     }
     case VIEWS.escalate:
       return escalateCase(deps, { caseId, actor, level: values.level ?? '', reason: values.reason ?? '' });
+    case MILESTONE_VIEW:
+      return markMilestone(deps, { caseId, actor, milestoneId: String((meta as Partial<MilestoneViewMeta>).milestone ?? ''), skip: values.outcome === 'skipped', note: values.note });
     default:
       return { ok: false, reason: 'invalid_input' };
   }

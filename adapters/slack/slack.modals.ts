@@ -107,6 +107,9 @@ export function parseMeta(raw: string | undefined): ViewMeta | undefined {
 
 /** The modal block that a use case's field name refers to. */
 export const FIELD_BLOCKS: Record<string, string> = {
+  // A milestone's modal (slack.milestones.ts).
+  note: 'note',
+  outcome: 'outcome',
   summary: 'summary',
   remedy: 'remedy',
   amount: 'amount',

@@ -72,6 +72,7 @@ export async function createSlackModule(ctx: AppContext): Promise<ChannelModule 
     attribution: config.SLACK_REPLY_ATTRIBUTION,
     deadlines: ctx.deadlines,
     surveys: ctx.surveys,
+    milestones: ctx.milestones,
   };
   ctx.desk.attach(desk);
   const sender = new SlackSender({
@@ -86,6 +87,7 @@ export async function createSlackModule(ctx: AppContext): Promise<ChannelModule 
     currency: routing.resolution.currency,
     desk,
     outboxWritten: ctx.outboxWritten,
+    policy: ctx.policy,
   });
 
   const router = socketMode ? undefined : express.Router();

@@ -3,6 +3,8 @@ import type { DeliveryResult, OutboxSender } from '../../src/channels/contract.t
 import type { Db } from '../../src/db/database.ts';
 import type { CaseRow } from '../../src/db/schema.ts';
 import type { Logger } from '../../src/logger.ts';
+import type { Policy } from '../../src/policy.ts';
+import { loadCaseMilestones } from '../../src/sla/case-milestones.ts';
 import type { StaffLanguages } from '../../src/staff/staff-catalog.ts';
 import { renderCard, renderSupervisorNotice } from './slack.card.ts';
 import { classifySlackError, isSlackError, type SlackClient, type SlackHealth } from './slack.client.ts';
@@ -28,6 +30,8 @@ export interface SlackSenderDeps {
   /** Queues the redaction of a post delivered after its case was anonymised. */
   desk: Pick<SlackDesk, 'redactLatePost'>;
   outboxWritten?: () => void;
+  /** The policy, for the case's milestones on the card (issue 18). */
+  policy?: Policy;
 }
 
 /**
@@ -205,7 +209,9 @@ export class SlackSender implements OutboxSender<SlackPayload> {
 
   private async render(row: CaseRow) {
     const survey = await latestSurveyOfCase(this.deps.db, row.id);
-    return renderCard(row, { texts: this.deps.languages.forTeam(row.team), currency: this.deps.currency, now: this.deps.clock(), ...(survey ? { survey } : {}) });
+    const now = this.deps.clock();
+    const milestones = this.deps.policy ? await loadCaseMilestones(this.deps.db, row, this.deps.policy, now) : [];
+    return renderCard(row, { texts: this.deps.languages.forTeam(row.team), currency: this.deps.currency, now, ...(survey ? { survey } : {}), ...(milestones.length > 0 ? { milestones } : {}) });
   }
 
   /** Runs one Web API call against `scope` (a channel id): success clears that scope's problem. */

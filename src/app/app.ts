@@ -30,6 +30,7 @@ import { SURVEY_QUEUE, SurveyService, type SurveyTimer } from '../surveys/survey
 import type { PrivacyHook } from '../privacy/privacy-hook.ts';
 import { caseDeliveryAudit } from '../cases/delivery-audit.ts';
 import { loadReportTexts } from '../reports/report-texts.ts';
+import { MILESTONE_QUEUE, MilestoneService, type MilestoneTimer } from '../sla/milestone.service.ts';
 
 export interface AppOptions {
   logger?: Logger;
@@ -50,6 +51,7 @@ export interface RunningApp {
   database: DatabaseHandle;
   conversations: ConversationService;
   deadlines: DeadlineService;
+  milestones: MilestoneService;
   surveys: SurveyService;
   /** Resolved → closed: survey answers and the quiet-period timer. */
   closing: CaseClosing;
@@ -119,11 +121,13 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     queueLimit: config.INBOUND_QUEUE_LIMIT,
   });
   caseListeners.push(deadlines.listener);
+  const milestones = new MilestoneService({ db, timers, policy, catalog, desk, logger, clock, outboxWritten });
+  caseListeners.push(milestones.listener);
   const surveys = new SurveyService({ db, timers, policy, logger, clock, outboxWritten, conversations, closing });
   const campaigns = new CampaignService({ db, timers, logger, clock });
   const privacyHooks: PrivacyHook[] = [];
   const privacy = new PrivacyService({ db, policy, logger, clock, timers, caseListeners, privacyHooks, outboxWritten });
-  const ctx: AppContext = { config, policy, catalog, database, db, conversations, deadlines, timers, privacy, surveys, campaigns, desk, logger, clock, outboxWritten, inboundDropped: (channel) => metrics.inboundDropped(channel) };
+  const ctx: AppContext = { config, policy, catalog, database, db, conversations, deadlines, milestones, timers, privacy, surveys, campaigns, desk, logger, clock, outboxWritten, inboundDropped: (channel) => metrics.inboundDropped(channel) };
 
   const modules: ChannelModule[] = [];
   for (const factory of [...channelModuleFactories, ...(options.modules ?? [])]) {
@@ -156,6 +160,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     conversations.handleTimerEvent(data.customerId, { type: 'idle-check', intakeId: data.intakeId }),
   );
   await timers.work<DeadlineTimer>(DEADLINE_QUEUE, (data) => deadlines.handle(data));
+  await timers.work<MilestoneTimer>(MILESTONE_QUEUE, (data) => milestones.handle(data));
   await timers.work<SurveyTimer>(SURVEY_QUEUE, (data) => surveys.handle(data));
   await timers.work<CaseCloseTimer>(CASE_CLOSE_QUEUE, (data) => closing.handle(data));
   await timers.work(RETENTION_QUEUE, async () => void (await privacy.runRetention()));
@@ -195,7 +200,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
       logger.info('hearken stopped');
     })());
 
-  return { url, port, config, policy, catalog, database, conversations, deadlines, surveys, closing, campaigns, outbox, timers, privacy, metrics, modules, logger, stop };
+  return { url, port, config, policy, catalog, database, conversations, deadlines, milestones, surveys, closing, campaigns, outbox, timers, privacy, metrics, modules, logger, stop };
 }
 
 /** The staff reports page and the weekly digest, as the start log shows them. */

@@ -13,6 +13,12 @@ export interface CaseListener {
   deadlineReminder?(trx: Db, event: DeadlineEvent): Promise<void>;
   /** A deadline passed unmet: the case is marked breached and the customer told. */
   deadlineBreached?(trx: Db, event: DeadlineEvent): Promise<void>;
+  /** The case's clock runs again after waiting on the customer (its due times moved): milestones follow. */
+  clockResumed?(trx: Db, event: { caseId: number; at: Date }): Promise<void>;
+  /** Staff changed the severity (the deadlines were recomputed): milestones follow. */
+  severityChanged?(trx: Db, event: { caseId: number; severity: string; at: Date }): Promise<void>;
+  /** The case was reopened (a new resolution window): progress updates start again. */
+  caseReopened?(trx: Db, event: { caseId: number; at: Date }): Promise<void>;
   /** The case's personal fields were removed (retention or erasure): redact copies held elsewhere (Slack card and thread). */
   caseAnonymised?(trx: Db, event: { caseId: number; number: string; reason: 'retention' | 'erasure'; at: Date }): Promise<void>;
 }

@@ -34,7 +34,7 @@ export async function openCase(
     since: new Date(now.getTime() - policy.severity.repeatWindowDays * 86_400_000),
   });
   const assessment = assessSeverity(
-    { text: [draft.description, draft.whenWhere].filter(Boolean).join('\n'), desiredResolution: draft.desiredResolution, recentCases },
+    { text: [draft.description, draft.whenWhere].filter(Boolean).join('\n'), desiredResolution: draft.desiredResolution, category: draft.category, recentCases },
     policy,
     rules,
   );

@@ -7,6 +7,8 @@ export interface SeverityInput {
   /** Free text of the complaint (description, when/where). */
   text: string;
   desiredResolution?: string;
+  /** The complaint's category: a policy may set a level by category (`severity.categories`). */
+  category?: string;
   /** Earlier cases of the same customer (identity or contact) within the repeat window. */
   recentCases: number;
 }
@@ -22,18 +24,26 @@ export interface SeverityAssessment {
 }
 
 /**
- * The initial severity of a new case. Major when the text names a serious
+ * The initial severity of a new case. Raised when the text names a serious
  * consequence (injury, medical care, fire, legal action, regulators or media,
  * a repair that failed again…) and the customer does not deny it, when the
- * customer asks for an elevating remedy (compensation), or on a repeat
- * complaint within the window.
+ * customer asks for an elevating remedy (compensation), on a repeat complaint
+ * within the window, or by category: each to the level its rule names
+ * (`elevated` by default), the highest winning.
  */
 export function assessSeverity(input: SeverityInput, policy: Policy, rules: ClassifyRules): SeverityAssessment {
   const reasons: string[] = [];
   const matched: string[] = [];
+  const { severity } = policy;
+  // Each rule names the level it sets; the highest wins.
+  let level = severity.initial;
+  const raise = (to: string) => {
+    if (severity.levels.indexOf(to) > severity.levels.indexOf(level)) level = to;
+  };
   for (const { rule, words } of findSeriousness(input.text, rules)) {
     reasons.push(`${rule}: ${JSON.stringify(words)}`);
     matched.push(words);
+    raise(severity.phraseRules[rule] ?? severity.elevated);
   }
   // The policy's own keywords keep working, on word boundaries and with negation;
   // one already named by a phrase rule is not repeated.
@@ -46,13 +56,24 @@ export function assessSeverity(input: SeverityInput, policy: Policy, rules: Clas
       if (words === undefined || seen.has(words) || matched.some((m) => m.includes(words))) continue;
       seen.add(words);
       reasons.push(`keyword: ${JSON.stringify(keyword)}`);
+      raise(severity.keywordLevels[keyword] ?? severity.elevated);
     }
   }
-  if (input.desiredResolution && policy.severity.elevatingRemedies.includes(input.desiredResolution)) {
+  const remedyLevel = input.desiredResolution ? severity.remedyLevels[input.desiredResolution] : undefined;
+  if (remedyLevel) {
     reasons.push(`remedy:${input.desiredResolution}`);
+    raise(remedyLevel);
   }
-  if (input.recentCases > 0) reasons.push(`repeat:${input.recentCases}`);
-  return { severity: reasons.length > 0 ? policy.severity.elevated : policy.severity.initial, reasons };
+  if (input.recentCases > 0) {
+    reasons.push(`repeat:${input.recentCases}`);
+    raise(severity.repeatLevel);
+  }
+  const categoryLevel = input.category ? severity.categories[input.category] : undefined;
+  if (categoryLevel && severity.levels.indexOf(categoryLevel) > severity.levels.indexOf(severity.initial)) {
+    reasons.push(`category:${input.category}`);
+    raise(categoryLevel);
+  }
+  return { severity: level, reasons };
 }
 
 // Compiled once per rules object and keyword: the policy and the rules live as long as the process.

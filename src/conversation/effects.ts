@@ -27,6 +27,8 @@ export interface CaseSummaryForStatus {
   number: string;
   status: string;
   createdAt: string;
+  /** An open case's milestones (issue 18): labels per locale of those done, and the next one due. */
+  milestones?: { done: Array<Record<string, string>>; next?: { label: Record<string, string>; dueAt: string } };
 }
 
 /** Events the step consumes: customer input, results of effects, timers. */

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { Policy } from '../policy.ts';
+import { severityLabel, type Policy } from '../policy.ts';
 import { loadAnswerLexicon, type AnswerLexicon } from '../understanding/answers.ts';
 import { loadClassifyRules, type ClassifyRules } from '../understanding/classify-rules.ts';
 import { flowSchema, type Flow } from './intake.flow.ts';
@@ -46,6 +46,8 @@ const REQUIRED_TEXTS = [
   'messages.belongsWhich', 'messages.followUpDropped', 'buttons.yesThat', 'buttons.noContact', 'buttons.nothingMore', 'buttons.addToCase', 'buttons.newComplaint',
   'survey.intro', 'survey.campaignIntro', 'survey.reminder', 'survey.notPending', 'survey.thanks', 'survey.reopened',
   'survey.mediationRequested', 'survey.mediationDeclined', 'survey.buttons.yes', 'survey.buttons.no', 'survey.buttons.skip',
+  // Milestones and progress updates (issue 18).
+  'messages.milestoneReached', 'messages.milestoneMissed', 'messages.progressUpdate', 'messages.progressDone', 'messages.progressNext', 'messages.listSeparator', 'messages.statusDone',
 ];
 
 export { PromptError };
@@ -104,7 +106,8 @@ export function loadPromptCatalog(dir: string, policy: Policy): PromptCatalog {
     }
   }
   for (const question of surveyFlow.questions) required.push(`survey.questions.${question.id}.prompt`, `survey.questions.${question.id}.invalid`);
-  for (const level of policy.severity.levels) required.push(`options.severity.${level}`);
+  // A level labelled in the policy itself (a preset's own tiers) needs no text here.
+  for (const level of policy.severity.levels) if (!policy.severity.labels[level]) required.push(`options.severity.${level}`);
   for (const [locale, messages] of texts) {
     const path = join(dir, locale, 'messages.json');
     for (const key of required) {
@@ -129,7 +132,7 @@ export function loadPromptCatalog(dir: string, policy: Policy): PromptCatalog {
       return vars ? template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole)) : template;
     },
     optionLabel(locale, field, value) {
-      const label = texts.get(locale)!.options[field]?.[value];
+      const label = texts.get(locale)!.options[field]?.[value] ?? (field === 'severity' ? severityLabel(policy, value, locale) : undefined);
       return label ?? value;
     },
     keywords: (kind) => keywordSets.get(kind)!,

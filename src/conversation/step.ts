@@ -3,7 +3,7 @@ import { hasHan, toTraditional, writesTraditional } from '../understanding/norma
 import { caseInput } from './case-followup.ts';
 import type { StepContext, StepResult } from './context.ts';
 import { formatDate, formatDateTime } from './dates.ts';
-import type { ConversationEvent } from './effects.ts';
+import type { CaseSummaryForStatus, ConversationEvent } from './effects.ts';
 import { idleCheck, idleInput } from './idle.ts';
 import { classify } from './input.ts';
 import { IntakeSteps } from './intake-steps.ts';
@@ -145,16 +145,29 @@ function statusReport(turn: Turn, cases: Extract<ConversationEvent, { type: 'sta
   if (cases.length === 0) {
     turn.say('messages.statusNone');
   } else {
-    const lines = cases.map((c) =>
-      turn.t('messages.statusLine', {
-        caseNumber: c.number,
-        date: formatDate(new Date(c.createdAt), turn.locale, turn.ctx.timezone),
-        status: turn.ctx.catalog.optionLabel(turn.locale, 'status', c.status),
-      }),
+    const lines = cases.map(
+      (c) =>
+        turn.t('messages.statusLine', {
+          caseNumber: c.number,
+          date: formatDate(new Date(c.createdAt), turn.locale, turn.ctx.timezone),
+          status: turn.ctx.catalog.optionLabel(turn.locale, 'status', c.status),
+        }) + statusMilestones(turn, c),
     );
     turn.reply({ text: lines.join('\n') });
   }
   if (turn.state.intake) turn.repromptCurrent();
+}
+
+/** " Done: on-site visit. Next: repair plan, expected by …" after an open case's line. */
+function statusMilestones(turn: Turn, c: CaseSummaryForStatus): string {
+  if (!c.milestones) return '';
+  const label = (labels: Record<string, string>) => labels[turn.locale] ?? labels.en ?? '';
+  const done = c.milestones.done.map(label);
+  const { next } = c.milestones;
+  return (
+    (done.length > 0 ? turn.t('messages.statusDone', { milestones: done.join(turn.t('messages.listSeparator')) }) : '') +
+    (next ? turn.t('messages.progressNext', { milestone: label(next.label), due: formatDateTime(new Date(next.dueAt), turn.locale, turn.ctx.timezone) }) : '')
+  );
 }
 
 function traditional(message: OutboundMessage): OutboundMessage {

@@ -86,6 +86,31 @@ export interface CaseDeadlineMarksTable {
   marked_at: CreatedAt;
 }
 
+/** A milestone reached, skipped or breached (m-milestones, issue 18); the plan itself comes from the policy. */
+export interface CaseMilestonesTable {
+  case_id: number;
+  milestone_id: string;
+  /** The due time when it was reached (or breached): met on time when done_at <= due_at. */
+  due_at: Date | string;
+  done_at: Date | null;
+  skipped: ColumnType<boolean, boolean | undefined, boolean>;
+  done_by: string | null;
+  /** Staff's note, or the reason for a skip. */
+  note: string | null;
+  breached_at: Date | null;
+  /** The case's severity and category when it was done, for reports. */
+  severity: string;
+  category: string | null;
+}
+
+export interface CaseMilestoneMarksTable {
+  case_id: number;
+  milestone_id: string;
+  stage: string;
+  due_at: Date | string;
+  marked_at: CreatedAt;
+}
+
 export interface CaseEventsTable {
   id: Generated<number>;
   case_id: number;
@@ -240,6 +265,8 @@ export interface Database {
   cases: CasesTable;
   case_events: CaseEventsTable;
   case_deadline_marks: CaseDeadlineMarksTable;
+  case_milestones: CaseMilestonesTable;
+  case_milestone_marks: CaseMilestoneMarksTable;
   case_messages: CaseMessagesTable;
   attachments: AttachmentsTable;
   inbound_deliveries: InboundDeliveriesTable;

@@ -1,5 +1,6 @@
 import type { CaseListener, CaseOpenedEvent } from '../cases/case-listener.ts';
-import { appendCaseMessage, listCasesOfCustomer } from '../cases/case.repository.ts';
+import { appendCaseMessage } from '../cases/case.repository.ts';
+import { statusSummaries } from '../sla/case-milestones.ts';
 import { openCase } from '../cases/open-case.ts';
 import type { ConversationEvent } from '../conversation/effects.ts';
 import type { PromptCatalog } from '../conversation/prompt-catalog.ts';
@@ -109,11 +110,8 @@ export async function computeTurn(
           }
           break;
         case 'load-status': {
-          const cases = await listCasesOfCustomer(trx, customer.id, 5);
-          events.push({
-            type: 'status-report',
-            cases: cases.map((c) => ({ number: c.number, status: c.status, createdAt: new Date(c.created_at).toISOString() })),
-          });
+          // Open cases come with their milestones (issue 18).
+          events.push({ type: 'status-report', cases: await statusSummaries(trx, customer.id, deps.policy, now) });
           break;
         }
         case 'open-data-request': {

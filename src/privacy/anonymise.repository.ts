@@ -68,6 +68,8 @@ export async function anonymiseCaseRecords(db: Db, caseIds: number[], now: Date)
   );
   tally(result.outbox, await db.deleteFrom('outbox').where('case_id', 'in', caseIds).returning('case_id').execute());
   // Survey scores stay for the reports; the customer's own words go, and a pending survey question with them.
+  // Milestone facts stay for the reports; staff notes on them may quote the customer.
+  await db.updateTable('case_milestones').set({ note: null }).where('case_id', 'in', caseIds).where('note', 'is not', null).execute();
   await db.updateTable('surveys').set({ comment: null }).where('case_id', 'in', caseIds).where('comment', 'is not', null).execute();
   await db.updateTable('surveys').set({ status: 'expired' }).where('case_id', 'in', caseIds).where('status', 'in', ['scheduled', 'sent']).execute();
   await db

@@ -1,5 +1,6 @@
 import type { Db } from '../db/database.ts';
 import { OPEN_STATUSES } from '../staff/staff.repository.ts';
+import { milestoneFigures, type MilestoneFigures } from './milestone-report.ts';
 import { daysOf } from './report-range.ts';
 import {
   agentCaseFigures,
@@ -36,6 +37,8 @@ export interface Report {
   agents: AgentFigures[];
   rootCauses: KeyCount[];
   determination: { responsible: number; notResponsible: number };
+  /** Each milestone's share reached on time and median time, per category and severity (issue 18). */
+  milestones: MilestoneFigures[];
 }
 
 export interface Duration {
@@ -146,5 +149,6 @@ export async function buildReport(db: Db, range: ReportRange, options: { now: Da
       responsible: determination.find((r) => r.key === 'responsible')?.count ?? 0,
       notResponsible: determination.find((r) => r.key === 'not_responsible')?.count ?? 0,
     },
+    milestones: await milestoneFigures(db, range),
   };
 }

@@ -121,6 +121,7 @@ export class DeadlineService {
     await appendCaseEvent(trx, { caseId, at: now, actor, action: 'clock_resumed', details: { pausedWorkingSeconds: Math.round(paused) } });
     if (change.firstResponseDueAt) await this.schedule(trx, caseId, row.severity, 'first_response', change.firstResponseDueAt, now);
     if (change.resolutionDueAt) await this.schedule(trx, caseId, row.severity, 'resolution', change.resolutionDueAt, now);
+    for (const listener of this.deps.listeners) await listener.clockResumed?.(trx, { caseId, at: now });
   }
 
   /** A new severity means the other row of the policy table, counted from the start of each window. */
@@ -134,6 +135,7 @@ export class DeadlineService {
     await updateClock(trx, caseId, change);
     if (change.firstResponseDueAt) await this.schedule(trx, caseId, severity, 'first_response', change.firstResponseDueAt, now);
     if (change.resolutionDueAt) await this.schedule(trx, caseId, severity, 'resolution', change.resolutionDueAt, now);
+    for (const listener of this.deps.listeners) await listener.severityChanged?.(trx, { caseId, severity, at: now });
   }
 
   /** Reopening starts a new resolution window. */
@@ -143,6 +145,7 @@ export class DeadlineService {
     const due = addWorkingTime(now, deadlineTable(row.severity, this.deps.policy).resolutionSeconds, this.calendar);
     await updateClock(trx, caseId, { resolutionDueAt: due, resolutionWindowStartedAt: now, clearResolutionBreach: true, at: now });
     await this.schedule(trx, caseId, row.severity, 'resolution', due, now);
+    for (const listener of this.deps.listeners) await listener.caseReopened?.(trx, { caseId, at: now });
   }
 
   private async schedule(trx: Db, caseId: number, severity: string, deadline: DeadlineKind, dueAt: Date, now: Date): Promise<void> {

@@ -2,7 +2,7 @@ import { appendCaseEvent } from '../cases/case.repository.ts';
 import type { InboundAttachment } from '../channels/contract.ts';
 import type { Db } from '../db/database.ts';
 import type { DeadlineClock } from './staff-action.ts';
-import type { StaffDesk } from './staff-desk.ts';
+import type { StaffDesk } from '../cases/staff-desk.ts';
 import { markCustomerAnswered } from './staff.repository.ts';
 
 /**

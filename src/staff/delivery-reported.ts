@@ -2,7 +2,7 @@ import { appendCaseEvent } from '../cases/case.repository.ts';
 import type { DeliveryReport } from '../cases/customer-message.ts';
 import type { Db } from '../db/database.ts';
 import type { DeliveryListener, DeliveryOutcome } from '../outbox/delivery-listener.ts';
-import type { StaffDesk } from './staff-desk.ts';
+import type { StaffDesk } from '../cases/staff-desk.ts';
 import { markFirstResponse } from './staff.repository.ts';
 
 /** The DeliveryListener name for staff messages to customers. */

@@ -1,5 +1,5 @@
 import type { Db } from '../db/database.ts';
-import type { DeskEvent, StaffDesk } from './staff-desk.ts';
+import type { DeskEvent, StaffDesk } from '../cases/staff-desk.ts';
 
 /**
  * The staff desk for code outside a desk adapter (survey answers): forwards

@@ -5,9 +5,10 @@ import type { Db } from '../db/database.ts';
 import type { CaseRow, CasesTable } from '../db/schema.ts';
 import type { Policy } from '../policy.ts';
 import type { DeadlineService } from '../sla/deadline.service.ts';
+import type { MilestoneService } from '../sla/milestone.service.ts';
 import type { Routing } from './routing.ts';
 import { actorRef, type StaffActor } from './staff-actor.ts';
-import type { StaffDesk } from './staff-desk.ts';
+import type { StaffDesk } from '../cases/staff-desk.ts';
 import { OPEN_STATUSES, updateCase } from './staff.repository.ts';
 
 export interface StaffDeps {
@@ -25,6 +26,8 @@ export interface StaffDeps {
   deadlines: DeadlineClock;
   /** Satisfaction surveys: scheduled in the resolution's transaction; staff may skip one. Off when absent. */
   surveys?: SurveyScheduling;
+  /** Milestones staff mark from the card (issue 18); off when absent. */
+  milestones?: MilestoneMarker;
 }
 
 /** Whether a staff member's skip stopped the survey of a case. */
@@ -42,6 +45,8 @@ export interface SurveyScheduling {
 }
 
 export type DeadlineClock = Pick<DeadlineService, 'pause' | 'resume' | 'severityChanged' | 'reopened'>;
+/** The milestones staff can mark (issue 18). */
+export type MilestoneMarker = Pick<MilestoneService, 'mark'>;
 
 /** Why a staff action changed nothing; the desk turns it into a sentence for the user. */
 export type Refusal =

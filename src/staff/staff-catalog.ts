@@ -75,7 +75,7 @@ export function loadStaffTexts(dir: string, locale: StaffLocale, options: StaffT
   const label = (kind: LabelKind, value: string): string => {
     const own = lookup(`labels.${kind}.${value}`);
     if (own !== undefined) return own;
-    const field = kind === 'category' ? 'category' : kind === 'remedy' ? 'desiredResolution' : undefined;
+    const field = kind === 'category' ? 'category' : kind === 'remedy' ? 'desiredResolution' : kind === 'severity' ? 'severity' : undefined;
     return field && options.catalog ? options.catalog.optionLabel(locale, field, value) : value;
   };
   const zoneName = lookup(`labels.zone.${options.timezone}`) ?? options.timezone;

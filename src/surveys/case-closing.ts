@@ -6,7 +6,7 @@ import type { Logger } from '../logger.ts';
 import type { Policy } from '../policy.ts';
 import { reopenLockedCase } from '../staff/reopen-case.ts';
 import { changeCase, type DeadlineClock } from '../staff/staff-action.ts';
-import type { StaffDesk } from '../staff/staff-desk.ts';
+import type { StaffDesk } from '../cases/staff-desk.ts';
 import { latestSurveyOfCase } from './survey.repository.ts';
 
 export const CASE_CLOSE_QUEUE = 'case-close';

@@ -7,7 +7,7 @@ import type { Logger } from '../logger.ts';
 import type { Policy } from '../policy.ts';
 import { reopenLockedCase } from '../staff/reopen-case.ts';
 import { changeCase, type DeadlineClock } from '../staff/staff-action.ts';
-import type { StaffDesk } from '../staff/staff-desk.ts';
+import type { StaffDesk } from '../cases/staff-desk.ts';
 import { insertCampaignAnswer, lockSurvey, recordSurveyAnswer, updateSurvey } from './survey.repository.ts';
 
 export interface SurveyAnswerDeps {

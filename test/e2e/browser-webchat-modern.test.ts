@@ -187,7 +187,7 @@ describe('the web chat page', () => {
       await page.route((url) => url.pathname === '/webchat/messages', async (route) => {
         if (route.request().method() !== 'GET') return route.fallback();
         const response = await route.fetch();
-        while (hold) await hold;
+        while (hold !== undefined) await hold;
         await route.fulfill({ response });
       });
       await page.goto(app.url);

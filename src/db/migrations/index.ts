@@ -9,6 +9,7 @@ import * as campaignMarks from './2026-11-22T0600-campaign-marks.ts';
 import * as singleUseExportLinks from './2026-11-22T0601-single-use-export-links.ts';
 import * as slackThreadPosts from './2026-11-22T0700-slack-thread-posts.ts';
 import * as botframeworkIdentity from './2026-11-29T1100-s-files-botframework-identity.ts';
+import * as caseMilestones from './2026-11-29T1500-case-milestones.ts';
 import * as reportIndexes from './2026-11-29T1600-report-indexes.ts';
 
 /**
@@ -36,5 +37,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-22T0600_single_use_export_links': singleUseExportLinks,
   '2026-11-22T0700_slack_thread_posts': slackThreadPosts,
   '2026-11-29T1100_s-files_botframework_identity': botframeworkIdentity,
+  '2026-11-29T1500-case-milestones': caseMilestones,
   '2026-11-29T1600-report-indexes': reportIndexes,
 };

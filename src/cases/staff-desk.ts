@@ -22,7 +22,13 @@ export type DeskEvent =
   /** A major case was opened: emergency handling starts at once. */
   | { type: 'emergency' }
   | { type: 'deadline-reminder'; deadline: 'first_response' | 'resolution'; dueAt: Date; owner: string | null }
-  | { type: 'deadline-breached'; deadline: 'first_response' | 'resolution'; dueAt: Date; owner: string | null; newExpectation?: Date };
+  | { type: 'deadline-breached'; deadline: 'first_response' | 'resolution'; dueAt: Date; owner: string | null; newExpectation?: Date }
+  /** Milestones (issue 18): `label` per locale, from the policy. */
+  | { type: 'milestone-reminder'; milestone: string; label: Record<string, string>; dueAt: Date; owner: string | null }
+  | { type: 'milestone-breached'; milestone: string; label: Record<string, string>; dueAt: Date; owner: string | null; newExpectation: Date }
+  | { type: 'milestone-done'; milestone: string; label: Record<string, string>; by: string; skipped: boolean; note: string | null; late: boolean; told: boolean }
+  /** The customer was sent a periodic progress update. */
+  | { type: 'progress-update' };
 
 /**
  * The port the staff use cases publish to, inside their transaction: an
