@@ -60,85 +60,116 @@ export interface LoadResult {
   acknowledged: number;
 }
 
+/**
+ * One load run's clock and tally, shared by every way of driving customers:
+ * the warm-up that is not recorded, the time that is, counts, latencies and
+ * the first error samples; `drive` keeps `customers` of them busy with
+ * whole intakes until the time is up.
+ */
+export class LoadRun {
+  readonly recordFrom: number;
+  readonly end: number;
+  readonly errors: LoadResult['errors'] = { http: 0, timeouts: 0, unexpected: 0, firstSamples: [] };
+  private readonly ackLatencies: number[] = [];
+  private readonly replyLatencies: number[] = [];
+  private messages = 0;
+  private intakes = 0;
+  acknowledged = 0;
+
+  constructor(private readonly options: LoadOptions) {
+    this.recordFrom = performance.now() + options.warmupMs;
+    this.end = this.recordFrom + options.durationMs;
+  }
+
+  get running(): boolean {
+    return performance.now() < this.end;
+  }
+
+  note(sample: string): void {
+    if (this.errors.firstSamples.length < 5) this.errors.firstSamples.push(sample.slice(0, 300));
+  }
+
+  /** A message answered: counted when it was sent inside the recorded time. */
+  answered(sentAt: number, ackedAt: number, repliedAt: number): void {
+    if (sentAt < this.recordFrom || sentAt >= this.end) return;
+    this.messages += 1;
+    this.ackLatencies.push(ackedAt - sentAt);
+    this.replyLatencies.push(repliedAt - sentAt);
+  }
+
+  intakeDone(): void {
+    if (this.running) this.intakes += 1;
+  }
+
+  async drive(oneIntake: () => Promise<void>): Promise<LoadResult> {
+    const customer = async () => {
+      while (this.running) {
+        await oneIntake().catch((error: Error) => {
+          this.errors.http += 1;
+          this.note(`request failed: ${error.message}`);
+        });
+      }
+    };
+    await Promise.all(Array.from({ length: this.options.customers }, () => customer()));
+    const seconds = this.options.durationMs / 1000;
+    return {
+      customers: this.options.customers,
+      seconds,
+      messages: this.messages,
+      messagesPerSecond: this.messages / seconds,
+      intakes: this.intakes,
+      intakesPerSecond: this.intakes / seconds,
+      ack: summarise(this.ackLatencies),
+      reply: summarise(this.replyLatencies),
+      errors: this.errors,
+      acknowledged: this.acknowledged,
+    };
+  }
+}
+
 export async function runCustomers(target: Target, hub: ReplyHub, options: LoadOptions): Promise<LoadResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: options.customers + 4 });
   const replyTimeoutMs = options.replyTimeoutMs ?? 30_000;
-  const start = performance.now();
-  const recordFrom = start + options.warmupMs;
-  const end = recordFrom + options.durationMs;
-  const ackLatencies: number[] = [];
-  const replyLatencies: number[] = [];
-  const errors: LoadResult['errors'] = { http: 0, timeouts: 0, unexpected: 0, firstSamples: [] };
-  let messages = 0;
-  let intakes = 0;
-  let acknowledged = 0;
+  const run = new LoadRun(options);
   let nextPerson = options.firstPersonId ?? 1;
-  const note = (sample: string) => {
-    if (errors.firstSamples.length < 5) errors.firstSamples.push(sample.slice(0, 300));
-  };
 
   async function oneIntake(): Promise<void> {
     const person: Person = { id: nextPerson++, extra: {} };
     const conversation = target.conversation(person);
     let expected = hub.of(conversation).length;
     for (const step of options.script) {
-      if (performance.now() >= end) return;
+      if (!run.running) return;
       const sentAt = performance.now();
       const { path, headers, body } = target.request(person, step);
       const http = post(agent, target.url, path, headers, body);
       expected += 1;
       const [status, reply] = await Promise.all([http, hub.waitForCount(conversation, expected, replyTimeoutMs)]);
-      const ackedAt = status.at;
-      if (status.status >= 200 && status.status < 300) acknowledged += 1;
-      const recording = sentAt >= recordFrom && sentAt < end;
       if (status.status < 200 || status.status >= 300) {
-        errors.http += 1;
-        note(`HTTP ${status.status} ${status.body}`);
+        run.errors.http += 1;
+        run.note(`HTTP ${status.status} ${status.body}`);
         return;
       }
+      run.acknowledged += 1;
       if (!reply) {
-        errors.timeouts += 1;
-        note(`no reply within ${replyTimeoutMs} ms to ${step.value}`);
+        run.errors.timeouts += 1;
+        run.note(`no reply within ${replyTimeoutMs} ms to ${step.value}`);
         return;
       }
       if (options.verify && step.expect && !step.expect.test(reply.text)) {
-        errors.unexpected += 1;
-        note(`after ${step.value}: ${reply.text}`);
+        run.errors.unexpected += 1;
+        run.note(`after ${step.value}: ${reply.text}`);
         return;
       }
-      if (recording) {
-        messages += 1;
-        ackLatencies.push(ackedAt - sentAt);
-        replyLatencies.push(reply.at - sentAt);
-      }
+      run.answered(sentAt, status.at, reply.at);
     }
-    if (performance.now() < end) intakes += 1;
+    run.intakeDone();
   }
 
-  async function customer(): Promise<void> {
-    while (performance.now() < end) {
-      await oneIntake().catch((error: Error) => {
-        errors.http += 1;
-        note(`request failed: ${error.message}`);
-      });
-    }
+  try {
+    return await run.drive(oneIntake);
+  } finally {
+    agent.destroy();
   }
-
-  await Promise.all(Array.from({ length: options.customers }, () => customer()));
-  agent.destroy();
-  const seconds = options.durationMs / 1000;
-  return {
-    customers: options.customers,
-    seconds,
-    messages,
-    messagesPerSecond: messages / seconds,
-    intakes,
-    intakesPerSecond: intakes / seconds,
-    ack: summarise(ackLatencies),
-    reply: summarise(replyLatencies),
-    errors,
-    acknowledged,
-  };
 }
 
 export function post(agent: Agent, base: string, path: string, headers: Record<string, string>, body: string): Promise<{ status: number; body: string; at: number }> {

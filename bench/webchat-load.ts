@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'node:http';
-import { post, type LoadOptions, type LoadResult, type ScriptStep } from './customers.ts';
-import { summarise } from './stats.ts';
+import { LoadRun, post, type LoadOptions, type LoadResult, type ScriptStep } from './customers.ts';
 
 /**
  * Simulated visitors of the website chat doing whole intakes, the way the
@@ -49,18 +48,7 @@ export async function runWebchatCustomers(baseUrl: string, options: LoadOptions)
   // Two sockets per visitor: its POST and its long poll.
   const agent = new Agent({ keepAlive: true, maxSockets: options.customers * 2 + 4 });
   const replyTimeoutMs = options.replyTimeoutMs ?? 30_000;
-  const start = performance.now();
-  const recordFrom = start + options.warmupMs;
-  const end = recordFrom + options.durationMs;
-  const ackLatencies: number[] = [];
-  const replyLatencies: number[] = [];
-  const errors: LoadResult['errors'] = { http: 0, timeouts: 0, unexpected: 0, firstSamples: [] };
-  let messages = 0;
-  let intakes = 0;
-  let acknowledged = 0;
-  const note = (sample: string) => {
-    if (errors.firstSamples.length < 5) errors.firstSamples.push(sample.slice(0, 300));
-  };
+  const run = new LoadRun(options);
 
   /** The bot's lines after `cursor` until one matches `expect` (or any line, without it), or the time-out. */
   async function awaitLine(token: string, cursor: { id: number }, expect: RegExp | undefined): Promise<{ line: Line; at: number } | undefined> {
@@ -86,68 +74,45 @@ export async function runWebchatCustomers(baseUrl: string, options: LoadOptions)
   async function oneIntake(): Promise<void> {
     const session = await post(agent, baseUrl, '/webchat/session', {}, '{}');
     if (session.status !== 201) {
-      errors.http += 1;
-      note(`session: HTTP ${session.status} ${session.body}`);
+      run.errors.http += 1;
+      run.note(`session: HTTP ${session.status} ${session.body}`);
       return;
     }
     const token = (JSON.parse(session.body) as { token: string }).token;
     const headers = { authorization: `Bearer ${token}` };
     const cursor = { id: 0 };
     for (const step of options.script) {
-      if (performance.now() >= end) return;
+      if (!run.running) return;
       const sentAt = performance.now();
       const body = JSON.stringify({ id: randomUUID(), locale: 'en-GB', ...(step.kind === 'choice' ? { choice: step.value } : { text: step.value }) });
       const [status, reply] = await Promise.all([
         post(agent, baseUrl, '/webchat/messages', headers, body),
         awaitLine(token, cursor, options.verify ? step.expect : undefined).catch((error: Error) => error),
       ]);
-      if (status.status >= 200 && status.status < 300) acknowledged += 1;
-      else {
-        errors.http += 1;
-        note(`HTTP ${status.status} ${status.body}`);
+      if (status.status < 200 || status.status >= 300) {
+        run.errors.http += 1;
+        run.note(`HTTP ${status.status} ${status.body}`);
         return;
       }
+      run.acknowledged += 1;
       if (reply instanceof Error) {
-        errors.unexpected += 1;
-        note(`after ${step.value}: ${reply.message}`);
+        run.errors.unexpected += 1;
+        run.note(`after ${step.value}: ${reply.message}`);
         return;
       }
       if (!reply) {
-        errors.timeouts += 1;
-        note(`no reply within ${replyTimeoutMs} ms to ${step.value}`);
+        run.errors.timeouts += 1;
+        run.note(`no reply within ${replyTimeoutMs} ms to ${step.value}`);
         return;
       }
-      if (sentAt >= recordFrom && sentAt < end) {
-        messages += 1;
-        ackLatencies.push(status.at - sentAt);
-        replyLatencies.push(reply.at - sentAt);
-      }
+      run.answered(sentAt, status.at, reply.at);
     }
-    if (performance.now() < end) intakes += 1;
+    run.intakeDone();
   }
 
-  async function customer(): Promise<void> {
-    while (performance.now() < end) {
-      await oneIntake().catch((error: Error) => {
-        errors.http += 1;
-        note(`request failed: ${error.message}`);
-      });
-    }
+  try {
+    return await run.drive(oneIntake);
+  } finally {
+    agent.destroy();
   }
-
-  await Promise.all(Array.from({ length: options.customers }, () => customer()));
-  agent.destroy();
-  const seconds = options.durationMs / 1000;
-  return {
-    customers: options.customers,
-    seconds,
-    messages,
-    messagesPerSecond: messages / seconds,
-    intakes,
-    intakesPerSecond: intakes / seconds,
-    ack: summarise(ackLatencies),
-    reply: summarise(replyLatencies),
-    errors,
-    acknowledged,
-  };
 }
