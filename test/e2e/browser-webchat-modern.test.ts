@@ -111,6 +111,13 @@ describe('the web chat page', () => {
       await expect.poll(() => page.textContent('#status')).toBe('无法发送 notes.txt：我们接受 JPEG, PNG, WEBP, GIF, PDF。');
       expect(uploads).toBe(0);
       expect(await page.locator('.tray__item').count()).toBe(0);
+      // A refusal from the server is told in the page's words, by its code, not in the server's English.
+      await page.route('**/webchat/attachments', (route) =>
+        route.fulfill({ status: 429, contentType: 'application/json', body: JSON.stringify({ error: { code: 'too_many_files', message: 'You have sent several files that are not part of a message yet.' } }) }),
+      );
+      await page.setInputFiles('#file', { name: '收据.png', mimeType: 'image/png', buffer: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]) });
+      await expect.poll(() => page.textContent('#status')).toBe('您已发送了几个尚未随消息发出的文件。请先发送消息，再发送更多文件。');
+      await page.unroute('**/webchat/attachments');
       await screenshot(page, 'chat-desktop-chinese');
 
       // Traditional Chinese: a visitor whose browser prefers it sees the page in Traditional characters.

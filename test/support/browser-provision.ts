@@ -30,7 +30,23 @@ function run(command: string, args: string[]): boolean {
   return spawnSync(command, args, { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } }).status === 0;
 }
 
+/** A font with Chinese glyphs, or the Chinese pages' screenshots (CI artifacts) show empty boxes. */
+function hasChineseFont(): boolean {
+  const listed = spawnSync('fc-list', [':lang=zh', 'family'], { encoding: 'utf8' });
+  return listed.status === 0 ? listed.stdout.trim() !== '' : existsSync('/usr/share/fonts/truetype/wqy/wqy-microhei.ttc');
+}
+
+/** Best effort: the tests read text, not pixels, so a font that cannot be installed stops nothing. */
+function provisionChineseFont(): void {
+  if (hasChineseFont() || process.getuid?.() !== 0 || !existsSync('/usr/bin/apt-get')) return;
+  process.stderr.write('npm test: no Chinese font; installing Debian\'s fonts-wqy-microhei for readable screenshots (once)\n');
+  if (!(run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'fonts-wqy-microhei']) || (run('apt-get', ['update', '-qq']) && run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'fonts-wqy-microhei'])))) {
+    process.stderr.write('npm test: the Chinese font could not be installed; Chinese screenshots will show empty boxes.\n');
+  }
+}
+
 function provision(): number {
+  provisionChineseFont();
   const facts = () => ({
     found: findChromium(),
     chromiumPath: process.env.CHROMIUM_PATH,

@@ -51,6 +51,18 @@
     return template.replace(/\{(\w+)\}/g, function (whole, name) { return vars && name in vars ? String(vars[name]) : whole; });
   }
 
+  // The server's answers name their error by code; the visitor reads the page's own words for it,
+  // in the conversation's language (the server's English message is for scripts and logs).
+  var ERROR_TEXTS = { rate_limited: 'rateLimited', too_many_files: 'tooManyUploads', invalid_message: 'sendFailed', empty_message: 'sendFailed', overloaded: 'busy' };
+  function pageError(data, status, fallbackKey, vars) {
+    var code = data && data.error && data.error.code;
+    var key = (code && ERROR_TEXTS[code]) || (status === 429 ? 'rateLimited' : status === 503 ? 'busy' : fallbackKey);
+    var err = new Error(t(key, vars));
+    err.status = status;
+    err.code = code;
+    return err;
+  }
+
   function setStatus(text) { statusLine.textContent = text || ''; reconnecting = false; }
 
   // A Han character makes a line Chinese, for the screen reader's voice.
@@ -68,7 +80,7 @@
         return newSession().then(function () { lastId = 0; return api(method, path, body, true); });
       }
       return res.json().catch(function () { return {}; }).then(function (data) {
-        if (!res.ok) { var err = new Error((data.error && data.error.message) || ('HTTP ' + res.status)); err.status = res.status; throw err; }
+        if (!res.ok) throw pageError(data, res.status, 'sendFailed');
         return data;
       });
     });
@@ -84,7 +96,7 @@
   function newSession() {
     return fetch('/webchat/session', { method: 'POST' }).then(function (r) {
       return r.json().catch(function () { return {}; }).then(function (data) {
-        if (!r.ok || !data.token) { var err = new Error((data.error && data.error.message) || ('HTTP ' + r.status)); err.status = r.status; throw err; }
+        if (!r.ok || !data.token) throw pageError(data, r.status, 'unavailable');
         token = data.token;
         if (storage) { try { storage.setItem(TOKEN_KEY, token); } catch (_e) { /* keep it in memory */ } }
       });
@@ -372,12 +384,9 @@
           try { data = JSON.parse(xhr.responseText); } catch (_e) { data = {}; }
           if (xhr.status === 401 && !renewed) { newSession().then(function () { lastId = 0; return post(true); }).then(resolve, reject); return; }
           if (xhr.status >= 200 && xhr.status < 300) { resolve(data); return; }
-          var message = xhr.status === 413 ? t('tooLarge', { name: file.name, size: window.HearkenTray.formatBytes(file.size), limit: window.HearkenTray.formatBytes(limits.maxBytes) })
-            : xhr.status === 415 ? t('wrongType', { name: file.name, types: limits.allowedTypes.map(function (x) { return x.split('/').pop().toUpperCase(); }).join(', ') })
-            : (data.error && data.error.message) || t('uploadFailed', { name: file.name });
-          var err = new Error(message);
-          err.status = xhr.status;
-          reject(err);
+          if (xhr.status === 413) { reject(Object.assign(new Error(t('tooLarge', { name: file.name, size: window.HearkenTray.formatBytes(file.size), limit: window.HearkenTray.formatBytes(limits.maxBytes) })), { status: 413 })); return; }
+          if (xhr.status === 415) { reject(Object.assign(new Error(t('wrongType', { name: file.name, types: limits.allowedTypes.map(function (x) { return x.split('/').pop().toUpperCase(); }).join(', ') })), { status: 415 })); return; }
+          reject(pageError(data, xhr.status, 'uploadFailed', { name: file.name }));
         };
         xhr.onerror = function () { reject(new Error('network')); };
         xhr.onabort = function () { reject(new Error('aborted')); };
