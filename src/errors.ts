@@ -13,6 +13,7 @@ export const ErrorCode = {
   PromptsInvalid: 'prompts_invalid',
   StaffPromptsInvalid: 'staff_prompts_invalid',
   ReportPromptsInvalid: 'report_prompts_invalid',
+  WebchatPromptsInvalid: 'webchat_prompts_invalid',
   RoutingInvalid: 'routing_invalid',
   ClassifyRulesInvalid: 'classify_rules_invalid',
   MigrationFailed: 'migration_failed',
@@ -79,6 +80,9 @@ export class StaffCatalogError extends HearkenError {
 }
 export class ReportTextsError extends HearkenError {
   readonly code = ErrorCode.ReportPromptsInvalid;
+}
+export class WebchatTextsError extends HearkenError {
+  readonly code = ErrorCode.WebchatPromptsInvalid;
 }
 export class RoutingError extends HearkenError {
   readonly code = ErrorCode.RoutingInvalid;

@@ -1,3 +1,4 @@
+import { WebchatTextsError } from '../../src/errors.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import express, { type Router } from 'express';
@@ -24,9 +25,7 @@ const LANG: Record<PageLocale, string> = { en: 'en', 'zh-CN': 'zh-Hans', 'zh-TW'
 const textsSchema = z.record(z.string(), z.string().min(1));
 type Texts = Record<string, string>;
 
-export class WebchatTextsError extends Error {
-  readonly code = 'HEARKEN_WEBCHAT_PROMPTS_INVALID';
-}
+export { WebchatTextsError };
 
 /** Reads and checks every locale's webchat.json: a key missing in one stops the start. */
 export function loadWebchatTexts(dir: string): Map<PageLocale, Texts> {
