@@ -43,7 +43,14 @@ afterAll(async () => {
   await app?.stop();
 });
 
-const chatFrame = (page: Page): Frame => page.frames().find((f) => f.url().startsWith(app.url))!;
+/** The chat's frame, once the widget's iframe has navigated to the chat (it may still be about:blank just after the click). */
+async function chatFrame(page: Page): Promise<Frame> {
+  const find = () => page.frames().find((f) => f.url().startsWith(app.url));
+  await expect.poll(() => find() !== undefined, { timeout: 10_000 }).toBe(true);
+  const frame = find()!;
+  await frame.waitForLoadState('domcontentloaded');
+  return frame;
+}
 const panelBox = (page: Page) => page.locator('hearken-widget iframe').boundingBox();
 
 describe('the embed', () => {
@@ -70,7 +77,7 @@ describe('the embed', () => {
       await screenshot(page, 'embed-phone-closed');
 
       await launcher.tap();
-      const frame = chatFrame(page);
+      const frame = await chatFrame(page);
       await frame.locator('#input').waitFor({ timeout: 10_000 });
       // Full screen, whatever the site says about iframes.
       await expect.poll(() => panelBox(page)).toEqual({ x: 0, y: 0, width: 390, height: 844 });
@@ -114,7 +121,7 @@ describe('the embed', () => {
       await page.goto(`${siteUrl}/`);
       const launcher = page.getByRole('button', { name: /Complaints & feedback/ });
       await launcher.click({ timeout: 10_000 });
-      const frame = chatFrame(page);
+      const frame = await chatFrame(page);
       await frame.locator('#input').fill('Hello');
       await frame.locator('#input').press('Enter');
       await frame.locator('.msg--out', { hasText: 'tell me what happened' }).waitFor({ timeout: 10_000 });
