@@ -28,8 +28,22 @@ type Texts = Record<string, string>;
 export { WebchatTextsError };
 
 /** Reads and checks every locale's webchat.json: a key missing in one stops the start. */
+/**
+ * The catalogues by page locale. Traditional Chinese is made from the
+ * Simplified one with OpenCC the first time a visitor needs it: its
+ * dictionaries (~75 MB) are not loaded for a site whose visitors never do.
+ */
+class WebchatTexts extends Map<PageLocale, Texts> {
+  override get(locale: PageLocale): Texts | undefined {
+    if (locale === 'zh-TW' && !super.has('zh-TW')) {
+      super.set('zh-TW', Object.fromEntries(Object.entries(super.get('zh-CN')!).map(([key, text]) => [key, toTraditional(text)])));
+    }
+    return super.get(locale);
+  }
+}
+
 export function loadWebchatTexts(dir: string): Map<PageLocale, Texts> {
-  const texts = new Map<PageLocale, Texts>();
+  const texts = new WebchatTexts();
   for (const locale of CATALOGUE_LOCALES) {
     const path = join(dir, locale, WEBCHAT_FILE);
     let raw: unknown;
@@ -47,7 +61,6 @@ export function loadWebchatTexts(dir: string): Map<PageLocale, Texts> {
     const missing = reference.find((key) => !(key in catalogue));
     if (missing) throw new WebchatTextsError(`${join(dir, locale, WEBCHAT_FILE)}: missing text "${missing}"`);
   }
-  texts.set('zh-TW', Object.fromEntries(Object.entries(texts.get('zh-CN')!).map(([key, text]) => [key, toTraditional(text)])));
   return texts;
 }
 
