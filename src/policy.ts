@@ -255,6 +255,11 @@ export function milestonesFor(policy: Policy, severity: string, category: string
   return (category ? policy.categoryMilestones[category]?.[severity] : undefined) ?? policy.milestones[severity] ?? [];
 }
 
+/** Every milestone the policy names, in all its lists (the same id may come more than once). */
+export function allMilestones(policy: Policy): readonly MilestoneSpec[] {
+  return [...Object.values(policy.milestones).flat(), ...Object.values(policy.categoryMilestones).flatMap((bySeverity) => Object.values(bySeverity).flat())];
+}
+
 /** A severity level's label in `locale`, when the policy gives one. */
 export function severityLabel(policy: Policy, level: string, locale: string): string | undefined {
   const labels = policy.severity.labels[level];

@@ -19,7 +19,7 @@ import { createLogger, type Logger } from '../logger.ts';
 import { Metrics } from '../ops/metrics.ts';
 import { opsRouter } from '../ops/ops.routes.ts';
 import { OutboxWorker } from '../outbox/outbox-worker.ts';
-import { loadPolicy, type Policy } from '../policy.ts';
+import { allMilestones, loadPolicy, type Policy } from '../policy.ts';
 import { CASE_ANONYMISED_QUEUE, PrivacyService, type CaseAnonymisedJob } from '../privacy/privacy.service.ts';
 import { RETENTION_QUEUE } from '../privacy/retention.ts';
 import { DeskRelay } from '../staff/desk-relay.ts';
@@ -152,7 +152,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
 
   const app = createHttpApp({ trustProxy: config.TRUST_PROXY });
   app.use(opsRouter({ db, modules, metrics, metricsToken: config.METRICS_TOKEN }));
-  if (config.REPORTS_TOKEN) app.use('/reports', reportsRouter({ db, token: config.REPORTS_TOKEN, timezone: policy.timezone, clock, logger, sessionHours: config.REPORTS_SESSION_HOURS, texts: loadReportTexts(config.PROMPTS_DIR, { timezone: policy.timezone, categories: policy.categories, catalog }), defaultLocale: config.STAFF_LOCALE }));
+  if (config.REPORTS_TOKEN) app.use('/reports', reportsRouter({ db, token: config.REPORTS_TOKEN, timezone: policy.timezone, clock, logger, sessionHours: config.REPORTS_SESSION_HOURS, texts: loadReportTexts(config.PROMPTS_DIR, { timezone: policy.timezone, categories: policy.categories, catalog, milestones: allMilestones(policy) }), defaultLocale: config.STAFF_LOCALE }));
   for (const module of modules) module.mount?.(app);
   finishHttpApp(app, logger);
 
