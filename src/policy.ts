@@ -165,6 +165,18 @@ export const policySchema = z
         /** No second survey to a customer within this many days of the last one sent. */
         cooldownDays: z.number().int().min(0).default(0),
         askNps: z.boolean().default(true),
+        /**
+         * The anonymous campaign on a schedule (a contract's "at least quarterly"): when set, a
+         * campaign starts on each occurrence of `cron` in the policy `timezone`, as if a manager
+         * started it, named `name` and the date. Unset: managers start campaigns by hand only.
+         */
+        campaignSchedule: z
+          .object({
+            cron: z.string().regex(/^\S+( \S+){4}$/, 'a cron expression with 5 fields (minute hour day month weekday)'),
+            name: z.string().trim().min(1).max(150).default('Satisfaction survey'),
+          })
+          .strict()
+          .optional(),
       })
       .prefault({}),
     /** Resolved → closed (docs/surveys.md). */
@@ -253,6 +265,11 @@ function checkMilestones(list: MilestoneSpec[], path: Array<string | number>, ct
 /** The milestones a case of this severity and category works through (the category's own list first). */
 export function milestonesFor(policy: Policy, severity: string, category: string | null): readonly MilestoneSpec[] {
   return (category ? policy.categoryMilestones[category]?.[severity] : undefined) ?? policy.milestones[severity] ?? [];
+}
+
+/** Every milestone the policy names, in all its lists (the same id may come more than once). */
+export function allMilestones(policy: Policy): readonly MilestoneSpec[] {
+  return [...Object.values(policy.milestones).flat(), ...Object.values(policy.categoryMilestones).flatMap((bySeverity) => Object.values(bySeverity).flat())];
 }
 
 /** A severity level's label in `locale`, when the policy gives one. */

@@ -19,12 +19,12 @@ import { createLogger, type Logger } from '../logger.ts';
 import { Metrics } from '../ops/metrics.ts';
 import { opsRouter } from '../ops/ops.routes.ts';
 import { OutboxWorker } from '../outbox/outbox-worker.ts';
-import { loadPolicy, type Policy } from '../policy.ts';
+import { allMilestones, loadPolicy, type Policy } from '../policy.ts';
 import { CASE_ANONYMISED_QUEUE, PrivacyService, type CaseAnonymisedJob } from '../privacy/privacy.service.ts';
 import { RETENTION_QUEUE } from '../privacy/retention.ts';
 import { DeskRelay } from '../staff/desk-relay.ts';
 import { CASE_CLOSE_QUEUE, CaseClosing, type CaseCloseTimer } from '../surveys/case-closing.ts';
-import { CampaignService } from '../surveys/campaign.service.ts';
+import { CAMPAIGN_SCHEDULE_QUEUE, CampaignService } from '../surveys/campaign.service.ts';
 import { SurveyAnswers } from '../surveys/survey-answers.ts';
 import { SURVEY_QUEUE, SurveyService, type SurveyTimer } from '../surveys/survey.service.ts';
 import type { PrivacyHook } from '../privacy/privacy-hook.ts';
@@ -152,7 +152,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
 
   const app = createHttpApp({ trustProxy: config.TRUST_PROXY });
   app.use(opsRouter({ db, modules, metrics, metricsToken: config.METRICS_TOKEN }));
-  if (config.REPORTS_TOKEN) app.use('/reports', reportsRouter({ db, token: config.REPORTS_TOKEN, timezone: policy.timezone, clock, logger, sessionHours: config.REPORTS_SESSION_HOURS, texts: loadReportTexts(config.PROMPTS_DIR, { timezone: policy.timezone, categories: policy.categories, catalog }), defaultLocale: config.STAFF_LOCALE }));
+  if (config.REPORTS_TOKEN) app.use('/reports', reportsRouter({ db, token: config.REPORTS_TOKEN, timezone: policy.timezone, clock, logger, sessionHours: config.REPORTS_SESSION_HOURS, texts: loadReportTexts(config.PROMPTS_DIR, { timezone: policy.timezone, categories: policy.categories, catalog, milestones: allMilestones(policy) }), defaultLocale: config.STAFF_LOCALE }));
   for (const module of modules) module.mount?.(app);
   finishHttpApp(app, logger);
 
@@ -165,6 +165,13 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   await timers.work<CaseCloseTimer>(CASE_CLOSE_QUEUE, (data) => closing.handle(data));
   await timers.work(RETENTION_QUEUE, async () => void (await privacy.runRetention()));
   await timers.work<CaseAnonymisedJob>(CASE_ANONYMISED_QUEUE, (job) => privacy.caseAnonymised(job));
+  // The anonymous campaign on the policy's schedule (survey.campaignSchedule); a removed schedule is dropped.
+  await timers.work(CAMPAIGN_SCHEDULE_QUEUE, async () => {
+    const schedule = policy.survey.campaignSchedule;
+    if (schedule) await campaigns.startScheduled({ name: schedule.name, timezone: policy.timezone });
+  });
+  if (policy.survey.campaignSchedule) await timers.scheduleRecurring(CAMPAIGN_SCHEDULE_QUEUE, policy.survey.campaignSchedule.cron, { tz: policy.timezone });
+  else await timers.unscheduleRecurring(CAMPAIGN_SCHEDULE_QUEUE);
   if (policy.retention.enabled) await timers.scheduleRecurring(RETENTION_QUEUE, policy.retention.schedule, { tz: policy.timezone });
   else await timers.unscheduleRecurring(RETENTION_QUEUE);
   // The digest posts through Slack: the Slack module schedules it; without Slack it must not stay scheduled.

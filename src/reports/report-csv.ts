@@ -3,7 +3,10 @@ import type { Report, Satisfaction } from './report.ts';
 
 export const REPORT_CSV_HEADER = ['section', 'item', 'metric', 'value'];
 
-/** The report in long form: one figure per row (section, item, metric, value). Shares are 0..1, durations hours. */
+/**
+ * The report in long form: one figure per row (section, item, metric, value). Shares are 0..1, durations hours.
+ * Milestone rows name their item `milestone/category/severity` (ids as stored; `none` for no category).
+ */
 export function reportCsv(report: Report): string {
   const rows: unknown[][] = [
     ['range', '', 'from', report.range.from],
@@ -30,6 +33,11 @@ export function reportCsv(report: Report): string {
   }
   for (const c of report.rootCauses) rows.push(['root_cause', c.key, 'cases', c.count]);
   rows.push(['determination', 'responsible', 'cases', report.determination.responsible], ['determination', 'not_responsible', 'cases', report.determination.notResponsible]);
+  for (const m of report.milestones) {
+    const item = `${m.milestone}/${m.category}/${m.severity}`;
+    rows.push(['milestone', item, 'judged', m.judged], ['milestone', item, 'met', m.met], ['milestone', item, 'share_met', m.share]);
+    rows.push(['milestone', item, 'skipped', m.skipped], ['milestone', item, 'median_hours', m.medianHours]);
+  }
   return csvDocument(REPORT_CSV_HEADER, rows);
 }
 

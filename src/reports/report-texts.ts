@@ -21,8 +21,9 @@ export const REPORTS_FILE = 'reports.json';
 type Tree = { [key: string]: string | Tree };
 const treeSchema: z.ZodType<Tree> = z.lazy(() => z.record(z.string(), z.union([z.string().min(1), treeSchema])));
 
-export type ReportLabelKind = 'category' | 'severity' | 'channel' | 'status' | 'rootCause' | 'determination';
-const LABEL_KINDS: readonly ReportLabelKind[] = ['category', 'severity', 'channel', 'status', 'rootCause', 'determination'];
+export type ReportLabelKind = 'category' | 'severity' | 'channel' | 'status' | 'rootCause' | 'determination' | 'milestone';
+/** The kinds named by staff.json; `milestone` names come from the policy. */
+const LABEL_KINDS: readonly Exclude<ReportLabelKind, 'milestone'>[] = ['category', 'severity', 'channel', 'status', 'rootCause', 'determination'];
 
 export interface ReportPageTexts {
   locale: ReportLocale;
@@ -42,6 +43,8 @@ export interface ReportTextOptions {
   /** The policy's categories: their labels come from staff.json, else from the intake's option labels. */
   categories: readonly string[];
   catalog?: Pick<PromptCatalog, 'optionLabel'>;
+  /** The policy's milestones (any list): their labels name them on the page; the first list naming an id wins. */
+  milestones?: readonly { id: string; label: Record<string, string> }[];
 }
 
 /** Reads reports.json of every locale (a key missing in one stops the start) and gathers the labels the page needs. */
@@ -71,6 +74,8 @@ export function loadReportTexts(dir: string, options: ReportTextOptions): Map<Re
       }
       // Cases without a category count under `none` (report.repository.ts).
       labels.category.none = shown(staff.t('labels.category.uncategorised'));
+      labels.milestone = {};
+      for (const m of options.milestones ?? []) labels.milestone[m.id] ??= shown(m.label[locale] ?? m.label.en ?? m.id);
       const zones = staffLabels.zone;
       const zone = typeof zones === 'object' && typeof zones[options.timezone] === 'string' ? (zones[options.timezone] as string) : options.timezone;
       return [locale, { locale, texts: trees.get(locale)!, labels, zone }] as const;

@@ -1,7 +1,7 @@
 import type { Db } from '../db/database.ts';
 import type { Timers } from '../jobs/timers.ts';
 import type { Logger } from '../logger.ts';
-import { campaignFigures, consentingCustomerIds, findCampaign, insertCampaign, setCampaignRecipients, type CampaignFigures } from './survey.repository.ts';
+import { campaignFigures, campaignStartedAs, consentingCustomerIds, findCampaign, insertCampaign, setCampaignRecipients, type CampaignFigures } from './survey.repository.ts';
 import { SURVEY_QUEUE, type SurveyTimer } from './survey.service.ts';
 
 export interface CampaignDeps {
@@ -12,6 +12,12 @@ export interface CampaignDeps {
 }
 
 export type CampaignStart = { ok: true; id: number; recipients: number } | { ok: false; reason: 'invalid_name' };
+export type ScheduledCampaignStart = CampaignStart | { ok: false; reason: 'already_started' };
+
+/** The pg-boss queue of the scheduled campaign (policy survey.campaignSchedule; a durable cron schedule). */
+export const CAMPAIGN_SCHEDULE_QUEUE = 'survey-campaign-schedule';
+/** `started_by` of a campaign the schedule started. */
+export const SCHEDULE_STARTER = 'schedule';
 export type CampaignResults = { ok: true; name: string; startedAt: Date; recipients: number; figures: CampaignFigures } | { ok: false; reason: 'not_found' };
 
 /**
@@ -26,9 +32,27 @@ export class CampaignService {
   async start(input: { name: string; startedBy: string }): Promise<CampaignStart> {
     const name = input.name.trim();
     if (!name || name.length > 200) return { ok: false, reason: 'invalid_name' };
+    return (await this.startNamed(name, input.startedBy)) as CampaignStart; // not `once`: never already_started
+  }
+
+  /**
+   * An occurrence of the policy's campaign schedule: starts the campaign named
+   * `<name> <date>` (the day it runs, in `timezone`) unless the schedule already
+   * started that one: a redelivered job starts nothing twice, and a schedule
+   * starts at most one campaign a day.
+   */
+  async startScheduled(schedule: { name: string; timezone: string }): Promise<ScheduledCampaignStart> {
+    const stamp = new Intl.DateTimeFormat('sv-SE', { timeZone: schedule.timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(this.deps.clock());
+    const result = await this.startNamed(`${schedule.name} ${stamp}`, SCHEDULE_STARTER, true);
+    if (!result.ok) this.deps.logger.info({ reason: result.reason }, 'scheduled survey campaign not started again');
+    return result;
+  }
+
+  private async startNamed(name: string, startedBy: string, once = false): Promise<ScheduledCampaignStart> {
     const now = this.deps.clock();
     const result = await this.deps.db.transaction().execute(async (trx) => {
-      const id = await insertCampaign(trx, { name, startedBy: input.startedBy, startedAt: now });
+      if (once && (await campaignStartedAs(trx, name, startedBy))) return { ok: false as const, reason: 'already_started' as const };
+      const id = await insertCampaign(trx, { name, startedBy, startedAt: now });
       const customers = await consentingCustomerIds(trx);
       for (const customerId of customers) {
         await this.deps.timers.schedule(trx, SURVEY_QUEUE, { stage: 'campaign-send', campaignId: id, customerId } satisfies SurveyTimer, now, `campaign:${id}:${customerId}`);
@@ -36,7 +60,7 @@ export class CampaignService {
       await setCampaignRecipients(trx, id, customers.length);
       return { ok: true as const, id, recipients: customers.length };
     });
-    this.deps.logger.info({ campaignId: result.id, recipients: result.recipients, by: input.startedBy }, 'survey campaign started');
+    if (result.ok) this.deps.logger.info({ campaignId: result.id, recipients: result.recipients, by: startedBy }, 'survey campaign started');
     return result;
   }
 

@@ -58,6 +58,13 @@ export async function insertCampaign(db: Db, row: { name: string; startedBy: str
   return Number(inserted.id);
 }
 
+/** Whether a campaign of this name was started by `startedBy`, taking a transaction lock first (two starters wait for each other). */
+export async function campaignStartedAs(db: Db, name: string, startedBy: string): Promise<boolean> {
+  await sql`SELECT pg_advisory_xact_lock(hashtext('hearken:campaign-start'))`.execute(db);
+  const row = await db.selectFrom('survey_campaigns').select('id').where('name', '=', name).where('started_by', '=', startedBy).executeTakeFirst();
+  return row !== undefined;
+}
+
 export async function setCampaignRecipients(db: Db, id: number, recipients: number): Promise<void> {
   await db.updateTable('survey_campaigns').set({ recipients }).where('id', '=', id).execute();
 }

@@ -53,4 +53,27 @@ describe('milestones in the report', () => {
     const body = (await res.json()) as { milestones: Array<{ milestone: string; share: number | null }> };
     expect(body.milestones.map((m) => [m.milestone, m.share])).toEqual([['diagnosis', null], ['visit', 1 / 3], ['visit', 1]]);
   });
+
+  it('puts a row per figure of each milestone, category and severity in the report CSV', async () => {
+    const res = await fetch(`${app.url}/reports/api/report.csv?from=${WEEK.from}&to=${WEEK.to}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(res.status).toBe(200);
+    const lines = (await res.text()).split(/\r?\n/).filter((line) => line.startsWith('milestone,'));
+    expect(lines).toEqual([
+      'milestone,diagnosis/product_quality/general,judged,0',
+      'milestone,diagnosis/product_quality/general,met,0',
+      'milestone,diagnosis/product_quality/general,share_met,',
+      'milestone,diagnosis/product_quality/general,skipped,1',
+      'milestone,diagnosis/product_quality/general,median_hours,',
+      'milestone,visit/product_quality/general,judged,3',
+      'milestone,visit/product_quality/general,met,1',
+      `milestone,visit/product_quality/general,share_met,${1 / 3}`,
+      'milestone,visit/product_quality/general,skipped,0',
+      'milestone,visit/product_quality/general,median_hours,35',
+      'milestone,visit/service_attitude/major,judged,1',
+      'milestone,visit/service_attitude/major,met,1',
+      'milestone,visit/service_attitude/major,share_met,1',
+      'milestone,visit/service_attitude/major,skipped,0',
+      'milestone,visit/service_attitude/major,median_hours,4',
+    ]);
+  });
 });

@@ -29,6 +29,11 @@ describe('policy presets', () => {
     expect(() => loadRouting(routingFile, policy, 'C0CASES')).not.toThrow();
   });
 
+  it('starts the anonymous survey quarterly where the contract asks for it (KTV promoters), by hand elsewhere', () => {
+    const schedules = Object.fromEntries(presets.map((name) => [name, loadPolicy(`${DIR}/${name}.json`).survey.campaignSchedule?.cron ?? null]));
+    expect(schedules).toEqual({ 'after-sales': null, 'after-sales-urgent': null, ebike: null, 'ktv-promoters': '0 9 1 1,4,7,10 *', 'shop-sales': null });
+  });
+
   it.each(presets)('%s opens a case whose deadlines and milestones match its table', async (name) => {
     const file = `${DIR}/${name}.json`;
     const table = JSON.parse(readFileSync(file, 'utf8')) as Table;

@@ -169,7 +169,27 @@
         return tr;
       }));
     }
+    milestones(r.milestones || []);
     showRangeStatus();
+  }
+
+  /** Milestones per category and severity: "No data yet" when none of the period's cases had one. */
+  function milestones(rows) {
+    var empty = rows.length === 0;
+    $('milestones-empty').classList.toggle('shown', empty);
+    $('milestones-scroll').hidden = empty;
+    var body = $('milestones').tBodies[0];
+    body.replaceChildren.apply(body, rows.map(function (m) {
+      var tr = document.createElement('tr');
+      var name = el('th', '', label('milestone', m.milestone));
+      name.scope = 'row';
+      tr.appendChild(name);
+      tr.appendChild(el('td', '', label('category', m.category)));
+      tr.appendChild(el('td', '', label('severity', m.severity)));
+      var met = m.share === null ? '—' : t('milestones.metDetail', { share: pct(m.share), met: m.met, judged: m.judged });
+      [String(m.judged), met, String(m.skipped), hours(m.medianHours)].forEach(function (text) { tr.appendChild(el('td', 'number', text)); });
+      return tr;
+    }));
   }
 
   // ---- loading ---------------------------------------------------------------------------------------------------
