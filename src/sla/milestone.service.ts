@@ -97,8 +97,9 @@ export class MilestoneService {
 
   /**
    * Staff reached or skipped a milestone (inside their action's transaction,
-   * the customer and then the case locked): recorded and audited, the customer told where the
-   * policy says so, and the milestones counted from it rescheduled.
+   * the customer and then the case locked): recorded and audited, the
+   * customer told where the policy says so, and the milestones counted from
+   * it rescheduled.
    */
   async mark(trx: Db, row: CaseRow, input: { milestoneId: string; skip: boolean; note: string | null; by: string; now: Date }): Promise<MarkOutcome> {
     const { now } = input;
