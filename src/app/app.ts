@@ -121,7 +121,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     queueLimit: config.INBOUND_QUEUE_LIMIT,
   });
   caseListeners.push(deadlines.listener);
-  const milestones = new MilestoneService({ db, timers, policy, catalog, desk, logger, clock, outboxWritten });
+  const milestones = new MilestoneService({ db, timers, policy, desk, logger, clock, outboxWritten, conversations });
   caseListeners.push(milestones.listener);
   const surveys = new SurveyService({ db, timers, policy, logger, clock, outboxWritten, conversations, closing });
   const campaigns = new CampaignService({ db, timers, logger, clock });

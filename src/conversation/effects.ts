@@ -28,7 +28,7 @@ export interface CaseSummaryForStatus {
   status: string;
   createdAt: string;
   /** An open case's milestones (issue 18): labels per locale of those done, and the next one due. */
-  milestones?: { done: Array<Record<string, string>>; next?: { label: Record<string, string>; dueAt: string } };
+  milestones?: { done: MilestoneLabel[]; next?: NextMilestone };
 }
 
 /** Events the step consumes: customer input, results of effects, timers. */
@@ -44,4 +44,21 @@ export type ConversationEvent =
   | { type: 'survey-expired'; survey: SurveyRef }
   | { type: 'survey-closed'; survey: SurveyRef; outcome: SurveyOutcome }
   /** Timer (src/sla): a case's deadline passed unmet; the customer is told the new expectation. */
-  | { type: 'deadline-missed'; caseId: number; caseNumber: string; deadline: 'first_response' | 'resolution'; newExpectation: string };
+  | { type: 'deadline-missed'; caseId: number; caseNumber: string; deadline: 'first_response' | 'resolution'; newExpectation: string }
+  /** Timer (src/sla): a case's milestone passed unreached; `milestone` is its label per locale (issue 18). */
+  | { type: 'milestone-missed'; caseId: number; caseNumber: string; milestone: MilestoneLabel; newExpectation: string }
+  /** Staff marked a milestone reached that the policy tells the customer about; `next` is the milestone due next. */
+  | { type: 'milestone-reached'; caseId: number; caseNumber: string; milestone: MilestoneLabel; next?: NextMilestone }
+  /** Timer (src/sla): the case went this long without news; the milestones done and the one due next. */
+  | { type: 'progress-update'; caseId: number; caseNumber: string; done: MilestoneLabel[]; next?: NextMilestone }
+  /** The customer writes faster than the flood limit lets through: told once to slow down and resend. */
+  | { type: 'flood-limited' };
+
+/** A milestone's label per locale, as the policy gives it (the English one stands in for a missing locale). */
+export type MilestoneLabel = Record<string, string>;
+
+/** The milestone due next and when (ISO time). */
+export interface NextMilestone {
+  label: MilestoneLabel;
+  dueAt: string;
+}

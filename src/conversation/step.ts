@@ -1,6 +1,7 @@
 import type { OutboundMessage } from '../channels/contract.ts';
 import { hasHan, toTraditional, writesTraditional } from '../understanding/normalise.ts';
 import { caseInput } from './case-followup.ts';
+import { caseProgress, labelIn, nextMilestone } from './case-progress.ts';
 import type { StepContext, StepResult } from './context.ts';
 import { formatDate, formatDateTime } from './dates.ts';
 import type { CaseSummaryForStatus, ConversationEvent } from './effects.ts';
@@ -76,14 +77,16 @@ export function step(state: ConversationState, event: ConversationEvent, ctx: St
     case 'survey-closed':
       surveys.closed(event);
       break;
-    case 'deadline-missed': {
-      // About the breached case, which need not be the one the conversation is on now; the state does not change.
-      const key = event.deadline === 'first_response' ? 'messages.deadlineMissedResponse' : 'messages.deadlineMissedResolution';
-      const newDue = formatDateTime(new Date(event.newExpectation), turn.locale, ctx.timezone);
-      const message = turn.render.text(turn.locale, key, { caseNumber: event.caseNumber, reason: turn.t('messages.deadlineReason'), newDue });
-      turn.effects.push({ type: 'reply', message, caseId: event.caseId });
+    case 'deadline-missed':
+    case 'milestone-missed':
+    case 'milestone-reached':
+    case 'progress-update':
+      caseProgress(turn, event);
       break;
-    }
+    case 'flood-limited':
+      // Only a reply: the message over the limit was not taken, so the conversation stays where it was.
+      turn.say('messages.slowDown');
+      break;
   }
   if (turn.state.traditional && turn.state.locale === 'zh-CN') {
     for (const effect of turn.effects) if (effect.type === 'reply') effect.message = traditional(effect.message);
@@ -161,13 +164,8 @@ function statusReport(turn: Turn, cases: Extract<ConversationEvent, { type: 'sta
 /** " Done: on-site visit. Next: repair plan, expected by …" after an open case's line. */
 function statusMilestones(turn: Turn, c: CaseSummaryForStatus): string {
   if (!c.milestones) return '';
-  const label = (labels: Record<string, string>) => labels[turn.locale] ?? labels.en ?? '';
-  const done = c.milestones.done.map(label);
-  const { next } = c.milestones;
-  return (
-    (done.length > 0 ? turn.t('messages.statusDone', { milestones: done.join(turn.t('messages.listSeparator')) }) : '') +
-    (next ? turn.t('messages.progressNext', { milestone: label(next.label), due: formatDateTime(new Date(next.dueAt), turn.locale, turn.ctx.timezone) }) : '')
-  );
+  const done = c.milestones.done.map((label) => labelIn(label, turn.locale));
+  return (done.length > 0 ? turn.t('messages.statusDone', { milestones: done.join(turn.t('messages.listSeparator')) }) : '') + nextMilestone(turn, c.milestones.next);
 }
 
 function traditional(message: OutboundMessage): OutboundMessage {

@@ -1,14 +1,12 @@
 import type { InboundMessage } from '../channels/contract.ts';
-import type { PromptCatalog } from '../conversation/prompt-catalog.ts';
 import { parseState } from '../conversation/state.ts';
 import type { Logger } from '../logger.ts';
 import { conversationKey } from '../outbox/outbox.repository.ts';
-import type { Policy } from '../policy.ts';
 import { claimDeliveriesAndLockCustomers } from '../cases/customer.repository.ts';
 import { FloodGuard } from './flood-guard.ts';
 import { detectLocale, identityOf } from './inbound-identity.ts';
-import { customerMessage } from '../cases/customer-message.ts';
 import { deliverSavedTurn, saveTurns, type DeliveryDeps } from './save-and-deliver.ts';
+import { computeTurn, type TurnDeps } from './turn-effects.ts';
 
 /** Over the customer's flood limit: not handled; retry after `retryAfterMs`. */
 export interface RateLimited {
@@ -17,9 +15,7 @@ export interface RateLimited {
   retryAfterMs: number;
 }
 
-export interface FloodLimitDeps extends DeliveryDeps {
-  catalog: PromptCatalog;
-  policy: Policy;
+export interface FloodLimitDeps extends DeliveryDeps, TurnDeps {
   logger: Logger;
   /** Counts a message refused over the limit (metrics). */
   refused?: (channel: string) => void;
@@ -30,7 +26,9 @@ export interface FloodLimitDeps extends DeliveryDeps {
  * the limit is not handled. With `rejectWhenLimited` (the web chat: the page
  * retries) nothing is recorded; otherwise (chat platforms, which would not
  * resend it) its delivery id is recorded and the customer is told once to
- * slow down and resend.
+ * slow down and resend: a `flood-limited` event of their conversation,
+ * rendered by the engine in its language and script, in the transaction that
+ * records the delivery id and already holds the customer's lock.
  */
 export class FloodLimit {
   private readonly guard: FloodGuard;
@@ -52,8 +50,7 @@ export class FloodLimit {
       const customer = (await claimDeliveriesAndLockCustomers(trx, [{ deliveryId: message.deliveryId, identity }])).get(conversationKey(message.channel, message.externalUserId));
       if (!customer || !tell) return undefined;
       const state = parseState(customer.state, locale);
-      const text = this.deps.catalog.t(state.locale, 'messages.slowDown');
-      const [saved] = await saveTurns(trx, [{ save: { customer: { id: customer.id, state, locale: state.locale }, messages: [customerMessage(customer, { text }, { caseId: state.activeCase?.id ?? null })] }, otherWrites: false }]);
+      const [saved] = await saveTurns(trx, [await computeTurn(this.deps, trx, customer, state, { type: 'flood-limited' })]);
       return saved;
     });
     // A notice queued behind an earlier reply waits its turn like any other.

@@ -1,9 +1,7 @@
 import type { CaseListener } from '../cases/case-listener.ts';
-import { appendCaseEvent } from '../cases/case.repository.ts';
-import { messageCaseCustomer } from '../cases/customer-message.ts';
+import { appendCaseEvent, findCaseCustomer } from '../cases/case.repository.ts';
 import { deadlineTable } from '../cases/deadlines.ts';
-import type { Locale, PromptCatalog } from '../conversation/prompt-catalog.ts';
-import { formatDateTime } from '../conversation/step.ts';
+import type { ConversationEvent, NextMilestone } from '../conversation/effects.ts';
 import type { Db } from '../db/database.ts';
 import type { CaseRow } from '../db/schema.ts';
 import type { Timers } from '../jobs/timers.ts';
@@ -34,12 +32,17 @@ export interface MilestoneDeps {
   db: Db;
   timers: Timers;
   policy: Policy;
-  catalog: PromptCatalog;
   desk: StaffDesk;
   logger: Logger;
   clock: () => Date;
   outboxWritten: () => void;
+  /** Runs an event through the customer's conversation inside `trx`: the engine writes every notice to the customer. */
+  conversations: { handleEventIn(trx: Db, customerId: number, event: ConversationEvent): Promise<void> };
 }
+
+/** A notice about the case, without what the service fills in. */
+type CaseNotice = DistributiveOmit<Extract<ConversationEvent, { type: 'milestone-missed' | 'milestone-reached' | 'progress-update' }>, 'caseId' | 'caseNumber'>;
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 export type MarkOutcome = { ok: true; milestone: CaseMilestone; told: boolean } | { ok: false; reason: 'unknown_milestone' | 'already_done' | 'not_skippable' | 'reason_needed' };
 
@@ -50,7 +53,11 @@ const CLOSED = new Set(['resolved', 'closed']);
  * transaction that makes them due, each firing re-checks the case (reached,
  * paused, moved) and acts at most once per stage and due time, whichever
  * instance runs it. A breach tells the customer a new expectation; progress
- * updates tell them how the case goes.
+ * updates tell them how the case goes. Every notice to the customer is an
+ * event of their conversation (issue 16), which renders it in its language
+ * and script; so the customer's row is locked before the case, as an inbound
+ * message locks them (staff marking a milestone lock it first too: see
+ * src/staff/mark-milestone.ts).
  */
 export class MilestoneService {
   private readonly calendar: BusinessCalendar;
@@ -90,8 +97,9 @@ export class MilestoneService {
 
   /**
    * Staff reached or skipped a milestone (inside their action's transaction,
-   * the case locked): recorded and audited, the customer told where the
-   * policy says so, and the milestones counted from it rescheduled.
+   * the customer and then the case locked): recorded and audited, the
+   * customer told where the policy says so, and the milestones counted from
+   * it rescheduled.
    */
   async mark(trx: Db, row: CaseRow, input: { milestoneId: string; skip: boolean; note: string | null; by: string; now: Date }): Promise<MarkOutcome> {
     const { now } = input;
@@ -104,7 +112,7 @@ export class MilestoneService {
     const done = { caseId: row.id, milestoneId: milestone.spec.id, dueAt: milestone.dueAt, at: now, skipped: input.skip, by: input.by, note: input.note, severity: row.severity, category: row.category };
     if (!(await recordMilestoneDone(trx, done))) return { ok: false, reason: 'already_done' };
     const after = await this.milestonesOf(trx, row, now);
-    const told = !input.skip && milestone.spec.tellCustomer && (await this.tell(trx, row, (locale) => this.reachedText(locale, row, milestone.spec, after)));
+    const told = !input.skip && milestone.spec.tellCustomer && (await this.tell(trx, row, { type: 'milestone-reached', milestone: milestone.spec.label, ...nextOf(after) }));
     const late = now.getTime() > milestone.dueAt.getTime();
     await appendCaseEvent(trx, {
       caseId: row.id,
@@ -148,6 +156,8 @@ export class MilestoneService {
 
   private async stage(trx: Db, timer: Extract<MilestoneTimer, { kind: 'milestone' }>): Promise<boolean> {
     const now = this.deps.clock();
+    // A breach runs through the customer's conversation: their row is locked first, as an inbound message locks it.
+    if (timer.stage === 'breach') await findCaseCustomer(trx, timer.caseId, { lock: true });
     const row = await lockCaseForMilestones(trx, timer.caseId);
     if (!row || CLOSED.has(row.status) || row.sla_paused_at) return false;
     const milestone = (await this.milestonesOf(trx, row, now)).find((m) => m.spec.id === timer.milestoneId);
@@ -171,14 +181,7 @@ export class MilestoneService {
       to: milestone.spec.id,
       details: { dueAt: timer.dueAt, newExpectation: newExpectation.toISOString() },
     });
-    await this.tell(trx, row, (locale) =>
-      this.deps.catalog.t(locale, 'messages.milestoneMissed', {
-        caseNumber: row.number,
-        milestone: labelIn(milestone.spec, locale),
-        reason: this.deps.catalog.t(locale, 'messages.deadlineReason'),
-        newDue: this.when(newExpectation, locale),
-      }),
-    );
+    await this.tell(trx, row, { type: 'milestone-missed', milestone: milestone.spec.label, newExpectation: newExpectation.toISOString() });
     await this.deps.desk.publish(trx, row.id, { type: 'milestone-breached', ...base, newExpectation });
     await this.deps.desk.publish(trx, row.id, { type: 'case-changed' });
     return true;
@@ -193,6 +196,8 @@ export class MilestoneService {
   private async progress(trx: Db, timer: Extract<MilestoneTimer, { kind: 'progress' }>): Promise<boolean> {
     const every = this.deps.policy.progressUpdates.everySeconds;
     const now = this.deps.clock();
+    // The update runs through the customer's conversation: their row is locked first, as an inbound message locks it.
+    if (every) await findCaseCustomer(trx, timer.caseId, { lock: true });
     const row = await lockCaseForMilestones(trx, timer.caseId);
     if (!every || !row || CLOSED.has(row.status)) return false;
     if (!(await markMilestoneStage(trx, { caseId: row.id, milestoneId: PROGRESS, stage: 'update', dueAt: new Date(timer.dueAt) }))) return false;
@@ -204,46 +209,35 @@ export class MilestoneService {
       return false;
     }
     const milestones = await this.milestonesOf(trx, row, now);
-    const told = await this.tell(trx, row, (locale) => this.progressText(locale, row, milestones));
+    const done = milestones.filter((m) => m.done && !m.done.skipped).map((m) => m.spec.label);
+    const told = await this.tell(trx, row, { type: 'progress-update', done, ...nextOf(milestones) });
     await appendCaseEvent(trx, { caseId: row.id, at: now, actor: 'system', action: 'progress_update', details: { told } });
     if (told) await this.deps.desk.publish(trx, row.id, { type: 'progress-update' });
     await this.scheduleProgress(trx, row.id, addWorkingTime(now, every, this.calendar));
     return told;
   }
 
-  /** "Your complaint C-… is being handled: on-site visit completed; the repair plan is expected by …". */
-  progressText(locale: Locale, row: CaseRow, milestones: readonly CaseMilestone[]): string {
-    const { catalog } = this.deps;
-    const done = milestones.filter((m) => m.done && !m.done.skipped).map((m) => labelIn(m.spec, locale));
-    const next = nextMilestone(milestones);
-    return catalog.t(locale, 'messages.progressUpdate', {
-      caseNumber: row.number,
-      done: done.length > 0 ? catalog.t(locale, 'messages.progressDone', { milestones: done.join(catalog.t(locale, 'messages.listSeparator')) }) : '',
-      next: next ? catalog.t(locale, 'messages.progressNext', { milestone: labelIn(next.spec, locale), due: this.when(next.dueAt, locale) }) : '',
-    });
-  }
-
-  private reachedText(locale: Locale, row: CaseRow, spec: MilestoneSpec, after: readonly CaseMilestone[]): string {
-    const next = nextMilestone(after);
-    return this.deps.catalog.t(locale, 'messages.milestoneReached', {
-      caseNumber: row.number,
-      milestone: labelIn(spec, locale),
-      next: next ? this.deps.catalog.t(locale, 'messages.progressNext', { milestone: labelIn(next.spec, locale), due: this.when(next.dueAt, locale) }) : '',
-    });
-  }
-
-  private when(at: Date, locale: Locale): string {
-    return formatDateTime(at, locale, this.deps.policy.timezone);
-  }
-
-  /** In the case's language, through the one module for customer messages; nobody is told about an anonymised case. */
-  private async tell(trx: Db, row: CaseRow, text: (locale: Locale) => string): Promise<boolean> {
+  /**
+   * Runs the notice through the case customer's conversation (locked by the
+   * caller before the case); nobody is told about an anonymised case or
+   * customer. False when nobody was told.
+   */
+  private async tell(trx: Db, row: CaseRow, notice: CaseNotice): Promise<boolean> {
     if (row.anonymised_at) return false;
-    return messageCaseCustomer(trx, row.id, { text: text(row.locale as Locale) });
+    const customer = await findCaseCustomer(trx, row.id);
+    if (!customer || customer.anonymised_at) return false;
+    await this.deps.conversations.handleEventIn(trx, customer.id, { ...notice, caseId: row.id, caseNumber: row.number });
+    return true;
   }
 }
 
-/** A milestone's label in `locale`, the English one when the policy gives none. */
+/** The milestone due next, for a notice: labels per locale and its due time. */
+function nextOf(milestones: readonly CaseMilestone[]): { next?: NextMilestone } {
+  const next = nextMilestone(milestones);
+  return next ? { next: { label: next.spec.label, dueAt: next.dueAt.toISOString() } } : {};
+}
+
+/** A milestone's label in `locale`, the English one when the policy gives none (staff views; the customer's notices render in the engine). */
 export function labelIn(spec: Pick<MilestoneSpec, 'label'>, locale: string): string {
   return spec.label[locale] ?? spec.label.en ?? '';
 }

@@ -20,5 +20,6 @@ export async function markMilestone(
       return refuse('invalid_input', { field: outcome.reason === 'reason_needed' ? 'note' : outcome.reason === 'not_skippable' ? 'outcome' : 'milestone' });
     }
     return { ok: true, caseRow: row, changed: true };
-  });
+    // Telling the customer runs through their conversation: their row is locked before the case.
+  }, { lockCustomer: true });
 }

@@ -1,5 +1,5 @@
 import type { Updateable } from 'kysely';
-import { appendCaseEvent, lockCase } from '../cases/case.repository.ts';
+import { appendCaseEvent, findCaseCustomer, lockCase } from '../cases/case.repository.ts';
 import type { PromptCatalog } from '../conversation/prompt-catalog.ts';
 import type { Db } from '../db/database.ts';
 import type { CaseRow, CasesTable } from '../db/schema.ts';
@@ -74,15 +74,20 @@ export const isOpen = (status: string): boolean => (OPEN_STATUSES as readonly st
  * Runs one staff action as one transaction on the locked case: the use case
  * writes the case change, its audit events and outbox rows; the outbox is
  * woken after commit. Non-staff are refused before anything is read.
+ * `lockCustomer`: the action may run an event through the customer's
+ * conversation, so their row is locked before the case (the order an inbound
+ * message locks them in; the other order could deadlock on PostgreSQL).
  */
 export async function staffAction(
   deps: StaffDeps,
   caseId: number,
   actor: StaffActor,
   work: (trx: Db, row: CaseRow, now: Date) => Promise<StaffResult>,
+  options: { lockCustomer?: boolean } = {},
 ): Promise<StaffResult> {
   if (actor.role === 'none') return refuse('not_staff');
   const result = await deps.db.transaction().execute(async (trx) => {
+    if (options.lockCustomer) await findCaseCustomer(trx, caseId, { lock: true });
     const row = await lockCase(trx, caseId);
     if (!row) return refuse('not_found');
     return work(trx, row, deps.clock());

@@ -119,8 +119,8 @@ describe('milestones on durable timers', { timeout: 90_000 }, () => {
       // PGlite has one connection: the second instance is a second timer worker set on it.
       const timers = await Timers.start(first.database, createLogger('silent'), { pollSeconds: 0.5 });
       const service = new MilestoneService({
-        db: first.database.db, timers, policy: first.policy, catalog: first.catalog, desk: new DeskRelay(), logger: createLogger('silent'),
-        clock: () => new Date(), outboxWritten: () => first.outbox.kick(),
+        db: first.database.db, timers, policy: first.policy, desk: new DeskRelay(), logger: createLogger('silent'),
+        clock: () => new Date(), outboxWritten: () => first.outbox.kick(), conversations: first.conversations,
       });
       await timers.work<MilestoneTimer>(MILESTONE_QUEUE, (data) => service.handle(data));
       stops.push(() => timers.stop());
