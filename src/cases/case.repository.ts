@@ -78,16 +78,6 @@ export async function countRecentCases(db: Db, match: { customerId: number; phon
   return Number(row.n);
 }
 
-export async function listCasesOfCustomer(db: Db, customerId: number, limit: number): Promise<Array<Pick<CaseRow, 'number' | 'status' | 'created_at'>>> {
-  return db
-    .selectFrom('cases')
-    .select(['number', 'status', 'created_at'])
-    .where('customer_id', '=', customerId)
-    .orderBy('id', 'desc')
-    .limit(limit)
-    .execute();
-}
-
 export async function attachEvidenceToCase(db: Db, caseId: number, attachmentIds: string[]): Promise<void> {
   if (attachmentIds.length === 0) return;
   await db.updateTable('attachments').set({ case_id: caseId }).where('id', 'in', attachmentIds).execute();
