@@ -26,7 +26,22 @@ const RECENT_PURCHASE_MS = 2 * 86_400_000;
 /** "for 2 hours before I found her": a span of time, not a time. */
 const UNANCHORED = /\b(?:before|after|later)$/iu;
 const NUMBER_WALL = /[\d\s\-/.:,]{40,}/gu;
+/**
+ * chrono's cost is most of a message's reading, and most messages hold no
+ * time at all ("Hello", an e-mail address, "退款"). Each parser runs only on
+ * text that holds something it could match: a digit, or a word of its
+ * vocabulary (chrono-node 2.10's locales/en and locales/zh/hans parsers and
+ * dictionaries: casual day and time words, weekdays, months, time units,
+ * and number words before a one-letter unit). Prefixes are enough ("mon"
+ * covers Monday and month); reading more text than needed is only slower.
+ * test/unit/understanding-when-precheck.test.ts holds chrono to this.
+ */
+const MAY_HOLD_ENGLISH_DATE =
+  /\d|\b(?:now|today|tonight|tomorrow|overmorrow|tmrw?|yesterday|night|morning|afternoon|evening|mid(?:night|day)|noon|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun|sec|min|hour|hr|day|week|month|mos?\b|year|yr|qtr|quarter)|\b(?:an?|the|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|few|several|couple(?:\s+of)?|half)\s*[dhmswy]\b/iu;
+/** Latin letters, or digits in a date's shape: without them the English parser is not asked (Chinese digits are the Chinese parser's). */
 const MAY_BE_ENGLISH = /[a-z]|\d[/.:-]\d/iu;
+const MAY_HOLD_CHINESE_DATE = /[\d０-９零〇一二两三四五六七八九十百今明昨前后上下这早晚朝夜中午凌现立即刻周星期礼拜月日号点时分秒年天内]/u;
+
 const PROMISE_WINDOW_MS = 31 * 86_400_000;
 /** Words that may stand between a day and its time: "yesterday around 8pm", "上周五 大概 晚上8点". */
 const JOINER = /^[\s,，、]*(?:at|around|about|at around|at about|approximately|approx\.?|roughly|on|in the|大概|大约|约|差不多|的|在)?[\s,，、]*$/iu;
@@ -55,7 +70,7 @@ export function readWhenIn(source: string, shown: string, now: Date, timezone: s
   // chrono slows to a crawl on long runs of digits and separators ("1-1-1-…"), which are never a date: blanked, same length.
   source = source.replace(NUMBER_WALL, (run) => ' '.repeat(run.length));
   // Each parser only where its words can be: chrono's cost is most of a message's reading.
-  const results = [...(MAY_BE_ENGLISH.test(source) ? english.parse(source, reference) : []), ...(hasHan(source) ? chinese.parse(source, reference) : [])]
+  const results = [...(mayHoldEnglishDate(source) ? english.parse(source, reference) : []), ...(mayHoldChineseDate(source) ? chinese.parse(source, reference) : [])]
     .filter((result) => !isBareChineseHour(result, source) && !PRESENT.test(result.text) && !BARE_WEEKDAY_ABBREVIATION.test(result.text) && !UNANCHORED.test(result.text) && !isHabitual(result, source))
     .sort((a, b) => a.index - b.index || b.text.length - a.text.length);
   const spans = mergeDayAndTime(withoutOverlaps(results), source);
@@ -68,6 +83,11 @@ export function readWhenIn(source: string, shown: string, now: Date, timezone: s
     past.find(({ span }) => !isPurchaseTime(source, span)) ?? past.find(({ at }) => now.getTime() - at <= RECENT_PURCHASE_MS);
   return chosen ? { text: shown.slice(chosen.span.index, chosen.span.end).trim(), at: new Date(chosen.at).toISOString() } : undefined;
 }
+
+/** Whether chrono's English parser could find anything in `text` (see MAY_HOLD_ENGLISH_DATE). */
+export const mayHoldEnglishDate = (text: string): boolean => MAY_BE_ENGLISH.test(text) && MAY_HOLD_ENGLISH_DATE.test(text);
+/** Whether chrono's Simplified Chinese parser could find anything in `text`. */
+export const mayHoldChineseDate = (text: string): boolean => hasHan(text) && MAY_HOLD_CHINESE_DATE.test(text);
 
 /** "beeps randomly at 3am", "每天晚上": something that keeps happening has no one time. */
 function isHabitual(result: chrono.ParsedResult, source: string): boolean {
