@@ -49,19 +49,25 @@ export async function claimDeliveriesAndLockCustomers(
   db: Db,
   items: ReadonlyArray<{ deliveryId: string; identity: InboundIdentity }>,
 ): Promise<Map<string, LockedCustomer>> {
-  const column = <T>(pick: (item: (typeof items)[number]) => T) => items.map(pick);
+  // One JSON document for the batch (pg would escape each element of a text[] of addresses).
+  const input = items.map((i) => ({
+    channel: i.identity.channel,
+    delivery_id: i.deliveryId,
+    external_id: i.identity.externalId,
+    address: i.identity.address,
+    display_name: i.identity.displayName ?? null,
+    locale: i.identity.locale,
+  }));
   const { rows } = await sql<LockedCustomer>`
     WITH input AS (
-      SELECT * FROM unnest(
-        ${column((i) => i.identity.channel)}::text[], ${column((i) => i.deliveryId)}::text[], ${column((i) => i.identity.externalId)}::text[],
-        ${column((i) => JSON.stringify(i.identity.address))}::text[], ${column((i) => i.identity.displayName ?? null)}::text[], ${column((i) => i.identity.locale)}::text[]
-      ) AS t(channel, delivery_id, external_id, address, display_name, locale)),
+      SELECT * FROM jsonb_to_recordset(${JSON.stringify(input)}::jsonb)
+        AS t(channel text, delivery_id text, external_id text, address jsonb, display_name text, locale text)),
     delivery AS (
       INSERT INTO inbound_deliveries (channel, delivery_id) SELECT channel, delivery_id FROM input
       ON CONFLICT DO NOTHING RETURNING channel, delivery_id),
     locked AS (
       INSERT INTO customers (channel, external_id, address, display_name, locale, state, updated_at)
-      SELECT i.channel, i.external_id, i.address::jsonb, i.display_name, i.locale, '{}'::jsonb, now()
+      SELECT i.channel, i.external_id, i.address, i.display_name, i.locale, '{}'::jsonb, now()
       FROM input i JOIN delivery d ON d.channel = i.channel AND d.delivery_id = i.delivery_id
       ORDER BY i.channel, i.external_id
       ON CONFLICT (channel, external_id) DO UPDATE SET

@@ -58,8 +58,9 @@ export async function saveStatesAndEnqueue(
   leaseSeconds: number,
 ): Promise<Array<{ rows: OutboxRow[]; blocked: boolean }>> {
   const messages = turns.flatMap((t) => t.messages);
-  const states = sql`UPDATE customers SET state = s.state::jsonb, locale = s.locale
-    FROM unnest(${turns.map((t) => t.customer.id)}::bigint[], ${turns.map((t) => JSON.stringify(t.customer.state))}::text[], ${turns.map((t) => t.customer.locale)}::text[]) AS s(id, state, locale)
+  // Each batch travels as one JSON document: pg would escape every element of a text[] of JSON texts, character by character.
+  const states = sql`UPDATE customers SET state = s.state, locale = s.locale
+    FROM jsonb_to_recordset(${JSON.stringify(turns.map((t) => ({ id: t.customer.id, state: t.customer.state, locale: t.customer.locale })))}::jsonb) AS s(id bigint, state jsonb, locale text)
     WHERE customers.id = s.id`;
   if (messages.length === 0) {
     await states.execute(db);
@@ -70,12 +71,9 @@ export async function saveStatesAndEnqueue(
     WITH saved AS (${states}),
          earlier AS (SELECT DISTINCT conversation_key FROM outbox WHERE status = 'pending' AND conversation_key = ANY(${[...new Set(column((m) => m.conversationKey))]}::text[]))
     INSERT INTO outbox (customer_id, case_id, channel, conversation_key, address, payload, report, attempts, next_attempt_at)
-    SELECT m.customer_id, m.case_id, m.channel, m.conversation_key, m.address::jsonb, m.payload::jsonb, m.report::jsonb, 1, now() + make_interval(secs => ${leaseSeconds})
-    FROM unnest(
-      ${column((m) => m.customerId)}::bigint[], ${column((m) => m.caseId)}::bigint[], ${column((m) => m.channel)}::text[], ${column((m) => m.conversationKey)}::text[],
-      ${column((m) => JSON.stringify(m.address))}::text[], ${column((m) => JSON.stringify(m.payload))}::text[], ${column((m) => (m.report ? JSON.stringify(m.report) : null))}::text[]
-    ) WITH ORDINALITY AS m(customer_id, case_id, channel, conversation_key, address, payload, report, ord)
-    ORDER BY m.ord
+    SELECT (m->>'customerId')::bigint, (m->>'caseId')::bigint, m->>'channel', m->>'conversationKey', m->'address', m->'payload', m->'report', 1, now() + make_interval(secs => ${leaseSeconds})
+    FROM jsonb_array_elements(${JSON.stringify(messages)}::jsonb) WITH ORDINALITY AS e(m, ord)
+    ORDER BY e.ord
     RETURNING outbox.*, outbox.conversation_key IN (SELECT conversation_key FROM earlier) AS blocked`.execute(db);
   const byKey = new Map<string, { rows: OutboxRow[]; blocked: boolean }>();
   for (const { blocked, ...row } of rows.sort((a, b) => a.id - b.id)) {
