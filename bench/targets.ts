@@ -130,9 +130,10 @@ export async function startBotbuilderBaseline(options: { databaseUrl: string; co
  * ratio. New chats per address are not limited (every simulated visitor
  * comes from 127.0.0.1).
  */
-export async function startHearkenWebchat(options: { databaseUrl?: string; dataDir?: string; logLevel?: string }): Promise<{ url: string; process: ServerProcess }> {
+export async function startHearkenWebchat(options: { databaseUrl?: string; dataDir?: string; logLevel?: string; nodeArgs?: string[] }): Promise<{ url: string; process: ServerProcess }> {
   const process = spawnServer('bench/app-entry.mjs', {
     cwd: ROOT,
+    nodeArgs: options.nodeArgs,
     env: {
       NODE_ENV: 'production',
       HOST: '127.0.0.1',

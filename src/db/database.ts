@@ -1,4 +1,7 @@
-import { mkdirSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
 import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
 import { Migrator } from 'kysely/migration';
@@ -50,7 +53,10 @@ export async function openDatabase(options: {
     return { db, kind: 'postgres', connectionString: options.databaseUrl, close: () => db.destroy() };
   }
   const inMemory = options.dataDir.startsWith('memory://');
-  if (!inMemory) mkdirSync(options.dataDir, { recursive: true });
+  if (!inMemory) {
+    mkdirSync(options.dataDir, { recursive: true });
+    if (!existsSync(join(options.dataDir, 'PG_VERSION'))) await initialiseDataDir(options.dataDir);
+  }
   const pglite = await PGlite.create(inMemory ? undefined : options.dataDir, {
     parsers: { [pgliteTypes.INT8]: parseInt8 },
   });
@@ -63,6 +69,22 @@ export async function openDatabase(options: {
       await db.destroy();
     },
   };
+}
+
+/**
+ * A new embedded database is created (PGlite's initdb) in a child process:
+ * initdb runs a WebAssembly instance of its own whose memory the server
+ * process would keep mapped long after (measured: 803 MB resident after a
+ * fresh create in-process, 287 MB after opening the same directory created
+ * in a child). Only the first start of a new data directory pays for it.
+ */
+async function initialiseDataDir(dataDir: string): Promise<void> {
+  const create = 'const { PGlite } = await import(process.argv[1]); const db = await PGlite.create(process.argv[2]); await db.close();';
+  try {
+    await promisify(execFile)(process.execPath, ['--input-type=module', '--eval', create, import.meta.resolve('@electric-sql/pglite'), dataDir], { timeout: 300_000 });
+  } catch (error) {
+    throw new Error(`Creating the embedded database in ${dataDir} failed: ${(error as { stderr?: string }).stderr?.trim().split('\n').at(-1) ?? (error as Error).message}`);
+  }
 }
 
 /** Names of migrations this code has that the database has not run (readiness). Throws when the database is unreachable. */
