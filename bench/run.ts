@@ -57,6 +57,8 @@ interface Figures {
   replyP50Ms: number;
   replyP99Ms: number;
   cpuPercent: number;
+  /** The server's CPU time per message handled (ms): steadier than msgs/s on a shared machine. */
+  cpuMsPerMessage: number | null;
   peakRssMb: number;
   postgresCpuPercent?: number;
   driverCpuPercent: number;
@@ -75,6 +77,7 @@ function figures(load: LoadResult, meter: ReturnType<PhaseMeter['finish']>): Fig
     replyP50Ms: load.reply.p50,
     replyP99Ms: load.reply.p99,
     ...meter,
+    cpuMsPerMessage: load.messagesPerSecond > 0 ? round((meter.cpuPercent * 10) / load.messagesPerSecond, 3) : null,
     errors,
     ...(errors > 0 ? { errorSamples: load.errors.firstSamples } : {}),
   };
@@ -82,7 +85,7 @@ function figures(load: LoadResult, meter: ReturnType<PhaseMeter['finish']>): Fig
 
 function describe(name: string, c: number, f: Figures): string {
   const pgCpu = f.postgresCpuPercent !== undefined ? ` pg ${f.postgresCpuPercent}%` : '';
-  return `${name.padEnd(12)} c=${String(c).padStart(3)}  ${String(f.messagesPerSecond).padStart(7)} msg/s  ${String(f.intakesPerSecond).padStart(6)} intakes/s  ack p50/p99 ${f.ackP50Ms}/${f.ackP99Ms} ms  reply p50/p99 ${f.replyP50Ms}/${f.replyP99Ms} ms  CPU ${f.cpuPercent}%${pgCpu}  steal ${f.stealPercent}%  RSS ${f.peakRssMb} MB${f.errors ? `  ERRORS ${f.errors}: ${f.errorSamples?.[0]}` : ''}`;
+  return `${name.padEnd(12)} c=${String(c).padStart(3)}  ${String(f.messagesPerSecond).padStart(7)} msg/s  ${String(f.intakesPerSecond).padStart(6)} intakes/s  ack p50/p99 ${f.ackP50Ms}/${f.ackP99Ms} ms  reply p50/p99 ${f.replyP50Ms}/${f.replyP99Ms} ms  CPU ${f.cpuPercent}% (${f.cpuMsPerMessage ?? '–'} ms/msg)${pgCpu}  steal ${f.stealPercent}%  RSS ${f.peakRssMb} MB${f.errors ? `  ERRORS ${f.errors}: ${f.errorSamples?.[0]}` : ''}`;
 }
 
 /** The baseline package cannot live in the main project (see its package.json); installed on first use. */
@@ -307,6 +310,8 @@ async function main(): Promise<void> {
         replyP50VsHttpFloor: ratio(r.hearken.replyP50Ms, r.httpFloor.replyP50Ms),
         messagesPerSecondVsStoreFloor: ratio(r.hearken.messagesPerSecond, r.storeFloor.messagesPerSecond),
         messagesPerSecondVsStackFloor: ratio(r.hearken.messagesPerSecond, r.stackFloor.messagesPerSecond),
+        ackP99VsStackFloor: ratio(r.hearken.ackP99Ms, r.stackFloor.ackP99Ms),
+        cpuMsPerMessageVsStackFloor: ratio(r.hearken.cpuMsPerMessage ?? 0, r.stackFloor.cpuMsPerMessage ?? 0),
         messagesPerSecondVsDbFloorInserts: ratio(r.hearken.messagesPerSecond, r.dbFloor.insertsPerSecond),
       };
     }
