@@ -43,6 +43,9 @@ export const ErrorCode = {
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
+/** The body of a refused HTTP request: `{ error: { code, message } }`; the message names no person. */
+export const errorBody = (code: ErrorCode, message: string): { error: { code: ErrorCode; message: string } } => ({ error: { code, message } });
+
 /** An error of hearken's own: a stable code, and a message that names no person. */
 export abstract class HearkenError extends Error {
   abstract readonly code: ErrorCode;

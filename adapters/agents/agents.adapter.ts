@@ -4,7 +4,7 @@ import { CloudAdapter, type AuthConfiguration, type ConnectorClient, type TurnCo
 import type { Activity as BotbuilderActivity } from 'botbuilder';
 import type { AppContext, ChannelModule } from '../channel-module.ts';
 import { answerOverloaded } from '../../src/http/server.ts';
-import { ConfigError, InboundOverloaded } from '../../src/errors.ts';
+import { ConfigError, errorBody, ErrorCode, InboundOverloaded } from '../../src/errors.ts';
 import { BOTFRAMEWORK_PATH, DEFAULT_FILE_HOSTS, EMULATOR_FILE_HOSTS, handleActivity, isLocalEmulatorRequest, logRefusal } from '../botframework/botframework.inbound.ts';
 import { BotFrameworkSender } from '../botframework/botframework.sender.ts';
 import { agentsAuthConfiguration, authenticateRequest, type AgentsAuthOptions } from './agents.auth.ts';
@@ -127,13 +127,13 @@ export class AgentsChannel implements ChannelModule {
   private async onRequest(req: Request, res: Response): Promise<void> {
     const body = req.body as { type?: unknown; serviceUrl?: unknown } | undefined;
     if (typeof body !== 'object' || body === null || typeof body.type !== 'string') {
-      res.status(400).json({ error: { code: 'invalid_activity', message: 'The body is not an activity (no type).' } });
+      res.status(400).json(errorBody(ErrorCode.InvalidActivity, 'The body is not an activity (no type).'));
       return;
     }
     const refusal = this.clientId ? await authenticateRequest(this.adapter, req, body.serviceUrl) : isLocalEmulatorRequest(body.serviceUrl, req.socket.remoteAddress) ? undefined : 'not_local';
     if (refusal) {
       logRefusal(this.ctx, 401, refusal);
-      res.status(401).json({ error: { code: 'unauthenticated', message: 'The request could not be authenticated.' } });
+      res.status(401).json(errorBody(ErrorCode.Unauthenticated, 'The request could not be authenticated.'));
       return;
     }
     let turnError: unknown;
@@ -149,10 +149,10 @@ export class AgentsChannel implements ChannelModule {
     } catch (error) {
       if (res.headersSent) return;
       if (turnError instanceof InboundOverloaded) answerOverloaded(res, turnError);
-      else if (turnError) res.status(500).json({ error: { code: 'internal_error', message: 'Something went wrong on our side.' } });
+      else if (turnError) res.status(500).json(errorBody(ErrorCode.InternalError, 'Something went wrong on our side.'));
       else {
         this.ctx.logger.warn({ channel: 'botframework', err: error }, 'bot framework activity not processed');
-        res.status(400).json({ error: { code: 'invalid_activity', message: 'The activity could not be processed.' } });
+        res.status(400).json(errorBody(ErrorCode.InvalidActivity, 'The activity could not be processed.'));
       }
     }
   }

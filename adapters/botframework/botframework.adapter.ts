@@ -1,7 +1,7 @@
 import express, { type Express, type Request, type Response } from 'express';
 import type { TurnContext } from 'botbuilder';
 import type { AppContext, ChannelModule } from '../channel-module.ts';
-import { InboundOverloaded } from '../../src/errors.ts';
+import { errorBody, ErrorCode, InboundOverloaded } from '../../src/errors.ts';
 import { BOTFRAMEWORK_PATH, DEFAULT_FILE_HOSTS, EMULATOR_FILE_HOSTS, handleActivity, isLocalEmulatorRequest, logRefusal, type RefusalCause } from './botframework.inbound.ts';
 import { channelAuthentication, type BotFrameworkAuthOptions } from './botframework.auth.ts';
 import { HearkenCloudAdapter } from './botframework.connector.ts';
@@ -52,18 +52,18 @@ export class BotFrameworkChannel implements ChannelModule {
   private async onRequest(req: Request, res: Response): Promise<void> {
     const body = req.body as { type?: unknown; serviceUrl?: unknown } | undefined;
     if (typeof body !== 'object' || body === null || typeof body.type !== 'string') {
-      res.status(400).json({ error: { code: 'invalid_activity', message: 'The body is not an activity (no type).' } });
+      res.status(400).json(errorBody(ErrorCode.InvalidActivity, 'The body is not an activity (no type).'));
       return;
     }
     // Without an app id nothing is authenticated: answer only a local Emulator on this machine, never post to a service URL elsewhere.
     if (this.anonymous && !isLocalEmulatorRequest(body.serviceUrl, req.socket.remoteAddress)) {
       this.refused(401, 'not_local');
-      res.status(401).json({ error: { code: 'unauthenticated', message: 'This bot accepts only the local Emulator without an app id.' } });
+      res.status(401).json(errorBody(ErrorCode.Unauthenticated, 'This bot accepts only the local Emulator without an app id.'));
       return;
     }
     if (!this.anonymous && !req.get('authorization')) {
       this.refused(401, 'no_token');
-      res.status(401).json({ error: { code: 'unauthenticated', message: 'A Bot Framework token is required.' } });
+      res.status(401).json(errorBody(ErrorCode.Unauthenticated, 'A Bot Framework token is required.'));
       return;
     }
     let overloaded: InboundOverloaded | undefined;
@@ -84,7 +84,7 @@ export class BotFrameworkChannel implements ChannelModule {
       );
     } catch (error) {
       this.ctx.logger.warn({ channel: 'botframework', err: error }, 'bot framework request refused');
-      if (!res.headersSent) res.status(400).json({ error: { code: 'invalid_activity', message: 'The activity could not be processed.' } });
+      if (!res.headersSent) res.status(400).json(errorBody(ErrorCode.InvalidActivity, 'The activity could not be processed.'));
     }
   }
 

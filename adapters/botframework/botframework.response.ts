@@ -1,6 +1,7 @@
 import type { Response } from 'express';
 import { answerOverloaded } from '../../src/http/server.ts';
 import type { InboundOverloaded } from '../../src/errors.ts';
+import { ErrorCode, errorBody } from '../../src/errors.ts';
 
 /**
  * The response CloudAdapter writes to. The SDK puts error messages in its
@@ -11,7 +12,7 @@ export function guardedResponse(res: Response, overloaded: () => InboundOverload
   let statusCode = 200;
   const plain = (code: number) =>
     code === 401 || code === 403
-      ? { error: { code: 'unauthenticated', message: 'The request could not be authenticated.' } }
+      ? errorBody(ErrorCode.Unauthenticated, 'The request could not be authenticated.')
       : { error: { code: code >= 500 ? 'internal_error' : 'bad_request', message: code >= 500 ? 'Something went wrong on our side.' : 'The request could not be processed.' } };
   const shim = {
     status(code: number) {

@@ -1,5 +1,6 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import { ErrorCode, errorBody } from '../../src/errors.ts';
 
 export const REPORTS_COOKIE = 'hearken_reports';
 
@@ -78,7 +79,7 @@ export function reportsAuth(deps: ReportsAuthDeps): { authenticate: RequestHandl
     res
       .status(401)
       .set('www-authenticate', 'Bearer')
-      .json({ error: { code: 'unauthenticated', message: 'Sign in at /reports, open /reports?token=<REPORTS_TOKEN> once, or send Authorization: Bearer <REPORTS_TOKEN>.' } });
+      .json(errorBody(ErrorCode.Unauthenticated, 'Sign in at /reports, open /reports?token=<REPORTS_TOKEN> once, or send Authorization: Bearer <REPORTS_TOKEN>.'));
   };
 
   const authenticate: RequestHandler = (req: Request, res: Response, next: NextFunction) => {
@@ -94,7 +95,7 @@ export function reportsAuth(deps: ReportsAuthDeps): { authenticate: RequestHandl
     const cookie = cookieOf(req, REPORTS_COOKIE);
     if (cookie === 'malformed') {
       if (wantsPage(req)) return deps.signInPage(req, res, 400, 'badSession');
-      return void res.status(400).json({ error: { code: 'bad_cookie', message: 'The reports cookie is malformed: sign in at /reports again.' } });
+      return void res.status(400).json(errorBody(ErrorCode.BadCookie, 'The reports cookie is malformed: sign in at /reports again.'));
     }
     if (cookie && cookies.valid(cookie, deps.clock())) return next();
     refuse(req, res);

@@ -13,6 +13,7 @@ import { buildReport } from '../../src/reports/report.ts';
 import type { ReportRange } from '../../src/reports/report.repository.ts';
 import { reportsAuth } from './reports.auth.ts';
 import { chooseLocale, reportLocaleOf, reportsPages } from './reports.page.ts';
+import { ErrorCode, errorBody } from '../../src/errors.ts';
 
 export { REPORTS_COOKIE, reportsCookieSigner } from './reports.auth.ts';
 
@@ -78,7 +79,7 @@ export function reportsRouter(deps: ReportsDeps): Router {
     const today = dateIn(deps.clock(), deps.timezone);
     const defaultFrom = dateIn(new Date(deps.clock().getTime() - (DEFAULT_DAYS - 1) * 86_400_000), deps.timezone);
     const range = calendarRange(String(req.query.from ?? defaultFrom), String(req.query.to ?? today), deps.timezone);
-    if (!range) res.status(400).json({ error: { code: 'invalid_range', message: 'Use from and to as YYYY-MM-DD (from not after to, at most 400 days).' } });
+    if (!range) res.status(400).json(errorBody(ErrorCode.InvalidRange, 'Use from and to as YYYY-MM-DD (from not after to, at most 400 days).'));
     return range;
   };
   const report = (range: ReportRange) => buildReport(deps.db, range, { now: deps.clock(), timezone: deps.timezone });

@@ -6,6 +6,7 @@ import type { PrivacyService } from '../../src/privacy/privacy.service.ts';
 import { casesCsv } from '../../src/reports/case-export.ts';
 import { rollingDays } from '../../src/reports/report-range.ts';
 import type { StaffTexts } from '../../src/staff/staff-catalog.ts';
+import { ErrorCode, errorBody } from '../../src/errors.ts';
 
 /**
  * `/complaints export` answers with a link to GET /slack/export.csv carrying
@@ -55,7 +56,7 @@ export function exportRouter(deps: { db: Db; key: Buffer; clock: () => Date; log
     const now = deps.clock();
     const claims = verifyExportToken(deps.key, String(req.query.token ?? ''), now);
     if (!claims) {
-      res.status(403).json({ error: { code: 'invalid_token', message: deps.texts.t('export.invalid') } });
+      res.status(403).json(errorBody(ErrorCode.InvalidToken, deps.texts.t('export.invalid')));
       return;
     }
     const csv = await casesCsv(deps.db, rollingDays(now, claims.d));
@@ -125,18 +126,18 @@ export function customerExportRouter(deps: { privacy: Pick<PrivacyService, 'expo
   router.get(CUSTOMER_EXPORT_PATH, async (req, res) => {
     const check = verifyCustomerExportToken(deps.key, String(req.query.token ?? ''), deps.clock());
     if (!check.ok && check.reason === 'invalid') {
-      res.status(403).json({ error: { code: 'invalid_token', message: deps.texts.t('export.customerInvalid') } });
+      res.status(403).json(errorBody(ErrorCode.InvalidToken, deps.texts.t('export.customerInvalid')));
       return;
     }
     if (!check.ok) {
-      res.status(410).json({ error: { code: 'link_expired', message: deps.texts.t('export.customerExpired') } });
+      res.status(410).json(errorBody(ErrorCode.LinkExpired, deps.texts.t('export.customerExpired')));
       return;
     }
     const { claims } = check;
     const outcome = await deps.privacy.exportCustomer({ caseNumber: claims.c }, `slack:${claims.u}`, { id: claims.n, expiresAt: new Date(claims.e) });
     if (!outcome.ok && outcome.reason === 'link_used') {
       deps.logger.warn({ component: 'slack', user: claims.u }, 'customer export link used again: refused');
-      res.status(410).json({ error: { code: 'link_used', message: deps.texts.t('export.customerUsed') } });
+      res.status(410).json(errorBody(ErrorCode.LinkUsed, deps.texts.t('export.customerUsed')));
       return;
     }
     if (!outcome.ok) {

@@ -6,7 +6,7 @@ import { Telegraf, TelegramError, type Context } from 'telegraf';
 import type { AppContext, ChannelModule } from '../channel-module.ts';
 import type { InboundMessage } from '../../src/channels/contract.ts';
 import { fetchAllowedFile } from '../../src/channels/file-fetch.ts';
-import { InboundOverloaded, serializeError } from '../../src/errors.ts';
+import { errorBody, ErrorCode, InboundOverloaded, serializeError } from '../../src/errors.ts';
 import { downloadRefusal, receiveEvidence, storeEvidence, type Downloaded } from '../../src/inbound/evidence-intake.ts';
 import { mapUpdate, TELEGRAM_DOWNLOAD_LIMIT, type TelegramFileRef } from './telegram.mapper.ts';
 import { backoffMs, UpdatePolling } from './telegram.polling.ts';
@@ -70,7 +70,7 @@ export class TelegramChannel implements ChannelModule {
     if (this.mode !== 'webhook') return;
     app.post(TELEGRAM_WEBHOOK_PATH, (req, res, next) => {
       if (!this.secretMatches(req.get('x-telegram-bot-api-secret-token'))) {
-        res.status(403).json({ error: { code: 'forbidden', message: 'Invalid secret token.' } });
+        res.status(403).json(errorBody(ErrorCode.Forbidden, 'Invalid secret token.'));
         return;
       }
       next();
@@ -97,7 +97,7 @@ export class TelegramChannel implements ChannelModule {
   private async onWebhook(req: Request, res: Response): Promise<void> {
     const update = req.body as { update_id?: unknown } | undefined;
     if (typeof update !== 'object' || update === null || typeof update.update_id !== 'number') {
-      res.status(400).json({ error: { code: 'invalid_update', message: 'Not a Telegram update.' } });
+      res.status(400).json(errorBody(ErrorCode.InvalidUpdate, 'Not a Telegram update.'));
       return;
     }
     const answer: { callbackQueryId?: string } = {};

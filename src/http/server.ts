@@ -1,5 +1,5 @@
 import express, { type ErrorRequestHandler, type Express, type Response } from 'express';
-import { ErrorCode, InboundOverloaded } from '../errors.ts';
+import { ErrorCode, errorBody, InboundOverloaded } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 
 export interface HttpOptions {
@@ -23,19 +23,19 @@ export function createHttpApp(options: HttpOptions = {}): Express {
 /** 503 with Retry-After for a message refused under load (InboundOverloaded). */
 export function answerOverloaded(res: Response, error: InboundOverloaded): void {
   res.set('retry-after', String(error.retryAfterSeconds));
-  res.status(error.status).json({ error: { code: error.code, message: 'We are receiving a lot of messages right now. Please send yours again in a moment.' } });
+  res.status(error.status).json(errorBody(error.code, 'We are receiving a lot of messages right now. Please send yours again in a moment.'));
 }
 
 /** 429 with Retry-After (whole seconds, at least 1) for a client over a rate limit. */
 export function answerRateLimited(res: Response, waitMs: number, message: string): void {
   res.set('retry-after', String(Math.max(1, Math.ceil(waitMs / 1000))));
-  res.status(429).json({ error: { code: ErrorCode.RateLimited, message } });
+  res.status(429).json(errorBody(ErrorCode.RateLimited, message));
 }
 
 /** Last handlers: JSON 404, and errors mapped to clear 4xx/5xx answers without internals. */
 export function finishHttpApp(app: Express, logger: Logger): void {
   app.use((_req, res) => {
-    res.status(404).json({ error: { code: ErrorCode.NotFound, message: 'Not found.' } });
+    res.status(404).json(errorBody(ErrorCode.NotFound, 'Not found.'));
   });
   const onError: ErrorRequestHandler = (error, req, res, _next) => {
     // Load shedding: counted and logged where it happens; the sender retries.
@@ -56,7 +56,7 @@ export function finishHttpApp(app: Express, logger: Logger): void {
       : code === ErrorCode.MalformedJson ? 'The request body is not valid JSON.'
       : status >= 500 ? 'Something went wrong on our side. Please try again.'
       : 'The request could not be understood.';
-    res.status(status).json({ error: { code, message } });
+    res.status(status).json(errorBody(code, message));
   };
   app.use(onError);
 }
