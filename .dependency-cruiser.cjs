@@ -6,7 +6,7 @@
  *   root (src/app/, src/main.ts)
  *     -> adapters/ (one folder per channel; adapters/channel-module.ts is the socket)
  *       -> application (use cases: src/inbound, src/surveys, src/reports, src/ops, src/staff, src/privacy, src/sla)
- *         -> domain (src/cases, src/conversation, src/policy.ts, src/understanding)
+ *         -> domain (src/cases, src/conversation, src/policy.ts with src/policy/, src/understanding)
  *           -> infrastructure (src/db, src/outbox, src/jobs timers, src/http, src/logger.ts,
  *              src/config.ts, and the channel floor src/channels: contract, evidence, file fetch)
  *
@@ -49,7 +49,7 @@ const LAYERS = [
       '^src/sla/',
     ],
   ],
-  ['domain', ['^src/cases/', '^src/conversation/', '^src/policy\\.ts$', '^src/understanding/']],
+  ['domain', ['^src/cases/', '^src/conversation/', '^src/policy(\\.ts$|/)', '^src/understanding/']],
   [
     'infrastructure',
     ['^src/outbox/', '^src/jobs/', '^src/http/', '^src/db/', '^src/channels/', '^src/logger\\.ts$', '^src/config\\.ts$', '^src/errors\\.ts$', '^src/redact\\.ts$'],

@@ -66,6 +66,9 @@ function visitorIdOf(token: string): string {
   return createHash('sha256').update(token).digest('hex').slice(0, 40);
 }
 
+/** The page's own scripts (public/), served at /webchat/<file>; index.html loads them in this order. */
+const PAGE_SCRIPTS = ['outbox.js', 'tray.js', 'chat-format.js', 'chat-texts.js', 'chat-session.js', 'chat-view.js', 'chat-embed.js', 'chat.js'];
+
 function problem(res: Response, status: number, code: string, message: string): void {
   res.status(status).json({ error: { code, message } });
 }
@@ -74,11 +77,10 @@ function problem(res: Response, status: number, code: string, message: string): 
 export function webchatRouter(deps: WebchatDeps): Router {
   const router = express.Router();
   const page = readFileSync(join(PUBLIC_DIR, 'index.html'), 'utf8');
+  const script = (file: string) => ({ type: 'text/javascript; charset=utf-8', body: readFileSync(join(PUBLIC_DIR, file), 'utf8') });
   const staticFiles: Record<string, { type: string; body: string }> = {
-    '/widget.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(join(PUBLIC_DIR, 'widget.js'), 'utf8') },
-    '/webchat/outbox.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(join(PUBLIC_DIR, 'outbox.js'), 'utf8') },
-    '/webchat/tray.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(join(PUBLIC_DIR, 'tray.js'), 'utf8') },
-    '/webchat/chat.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(join(PUBLIC_DIR, 'chat.js'), 'utf8') },
+    '/widget.js': script('widget.js'),
+    ...Object.fromEntries(PAGE_SCRIPTS.map((file) => [`/webchat/${file}`, script(file)])),
     '/webchat/chat.css': { type: 'text/css; charset=utf-8', body: readFileSync(join(PUBLIC_DIR, 'chat.css'), 'utf8') },
   };
   const { limits } = deps;

@@ -1,5 +1,5 @@
 import type { CaseListener } from '../cases/case-listener.ts';
-import { appendCaseEvent, findCaseCustomer } from '../cases/case.repository.ts';
+import { appendCaseEvent, type CaseCustomer, findCaseCustomer } from '../cases/case.repository.ts';
 import { deadlineTable } from '../cases/deadlines.ts';
 import type { ConversationEvent, NextMilestone } from '../conversation/effects.ts';
 import type { Db } from '../db/database.ts';
@@ -97,11 +97,11 @@ export class MilestoneService {
 
   /**
    * Staff reached or skipped a milestone (inside their action's transaction,
-   * the customer and then the case locked): recorded and audited, the
-   * customer told where the policy says so, and the milestones counted from
-   * it rescheduled.
+   * the customer and then the case locked; `customer` is that locked row):
+   * recorded and audited, the customer told where the policy says so, and
+   * the milestones counted from it rescheduled.
    */
-  async mark(trx: Db, row: CaseRow, input: { milestoneId: string; skip: boolean; note: string | null; by: string; now: Date }): Promise<MarkOutcome> {
+  async mark(trx: Db, row: CaseRow, customer: CaseCustomer | undefined, input: { milestoneId: string; skip: boolean; note: string | null; by: string; now: Date }): Promise<MarkOutcome> {
     const { now } = input;
     const before = await this.milestonesOf(trx, row, now);
     const milestone = before.find((m) => m.spec.id === input.milestoneId);
@@ -112,7 +112,7 @@ export class MilestoneService {
     const done = { caseId: row.id, milestoneId: milestone.spec.id, dueAt: milestone.dueAt, at: now, skipped: input.skip, by: input.by, note: input.note, severity: row.severity, category: row.category };
     if (!(await recordMilestoneDone(trx, done))) return { ok: false, reason: 'already_done' };
     const after = await this.milestonesOf(trx, row, now);
-    const told = !input.skip && milestone.spec.tellCustomer && (await this.tell(trx, row, { type: 'milestone-reached', milestone: milestone.spec.label, ...nextOf(after) }));
+    const told = !input.skip && milestone.spec.tellCustomer && (await this.tell(trx, row, customer, { type: 'milestone-reached', milestone: milestone.spec.label, ...nextOf(after) }));
     const late = now.getTime() > milestone.dueAt.getTime();
     await appendCaseEvent(trx, {
       caseId: row.id,
@@ -157,7 +157,7 @@ export class MilestoneService {
   private async stage(trx: Db, timer: Extract<MilestoneTimer, { kind: 'milestone' }>): Promise<boolean> {
     const now = this.deps.clock();
     // A breach runs through the customer's conversation: their row is locked first, as an inbound message locks it.
-    if (timer.stage === 'breach') await findCaseCustomer(trx, timer.caseId, { lock: true });
+    const customer = timer.stage === 'breach' ? await findCaseCustomer(trx, timer.caseId, { lock: true }) : undefined;
     const row = await lockCaseForMilestones(trx, timer.caseId);
     if (!row || CLOSED.has(row.status) || row.sla_paused_at) return false;
     const milestone = (await this.milestonesOf(trx, row, now)).find((m) => m.spec.id === timer.milestoneId);
@@ -181,7 +181,7 @@ export class MilestoneService {
       to: milestone.spec.id,
       details: { dueAt: timer.dueAt, newExpectation: newExpectation.toISOString() },
     });
-    await this.tell(trx, row, { type: 'milestone-missed', milestone: milestone.spec.label, newExpectation: newExpectation.toISOString() });
+    await this.tell(trx, row, customer, { type: 'milestone-missed', milestone: milestone.spec.label, newExpectation: newExpectation.toISOString() });
     await this.deps.desk.publish(trx, row.id, { type: 'milestone-breached', ...base, newExpectation });
     await this.deps.desk.publish(trx, row.id, { type: 'case-changed' });
     return true;
@@ -197,7 +197,7 @@ export class MilestoneService {
     const every = this.deps.policy.progressUpdates.everySeconds;
     const now = this.deps.clock();
     // The update runs through the customer's conversation: their row is locked first, as an inbound message locks it.
-    if (every) await findCaseCustomer(trx, timer.caseId, { lock: true });
+    const customer = every ? await findCaseCustomer(trx, timer.caseId, { lock: true }) : undefined;
     const row = await lockCaseForMilestones(trx, timer.caseId);
     if (!every || !row || CLOSED.has(row.status)) return false;
     if (!(await markMilestoneStage(trx, { caseId: row.id, milestoneId: PROGRESS, stage: 'update', dueAt: new Date(timer.dueAt) }))) return false;
@@ -210,7 +210,7 @@ export class MilestoneService {
     }
     const milestones = await this.milestonesOf(trx, row, now);
     const done = milestones.filter((m) => m.done && !m.done.skipped).map((m) => m.spec.label);
-    const told = await this.tell(trx, row, { type: 'progress-update', done, ...nextOf(milestones) });
+    const told = await this.tell(trx, row, customer, { type: 'progress-update', done, ...nextOf(milestones) });
     await appendCaseEvent(trx, { caseId: row.id, at: now, actor: 'system', action: 'progress_update', details: { told } });
     if (told) await this.deps.desk.publish(trx, row.id, { type: 'progress-update' });
     await this.scheduleProgress(trx, row.id, addWorkingTime(now, every, this.calendar));
@@ -218,14 +218,12 @@ export class MilestoneService {
   }
 
   /**
-   * Runs the notice through the case customer's conversation (locked by the
-   * caller before the case); nobody is told about an anonymised case or
-   * customer. False when nobody was told.
+   * Runs the notice through the case customer's conversation; `customer` is
+   * their row, locked before the case. Nobody is told about an anonymised
+   * case or customer. False when nobody was told.
    */
-  private async tell(trx: Db, row: CaseRow, notice: CaseNotice): Promise<boolean> {
-    if (row.anonymised_at) return false;
-    const customer = await findCaseCustomer(trx, row.id);
-    if (!customer || customer.anonymised_at) return false;
+  private async tell(trx: Db, row: CaseRow, customer: CaseCustomer | undefined, notice: CaseNotice): Promise<boolean> {
+    if (row.anonymised_at || !customer || customer.anonymised_at) return false;
     await this.deps.conversations.handleEventIn(trx, customer.id, { ...notice, caseId: row.id, caseNumber: row.number });
     return true;
   }

@@ -11,10 +11,10 @@ export async function markMilestone(
   input: { caseId: number; actor: StaffActor; milestoneId: string; skip: boolean; note?: string },
 ): Promise<StaffResult> {
   const note = input.note?.trim().slice(0, 1000) || null;
-  return staffAction(deps, input.caseId, input.actor, async (trx, row, now) => {
+  return staffAction(deps, input.caseId, input.actor, async (trx, row, now, customer) => {
     if (!deps.milestones) return refuse('invalid_input', { field: 'milestone' });
     if (!isOpen(row.status)) return refuse('not_open');
-    const outcome = await deps.milestones.mark(trx, row, { milestoneId: input.milestoneId, skip: input.skip, note, by: actorRef(input.actor), now });
+    const outcome = await deps.milestones.mark(trx, row, customer, { milestoneId: input.milestoneId, skip: input.skip, note, by: actorRef(input.actor), now });
     if (!outcome.ok) {
       if (outcome.reason === 'already_done') return refuse('duplicate');
       return refuse('invalid_input', { field: outcome.reason === 'reason_needed' ? 'note' : outcome.reason === 'not_skippable' ? 'outcome' : 'milestone' });

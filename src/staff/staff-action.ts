@@ -1,5 +1,5 @@
 import type { Updateable } from 'kysely';
-import { appendCaseEvent, findCaseCustomer, lockCase } from '../cases/case.repository.ts';
+import { appendCaseEvent, type CaseCustomer, findCaseCustomer, lockCase } from '../cases/case.repository.ts';
 import type { PromptCatalog } from '../conversation/prompt-catalog.ts';
 import type { Db } from '../db/database.ts';
 import type { CaseRow, CasesTable } from '../db/schema.ts';
@@ -76,21 +76,22 @@ export const isOpen = (status: string): boolean => (OPEN_STATUSES as readonly st
  * woken after commit. Non-staff are refused before anything is read.
  * `lockCustomer`: the action may run an event through the customer's
  * conversation, so their row is locked before the case (the order an inbound
- * message locks them in; the other order could deadlock on PostgreSQL).
+ * message locks them in; the other order could deadlock on PostgreSQL) and
+ * handed to `work`.
  */
 export async function staffAction(
   deps: StaffDeps,
   caseId: number,
   actor: StaffActor,
-  work: (trx: Db, row: CaseRow, now: Date) => Promise<StaffResult>,
+  work: (trx: Db, row: CaseRow, now: Date, customer: CaseCustomer | undefined) => Promise<StaffResult>,
   options: { lockCustomer?: boolean } = {},
 ): Promise<StaffResult> {
   if (actor.role === 'none') return refuse('not_staff');
   const result = await deps.db.transaction().execute(async (trx) => {
-    if (options.lockCustomer) await findCaseCustomer(trx, caseId, { lock: true });
+    const customer = options.lockCustomer ? await findCaseCustomer(trx, caseId, { lock: true }) : undefined;
     const row = await lockCase(trx, caseId);
     if (!row) return refuse('not_found');
-    return work(trx, row, deps.clock());
+    return work(trx, row, deps.clock(), customer);
   });
   if (result.ok && result.changed) deps.outboxWritten();
   return result;

@@ -177,4 +177,24 @@ describe('web chat intake, end to end over HTTP', () => {
     const ok = await chat.say('The delivery driver left the parcel in the rain.');
     expect(lastText(ok)).toContain('It sounds like a problem with delivery or installation');
   });
+
+  it('serves the page with every script it loads, from this server, each as JavaScript and none inline', async () => {
+    const page = await fetch(`${app.url}/`);
+    expect(page.status).toBe(200);
+    // default-src 'self': a script from elsewhere, or written into the page, would not run.
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'self'");
+    const html = await page.text();
+    const tags = html.match(/<script\b[^>]*>/g) ?? [];
+    const sources = tags.map((tag) => /\ssrc="([^"]+)"/.exec(tag)?.[1]);
+    expect(sources).toEqual(['/webchat/outbox.js', '/webchat/tray.js', '/webchat/chat-format.js', '/webchat/chat-texts.js', '/webchat/chat-session.js', '/webchat/chat-view.js', '/webchat/chat-embed.js', '/webchat/chat.js']);
+    expect(html).not.toMatch(/<script\b[^>]*>[^<\s]/);
+    expect(html).not.toMatch(/\son[a-z]+=/i);
+    for (const src of [...sources, '/widget.js']) {
+      const res = await fetch(`${app.url}${src}`);
+      expect(res.status, src).toBe(200);
+      expect(res.headers.get('content-type'), src).toBe('text/javascript; charset=utf-8');
+      expect(res.headers.get('cache-control'), src).toBe('public, max-age=300');
+      expect((await res.text()).length, src).toBeGreaterThan(0);
+    }
+  });
 });

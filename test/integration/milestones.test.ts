@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { findCaseCustomer } from '../../src/cases/case.repository.ts';
 import { createLogger } from '../../src/logger.ts';
 import { Timers } from '../../src/jobs/timers.ts';
 import { MILESTONE_QUEUE, MilestoneService, type MilestoneTimer } from '../../src/sla/milestone.service.ts';
@@ -87,11 +88,14 @@ describe('milestones on durable timers', { timeout: 90_000 }, () => {
       const { chat, caseId } = await openCase(app);
       const row = await app.database.db.selectFrom('cases').selectAll().where('id', '=', caseId).executeTakeFirstOrThrow();
       const at = new Date(new Date(row.created_at).getTime() + 500);
-      const outcome = await app.database.db.transaction().execute((trx) => app.milestones.mark(trx, row, { milestoneId: 'verify', skip: false, note: null, by: 'slack:U1', now: at }));
+      // As a staff action marks it: the customer's row locked before the case, and handed in.
+      const mark = (input: { milestoneId: string; skip: boolean; note: string | null }) =>
+        app.database.db.transaction().execute(async (trx) => app.milestones.mark(trx, row, await findCaseCustomer(trx, caseId, { lock: true }), { ...input, by: 'slack:U1', now: at }));
+      const outcome = await mark({ milestoneId: 'verify', skip: false, note: null });
       expect(outcome).toMatchObject({ ok: true, told: true });
-      const again = await app.database.db.transaction().execute((trx) => app.milestones.mark(trx, row, { milestoneId: 'verify', skip: false, note: null, by: 'slack:U1', now: at }));
+      const again = await mark({ milestoneId: 'verify', skip: false, note: null });
       expect(again).toEqual({ ok: false, reason: 'already_done' });
-      const skip = await app.database.db.transaction().execute((trx) => app.milestones.mark(trx, row, { milestoneId: 'plan', skip: true, note: 'x', by: 'slack:U1', now: at }));
+      const skip = await mark({ milestoneId: 'plan', skip: true, note: 'x' });
       expect(skip).toEqual({ ok: false, reason: 'not_skippable' });
       const plan = (await app.milestones.milestonesOf(app.database.db, row, at)).find((m) => m.spec.id === 'plan')!;
       expect(plan.dueAt.getTime() - at.getTime()).toBe(3000);
