@@ -1,7 +1,6 @@
 import type { Response } from 'express';
 import { answerOverloaded } from '../../src/http/server.ts';
-import type { InboundOverloaded } from '../../src/errors.ts';
-import { ErrorCode, errorBody } from '../../src/errors.ts';
+import { ErrorCode, errorBody, type InboundOverloaded } from '../../src/errors.ts';
 
 /**
  * The response CloudAdapter writes to. The SDK puts error messages in its
@@ -13,7 +12,9 @@ export function guardedResponse(res: Response, overloaded: () => InboundOverload
   const plain = (code: number) =>
     code === 401 || code === 403
       ? errorBody(ErrorCode.Unauthenticated, 'The request could not be authenticated.')
-      : { error: { code: code >= 500 ? 'internal_error' : 'bad_request', message: code >= 500 ? 'Something went wrong on our side.' : 'The request could not be processed.' } };
+      : code >= 500
+        ? errorBody(ErrorCode.InternalError, 'Something went wrong on our side.')
+        : errorBody(ErrorCode.BadRequest, 'The request could not be processed.');
   const shim = {
     status(code: number) {
       statusCode = code;

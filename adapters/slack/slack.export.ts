@@ -141,7 +141,7 @@ export function customerExportRouter(deps: { privacy: Pick<PrivacyService, 'expo
       return;
     }
     if (!outcome.ok) {
-      res.status(404).json({ error: { code: outcome.reason, message: deps.texts.t('export.customerGone') } });
+      res.status(404).json(errorBody(outcome.reason === 'link_used' ? ErrorCode.LinkUsed : ErrorCode.NotFound, deps.texts.t('export.customerGone')));
       return;
     }
     deps.logger.info({ component: 'slack', user: claims.u, cases: outcome.data.cases.length }, 'customer export downloaded');

@@ -17,6 +17,7 @@ import { cleanText } from '../../src/conversation/validators.ts';
 import { appendTranscript, readTranscript } from './webchat.repository.ts';
 import type { TranscriptWakeups } from './webchat.wakeups.ts';
 import { loadWebchatTexts, webchatPageRoutes } from './webchat.page.ts';
+import { ErrorCode, errorBody } from '../../src/errors.ts';
 
 const PUBLIC_DIR = join(dirname(fileURLToPath(import.meta.url)), 'public');
 const MAX_WAIT_SECONDS = 25;
@@ -69,8 +70,8 @@ function visitorIdOf(token: string): string {
 /** The page's own scripts (public/), served at /webchat/<file>; index.html loads them in this order. */
 const PAGE_SCRIPTS = ['outbox.js', 'tray.js', 'chat-format.js', 'chat-texts.js', 'chat-session.js', 'chat-view.js', 'chat-embed.js', 'chat.js'];
 
-function problem(res: Response, status: number, code: string, message: string): void {
-  res.status(status).json({ error: { code, message } });
+function problem(res: Response, status: number, code: ErrorCode, message: string): void {
+  res.status(status).json(errorBody(code, message));
 }
 
 /** The built-in website chat: the page, the embed script and its small JSON API. */
@@ -100,7 +101,7 @@ export function webchatRouter(deps: WebchatDeps): Router {
     let customerId = visitorId && !fresh ? known.get(visitorId) : undefined;
     // A visitor is a web chat customer row, created when the token is issued: no row, never issued (or erased or anonymised since).
     if (visitorId && customerId === undefined) customerId = await findCustomerId(deps.db, 'webchat', visitorId);
-    if (!visitorId || customerId === undefined) return problem(res, 401, 'unauthenticated', 'A valid session token is required.');
+    if (!visitorId || customerId === undefined) return problem(res, 401, ErrorCode.Unauthenticated, 'A valid session token is required.');
     known.set(visitorId, customerId);
     res.locals.visitor = { visitorId, customerId } satisfies Visitor;
     next();
@@ -130,11 +131,11 @@ export function webchatRouter(deps: WebchatDeps): Router {
   router.post('/webchat/messages', visitor(false), express.json({ limit: '64kb' }), async (req, res) => {
     const { visitorId, customerId } = visitorOf(res);
     const parsed = messageSchema.safeParse(req.body);
-    if (!parsed.success) return problem(res, 400, 'invalid_message', parsed.error.issues[0]?.message ?? 'Invalid message.');
+    if (!parsed.success) return problem(res, 400, ErrorCode.InvalidMessage, parsed.error.issues[0]?.message ?? 'Invalid message.');
     // A lone surrogate or NUL is repaired here too: the transcript line below is stored before the engine sees the message.
     const body = wellFormed(parsed.data);
     if (!body.text?.trim() && !body.choice && !body.attachmentIds?.length) {
-      return problem(res, 400, 'empty_message', 'The message has no text, choice or attachment.');
+      return problem(res, 400, ErrorCode.EmptyMessage, 'The message has no text, choice or attachment.');
     }
     const attachments = await findOwnAttachments(deps.db, customerId, body.attachmentIds ?? []);
     const outcome = await deps.conversations.handleInbound({
@@ -165,7 +166,7 @@ export function webchatRouter(deps: WebchatDeps): Router {
     const { visitorId } = visitorOf(res);
     const cursor = String(req.query.after ?? '0');
     // Transcript ids are bigserial: 15 digits stay exact in a JS number and far above any real id.
-    if (!/^\d{1,15}$/.test(cursor)) return problem(res, 400, 'invalid_cursor', '`after` must be a message id.');
+    if (!/^\d{1,15}$/.test(cursor)) return problem(res, 400, ErrorCode.InvalidCursor, '`after` must be a message id.');
     const after = Number(cursor);
     const wait = Math.min(MAX_WAIT_SECONDS, Math.max(0, Number.parseFloat(String(req.query.wait ?? '0')) || 0));
     const messages = wait > 0 ? await waitForLines(deps, visitorId, after, wait * 1000, res) : await readTranscript(deps.db, visitorId, after);
@@ -178,7 +179,7 @@ export function webchatRouter(deps: WebchatDeps): Router {
     if (waitMs > 0) return answerRateLimited(res, waitMs, 'Too many files from your network. Please wait a moment and send again.');
     const since = new Date(deps.clock().getTime() - deps.policy.intake.expireAfterSeconds * 1000);
     if ((await countUnattachedUploads(deps.db, visitorOf(res).customerId, since)) >= limits.unattachedUploads) {
-      return problem(res, 429, 'too_many_files', 'You have sent several files that are not part of a message yet. Send your message first, then more files.');
+      return problem(res, 429, ErrorCode.TooManyFiles, 'You have sent several files that are not part of a message yet. Send your message first, then more files.');
     }
     next();
   };
@@ -190,10 +191,10 @@ export function webchatRouter(deps: WebchatDeps): Router {
     express.raw({ type: () => true, limit: deps.policy.attachments.maxBytes }),
     async (req, res) => {
       const content = req.body as Buffer;
-      if (!Buffer.isBuffer(content) || content.length === 0) return problem(res, 400, 'empty_file', 'The file is empty.');
+      if (!Buffer.isBuffer(content) || content.length === 0) return problem(res, 400, ErrorCode.EmptyFile, 'The file is empty.');
       // The declared type and name are the visitor's say-so: the evidence intake takes the type from the bytes, the extension from the type.
       const stored = await storeUpload(deps.db, { customerId: visitorOf(res).customerId, channel: 'webchat', fileName: headerFileName(req.get('x-file-name')), content }, deps.policy.attachments);
-      if (!stored.ok) return problem(res, 415, 'unsupported_type', 'Photos (JPEG, PNG, WebP, GIF) and PDF documents are accepted.');
+      if (!stored.ok) return problem(res, 415, ErrorCode.UnsupportedType, 'Photos (JPEG, PNG, WebP, GIF) and PDF documents are accepted.');
       const { id, fileName, mimeType } = stored.attachment;
       res.status(201).json({ id, fileName, mimeType, sizeBytes: content.length });
     },

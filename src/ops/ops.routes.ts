@@ -1,4 +1,4 @@
-import { ErrorCode } from '../errors.ts';
+import { ErrorCode, errorBody } from '../errors.ts';
 import { redactSecrets } from '../redact.ts';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type Router } from 'express';
@@ -81,7 +81,7 @@ export function opsRouter(deps: OpsDeps): Router {
 
   router.get('/metrics', async (req, res) => {
     if (deps.metricsToken && !bearerMatches(req.get('authorization'), deps.metricsToken)) {
-      res.status(401).set('www-authenticate', 'Bearer').json({ error: { code: ErrorCode.Unauthenticated, message: 'A valid bearer token is required.' } });
+      res.status(401).set('www-authenticate', 'Bearer').json(errorBody(ErrorCode.Unauthenticated, 'A valid bearer token is required.'));
       return;
     }
     const { contentType, body } = await deps.metrics.render();
