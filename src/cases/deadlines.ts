@@ -19,6 +19,17 @@ export function computeDeadlines(openedAt: Date, severity: string, policy: Polic
   };
 }
 
+/** The clock columns of a case opened at `now` with `deadlines` (its resolution window starts at opening). */
+export function openingClock(now: Date, deadlines: CaseDeadlines) {
+  return {
+    first_response_due_at: deadlines.firstResponseDueAt,
+    resolution_due_at: deadlines.resolutionDueAt,
+    resolution_window_started_at: now,
+    created_at: now,
+    updated_at: now,
+  };
+}
+
 export function deadlineTable(severity: string, policy: Policy): Policy['deadlines'][string] {
   const table = policy.deadlines[severity];
   if (!table) throw new Error(`no deadlines configured for severity "${severity}"`);

@@ -4,7 +4,7 @@ import type { Policy } from '../policy.ts';
 import type { ClassifyRules } from '../understanding/classify-rules.ts';
 import type { Draft } from '../conversation/state.ts';
 import { attachEvidenceToCase, countRecentCases, createCase } from './case.repository.ts';
-import { computeDeadlines } from './deadlines.ts';
+import { computeDeadlines, openingClock } from './deadlines.ts';
 import { assessSeverity } from './severity.ts';
 
 export interface OpenedCase {
@@ -59,11 +59,7 @@ export async function openCase(
     consent_version: draft.consent === undefined ? null : policy.intake.consentVersion,
     consent_at: draft.consent === undefined ? null : now,
     opened_via: input.openedVia,
-    first_response_due_at: deadlines.firstResponseDueAt,
-    resolution_due_at: deadlines.resolutionDueAt,
-    resolution_window_started_at: now,
-    created_at: now,
-    updated_at: now,
+    ...openingClock(now, deadlines),
   }, {
     actor: `customer:${customer.id}`,
     details: { severity: assessment.severity, severityReasons: assessment.reasons, openedVia: input.openedVia, channel: customer.channel },

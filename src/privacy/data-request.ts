@@ -1,5 +1,5 @@
 import { createCase } from '../cases/case.repository.ts';
-import { computeDeadlines } from '../cases/deadlines.ts';
+import { computeDeadlines, openingClock } from '../cases/deadlines.ts';
 import type { Db } from '../db/database.ts';
 import type { CustomerRow } from '../db/schema.ts';
 import type { Policy } from '../policy.ts';
@@ -42,11 +42,7 @@ export async function openDataRequest(trx: Db, input: { customer: CustomerRow; l
     evidence: JSON.stringify([]),
     consent_given: false,
     opened_via: 'data_request',
-    first_response_due_at: deadlines.firstResponseDueAt,
-    resolution_due_at: deadlines.resolutionDueAt,
-    resolution_window_started_at: now,
-    created_at: now,
-    updated_at: now,
+    ...openingClock(now, deadlines),
   }, {
     actor: `customer:${customer.id}`,
     details: { severity, severityReasons: [], openedVia: 'data_request', channel: customer.channel, request: 'erasure' },
