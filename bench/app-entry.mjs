@@ -7,10 +7,12 @@
 // who answer at once measures the limiter (≤ 20 replies/s), not the app.
 // Nothing else is changed. Plain JavaScript: it runs beside dist/ as it is.
 import { startApp } from '../dist/src/app/app.js';
+import { tuneHeapGrowth } from '../dist/src/app/heap-tuning.js';
 import { loadConfig } from '../dist/src/config.js';
 import { createLogger } from '../dist/src/logger.js';
 
 const config = loadConfig();
+tuneHeapGrowth(config.HEAP_GROWING_PERCENT);
 const logger = createLogger(config.LOG_LEVEL);
 process.on('unhandledRejection', (reason) => {
   logger.error({ err: { message: reason instanceof Error ? reason.message : String(reason) } }, 'unhandled rejection');

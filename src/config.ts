@@ -24,6 +24,8 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3978),
   PUBLIC_URL: optionalUrl,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Old-generation growth between full collections, in % (see src/app/heap-tuning.ts); 0 keeps V8's default. */
+  HEAP_GROWING_PERCENT: z.coerce.number().int().min(0).max(400).default(25),
 
   DATABASE_URL: optionalString,
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),

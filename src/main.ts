@@ -1,4 +1,5 @@
 import { startApp } from './app/app.ts';
+import { tuneHeapGrowth } from './app/heap-tuning.ts';
 import { loadConfigOrExit } from './config.ts';
 import { createLogger } from './logger.ts';
 import { warmUpSegmenter } from './understanding/segmenter.ts';
@@ -6,6 +7,7 @@ import { warmUpSegmenter } from './understanding/segmenter.ts';
 /** `npm start`: one process serving every configured channel. */
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
+  tuneHeapGrowth(config.HEAP_GROWING_PERCENT);
   const logger = createLogger(config.LOG_LEVEL);
   process.on('unhandledRejection', (reason) => {
     logger.error({ err: reason }, 'unhandled rejection');

@@ -5,7 +5,7 @@ import { parsePolicy, PolicyError } from '../../src/policy.ts';
 describe('configuration', () => {
   it('applies defaults', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ PORT: 3978, DATA_DIR: './data', HOST: '0.0.0.0' });
+    expect(config).toMatchObject({ PORT: 3978, DATA_DIR: './data', HOST: '0.0.0.0', HEAP_GROWING_PERCENT: 25 });
     expect(config.DATABASE_URL).toBeUndefined();
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -14,6 +14,7 @@ describe('configuration', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(ConfigError);
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
     expect(() => loadConfig({ TELEGRAM_API_ROOT: 'not a url' })).toThrow(/TELEGRAM_API_ROOT/);
+    expect(() => loadConfig({ HEAP_GROWING_PERCENT: '-5' })).toThrow(/HEAP_GROWING_PERCENT/);
   });
 
   it('rejects a policy with a missing severity table or a bad pattern, naming the field', () => {
