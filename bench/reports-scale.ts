@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { openDatabase, migrateToLatest } from '../src/db/database.ts';
 import { buildReport } from '../src/reports/report.ts';
 import { createDatabase, startPostgres, type PostgresServer } from './pg.ts';
@@ -19,7 +20,43 @@ const option = (name: string): string | undefined => argv.find((a) => a.startsWi
 const cases = Number(option('cases') ?? 1_000_000);
 const years = Number(option('years') ?? 3);
 const calls = Number(option('calls') ?? 20);
+const reuse = argv.includes('--reuse');
 const log = (line: string) => process.stderr.write(`${line}\n`);
+
+/** The seed's record in its own database: what was seeded, and the `now` the ranges are measured from. */
+async function markSeeded(url: string, seed: { cases: number; years: number; now: Date }): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('CREATE TABLE bench_seed (cases integer NOT NULL, years numeric NOT NULL, seeded_at timestamptz NOT NULL)');
+    await client.query('INSERT INTO bench_seed VALUES ($1, $2, $3)', [seed.cases, seed.years, seed.now]);
+  } finally {
+    await client.end();
+  }
+}
+
+/** `--reuse`: the bench_reports database a previous run seeded with the same cases and years, if there is one. */
+async function seededEarlier(adminUrl: string, wanted: { cases: number; years: number }): Promise<{ url: string; now: Date } | undefined> {
+  const url = new URL(adminUrl);
+  url.pathname = '/bench_reports';
+  const client = new pg.Client({ connectionString: url.toString() });
+  try {
+    await client.connect();
+  } catch {
+    return undefined;
+  }
+  try {
+    const { rows } = await client.query<{ seeded_at: Date }>(
+      `SELECT seeded_at FROM bench_seed WHERE cases = $1 AND years = $2`,
+      [wanted.cases, wanted.years],
+    );
+    return rows[0] ? { url: url.toString(), now: rows[0].seeded_at } : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    await client.end();
+  }
+}
 
 let server: PostgresServer | undefined;
 let adminUrl = process.env.DATABASE_URL;
@@ -28,12 +65,22 @@ if (!adminUrl) {
   adminUrl = server.url;
 }
 try {
-  const url = await createDatabase(adminUrl, 'bench_reports');
+  const reused = reuse ? await seededEarlier(adminUrl, { cases, years }) : undefined;
+  const url = reused?.url ?? (await createDatabase(adminUrl, 'bench_reports'));
   const handle = await openDatabase({ databaseUrl: url, dataDir: 'memory://' });
   await migrateToLatest(handle.db);
-  const now = new Date();
-  const seeded = await seedCases(url, { cases, years, now, log });
-  log(`seeded ${seeded.cases} cases over ${years} years in ${seeded.seconds} s`);
+  let now: Date;
+  let seeded: { cases: number; seconds: number | null };
+  if (reused) {
+    now = reused.now;
+    seeded = { cases, seconds: null };
+    log(`reusing bench_reports: ${cases} cases over ${years} years seeded at ${now.toISOString()}`);
+  } else {
+    now = new Date();
+    seeded = await seedCases(url, { cases, years, now, log });
+    await markSeeded(url, { cases, years, now });
+    log(`seeded ${seeded.cases} cases over ${years} years in ${seeded.seconds} s`);
+  }
   const timings: Record<string, { p50Ms: number; p95Ms: number; maxMs: number }> = {};
   for (const [label, days] of [
     ['7d', 7],

@@ -192,7 +192,28 @@ export async function agentCsat(db: Db, range: ReportRange): Promise<Array<{ age
   return rows.map((r) => ({ agent: r.owner!, count: num(r.n), sum: num(r.total) }));
 }
 
-/** Cases opened in the range, oldest first (for the case CSV). */
-export async function casesOpenedIn(db: Db, range: ReportRange, limit: number): Promise<CaseRow[]> {
-  return db.selectFrom('cases').selectAll().where(inRange('created_at', range)).orderBy('id').limit(limit).execute();
+/** The columns of the case CSV (no contact details or complaint text). */
+const EXPORT_COLUMNS = [
+  'id', 'number', 'created_at', 'channel', 'category', 'severity', 'status', 'team', 'owner', 'first_response_due_at', 'first_responded_at',
+  'resolution_due_at', 'resolved_at', 'determination', 'root_cause', 'remedy', 'remedy_amount', 'remedy_approval', 'escalation',
+] as const satisfies ReadonlyArray<keyof CaseRow>;
+export type ExportCaseRow = Pick<CaseRow, (typeof EXPORT_COLUMNS)[number]>;
+
+/**
+ * Up to `limit` cases opened in the range, oldest first (created_at, then
+ * id), after the case `after` (a keyset: each page is an index range scan
+ * on created_at, however deep into the range).
+ */
+export async function casesOpenedAfter(db: Db, range: ReportRange, after: { createdAt: Date; id: number } | undefined, limit: number): Promise<ExportCaseRow[]> {
+  return db
+    .selectFrom('cases')
+    .select([...EXPORT_COLUMNS])
+    .where(inRange('created_at', range))
+    .$if(after !== undefined, (qb) =>
+      qb.where(sql<boolean>`created_at >= ${after!.createdAt} AND (created_at > ${after!.createdAt} OR id > ${after!.id})`),
+    )
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
 }
