@@ -7,7 +7,7 @@ import pg from 'pg';
  * `years`, with a realistic mix — categories and channels weighted as the
  * policies' shops see them, ~8 % major, most resolved and closed, some
  * breached, reopened or still open, staff owners and teams — each with its
- * audit trail (created, claimed, responded, resolved, closed), and a
+ * audit trail (created, claimed, resolved, closed; one in fifty reopened), and a
  * satisfaction survey for a third of the resolved ones, the customer's
  * message and the staff reply on the case, a photo as evidence on one case
  * in five, and the last 30 days' inbound delivery ids. Written in chunks
@@ -91,6 +91,8 @@ export async function seedCases(databaseUrl: string, options: SeedOptions): Prom
          LATERAL (VALUES (c.created_at, 'customer', 'created', NULL, 'new'),
                          (c.first_responded_at, c.owner, 'claimed', 'new', 'in_progress'),
                          (c.resolved_at, c.owner, 'resolved', 'in_progress', 'resolved'),
+                         -- One resolved case in fifty was reopened once before its final resolution.
+                         (CASE WHEN s.r % 50 = 7 THEN c.first_responded_at + (c.resolved_at - c.first_responded_at) / 2 END, 'customer', 'reopened', 'resolved', 'reopened'),
                          (c.closed_at, 'system', 'closed', 'resolved', 'closed')) AS e(at, actor, action, from_value, to_value)
          WHERE e.at IS NOT NULL`,
       );
