@@ -3,7 +3,16 @@ import type { Logger } from '../logger.ts';
 import type { Policy } from '../policy.ts';
 import { anonymiseCases, anonymiseIdentity, type AnonymisedNotice } from './anonymise-cases.ts';
 import type { PrivacyHook } from './privacy-hook.ts';
-import { clearAbandonedIntakes, deleteDeliveredOutbox, deleteOldDeliveryIds, deleteOrphanAttachments, expiredCases, expiredIdentities } from './retention.repository.ts';
+import {
+  clearAbandonedIntakes,
+  deleteDeliveredOutbox,
+  deleteOldDeliveryIds,
+  deleteOrphanAttachments,
+  expiredCaseIds,
+  expiredIdentityIds,
+  lockExpiredCases,
+  lockExpiredIdentities,
+} from './retention.repository.ts';
 
 /** The pg-boss queue of the daily retention job (a durable cron schedule). */
 export const RETENTION_QUEUE = 'privacy-retention';
@@ -93,10 +102,14 @@ export async function runRetention(deps: RetentionDeps, now: Date, options: Rete
 
   const cutoffs = { closed: before(periods.closedCaseDays), open: periods.openCaseDays === null ? null : before(periods.openCaseDays) };
   const stopped = () => options.signal?.aborted === true;
-  for (;;) {
+  // Each batch: find the next ids without locks, then lock and change them in one short transaction.
+  for (let afterId = 0; ; ) {
     if (stopped()) return report;
-    const found = await batch('cases', async (trx) => {
-      const cases = await expiredCases(trx, cutoffs, batchSize);
+    const ids = await expiredCaseIds(db, cutoffs, afterId, batchSize);
+    if (ids.length === 0) break;
+    afterId = ids[ids.length - 1]!;
+    await batch('cases', async (trx) => {
+      const cases = await lockExpiredCases(trx, ids, cutoffs);
       const done = await anonymiseCases(trx, cases, { now, actor: 'system:retention', reason: 'retention', notify: deps.notify });
       report.casesAnonymised += done.cases;
       report.caseMessagesBlanked += done.messages;
@@ -104,16 +117,19 @@ export async function runRetention(deps: RetentionDeps, now: Date, options: Rete
       report.outboxRowsDeleted += done.outbox;
       return cases.length;
     });
-    if (found < batchSize) break;
+    if (ids.length < batchSize) break;
   }
 
   const abandoned = before(periods.abandonedIntakeDays);
   report.intakesCleared += await clearAbandonedIntakes(db, abandoned);
   report.attachmentsDeleted += await deleteOrphanAttachments(db, abandoned);
-  for (;;) {
+  for (let afterId = 0; ; ) {
     if (stopped()) return report;
-    const found = await batch('identities', async (trx) => {
-      const identities = await expiredIdentities(trx, abandoned, batchSize);
+    const ids = await expiredIdentityIds(db, abandoned, afterId, batchSize);
+    if (ids.length === 0) break;
+    afterId = ids[ids.length - 1]!;
+    await batch('identities', async (trx) => {
+      const identities = await lockExpiredIdentities(trx, ids, abandoned);
       for (const identity of identities) {
         const done = await anonymiseIdentity(trx, identity, { now, marker: 'anonymised', hooks: deps.hooks });
         report.identitiesAnonymised += 1;
@@ -124,7 +140,7 @@ export async function runRetention(deps: RetentionDeps, now: Date, options: Rete
       }
       return identities.length;
     });
-    if (found < batchSize) break;
+    if (ids.length < batchSize) break;
   }
 
   for (const hook of deps.hooks) if (hook.deleteExpired) report.transcriptLinesDeleted += await hook.deleteExpired(db, periods, now);
