@@ -7,8 +7,10 @@ import pg from 'pg';
  * `years`, with a realistic mix — categories and channels weighted as the
  * policies' shops see them, ~8 % major, most resolved and closed, some
  * breached, reopened or still open, staff owners and teams — each with its
- * audit trail (created, claimed, responded, resolved, closed), and a
- * satisfaction survey for a third of the resolved ones. Written in chunks
+ * audit trail (created, claimed, resolved, closed; one in fifty reopened), and a
+ * satisfaction survey for a third of the resolved ones, the customer's
+ * message and the staff reply on the case, a photo as evidence on one case
+ * in five, and the last 30 days' inbound delivery ids. Written in chunks
  * of set-based INSERTs (generate_series), no personal data: names and
  * contacts are synthetic.
  */
@@ -65,7 +67,8 @@ export async function seedCases(databaseUrl: string, options: SeedOptions): Prom
                 CASE WHEN s.r < 80 THEN 'major' ELSE 'general' END,
                 CASE WHEN s.r < 80 THEN '["injury: seed"]'::jsonb ELSE '[]'::jsonb END,
                 (${arrayLiteral(CATEGORIES)})[1 + s.k % ${CATEGORIES.length}],
-                'Seeded complaint ' || s.k, (ARRAY['refund','replacement','repair','apology'])[1 + s.r % 4], '[]'::jsonb,
+                'Seeded complaint ' || s.k, (ARRAY['refund','replacement','repair','apology'])[1 + s.r % 4],
+                CASE WHEN s.r % 5 = 1 THEN jsonb_build_array(jsonb_build_object('id', 'seed-file-' || s.k, 'fileName', 'photo-' || s.k || '.jpg', 'mimeType', 'image/jpeg', 'sizeBytes', 180000)) ELSE '[]'::jsonb END,
                 'Customer ' || s.k, 'customer' || s.k || '@example.invalid', true, '2026-11', s.opened, 'bot',
                 (${arrayLiteral(AGENTS)})[1 + s.r % ${AGENTS.length}], (${arrayLiteral(TEAMS)})[1 + s.k % ${TEAMS.length}],
                 s.opened + interval '24 hours', s.opened + interval '7 days',
@@ -88,8 +91,26 @@ export async function seedCases(databaseUrl: string, options: SeedOptions): Prom
          LATERAL (VALUES (c.created_at, 'customer', 'created', NULL, 'new'),
                          (c.first_responded_at, c.owner, 'claimed', 'new', 'in_progress'),
                          (c.resolved_at, c.owner, 'resolved', 'in_progress', 'resolved'),
+                         -- One resolved case in fifty was reopened once before its final resolution.
+                         (CASE WHEN s.r % 50 = 7 THEN c.first_responded_at + (c.resolved_at - c.first_responded_at) / 2 END, 'customer', 'reopened', 'resolved', 'reopened'),
                          (c.closed_at, 'system', 'closed', 'resolved', 'closed')) AS e(at, actor, action, from_value, to_value)
          WHERE e.at IS NOT NULL`,
+      );
+      // The conversation kept on the case: the customer's complaint and the staff reply.
+      await client.query(
+        `INSERT INTO case_messages (case_id, direction, author, body, attachments, created_at)
+         SELECT c.id, m.direction, m.author, m.body, '[]'::jsonb, m.at
+         FROM cases c JOIN seed s ON c.number = 'S-' || to_char(s.opened, 'YYYY') || '-' || lpad(s.k::text, 7, '0'),
+         LATERAL (VALUES ('customer', NULL, 'Seeded complaint message ' || s.k, c.created_at),
+                         ('staff', c.owner, 'Seeded staff reply ' || s.k, c.first_responded_at)) AS m(direction, author, body, at)
+         WHERE m.at IS NOT NULL`,
+      );
+      // A photo as evidence on one case in five (its bytes live in the file store, not here).
+      await client.query(
+        `INSERT INTO attachments (id, customer_id, case_id, channel, file_name, mime_type, size_bytes, content, created_at)
+         SELECT 'seed-file-' || s.k, c.customer_id, c.id, c.channel, 'photo-' || s.k || '.jpg', 'image/jpeg', 180000, NULL, c.created_at
+         FROM cases c JOIN seed s ON c.number = 'S-' || to_char(s.opened, 'YYYY') || '-' || lpad(s.k::text, 7, '0')
+         WHERE s.r % 5 = 1`,
       );
       await client.query(
         `INSERT INTO surveys (case_id, customer_id, channel, owner, status, scheduled_for, sent_at, answered_at, expires_at, resolved, csat, nps, created_at)
@@ -105,6 +126,15 @@ export async function seedCases(databaseUrl: string, options: SeedOptions): Prom
       await client.query('COMMIT');
       options.log?.(`seeded ${offset + n} of ${options.cases} cases (${Math.round((performance.now() - started) / 1000)} s)`);
     }
+    // Delivery ids are kept 30 days (dedupe): about eight inbound updates per case opened since then.
+    await client.query(
+      `INSERT INTO inbound_deliveries (channel, delivery_id, received_at)
+       SELECT cu.channel, CASE WHEN cu.channel = 'webchat' THEN cu.external_id || ':m' || i ELSE 'seed:' || c.id || ':' || i END,
+              c.created_at + make_interval(mins => i * 3)
+       FROM cases c JOIN customers cu ON cu.id = c.customer_id, generate_series(1, 8) AS i
+       WHERE c.created_at > $1::timestamptz - interval '30 days'`,
+      [now],
+    );
     await client.query('ANALYZE');
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import express, { type Request, type Response, type Router } from 'express';
 import type { Db } from '../../src/db/database.ts';
 import type { Logger } from '../../src/logger.ts';
-import { casesCsv } from '../../src/reports/case-export.ts';
+import { writeCasesCsv } from '../../src/reports/case-export.ts';
 import { reportCsv } from '../../src/reports/report-csv.ts';
 import { calendarRange, dateIn } from '../../src/reports/report-range.ts';
 import type { ReportLocale, ReportPageTexts } from '../../src/reports/report-texts.ts';
@@ -98,11 +98,17 @@ export function reportsRouter(deps: ReportsDeps): Router {
     const range = rangeOf(req, res);
     if (!range) return;
     deps.logger.info({ component: 'reports', what: 'cases' }, 'report exported');
-    csv(res, 'cases.csv', await casesCsv(deps.db, range));
+    // Streamed in batches: a year of cases is hundreds of thousands of rows.
+    attachment(res, 'cases.csv');
+    await writeCasesCsv(deps.db, range, res);
   });
   return router;
 }
 
+function attachment(res: Response, fileName: string): Response {
+  return res.set('content-disposition', `attachment; filename="${fileName.replace(/[^\w.-]/g, '')}"`).type('text/csv; charset=utf-8');
+}
+
 function csv(res: Response, fileName: string, body: string): void {
-  res.set('content-disposition', `attachment; filename="${fileName.replace(/[^\w.-]/g, '')}"`).type('text/csv; charset=utf-8').send(body);
+  attachment(res, fileName).send(body);
 }

@@ -3,7 +3,7 @@ import express, { type Router } from 'express';
 import type { Db } from '../../src/db/database.ts';
 import type { Logger } from '../../src/logger.ts';
 import type { PrivacyService } from '../../src/privacy/privacy.service.ts';
-import { casesCsv } from '../../src/reports/case-export.ts';
+import { writeCasesCsv } from '../../src/reports/case-export.ts';
 import { rollingDays } from '../../src/reports/report-range.ts';
 import type { StaffTexts } from '../../src/staff/staff-catalog.ts';
 import { ErrorCode, errorBody } from '../../src/errors.ts';
@@ -59,13 +59,13 @@ export function exportRouter(deps: { db: Db; key: Buffer; clock: () => Date; log
       res.status(403).json(errorBody(ErrorCode.InvalidToken, deps.texts.t('export.invalid')));
       return;
     }
-    const csv = await casesCsv(deps.db, rollingDays(now, claims.d));
     deps.logger.info({ component: 'slack', user: claims.u, days: claims.d }, 'cases exported');
     res
       .set('cache-control', 'no-store')
       .set('content-disposition', `attachment; filename="cases-${now.toISOString().slice(0, 10)}-${claims.d}d.csv"`)
-      .type('text/csv; charset=utf-8')
-      .send(csv);
+      .type('text/csv; charset=utf-8');
+    // Streamed in batches (up to a year of cases).
+    await writeCasesCsv(deps.db, rollingDays(now, claims.d), res);
   });
   return router;
 }

@@ -95,17 +95,25 @@ export interface CaseEvent {
 }
 
 export async function appendCaseEvent(db: Db, event: CaseEvent): Promise<void> {
+  await appendCaseEvents(db, [event]);
+}
+
+/** Several events in one statement (a batch of cases changed together). */
+export async function appendCaseEvents(db: Db, events: readonly CaseEvent[]): Promise<void> {
+  if (events.length === 0) return;
   await db
     .insertInto('case_events')
-    .values({
-      case_id: event.caseId,
-      at: event.at,
-      actor: event.actor,
-      action: event.action,
-      from_value: event.from ?? null,
-      to_value: event.to ?? null,
-      details: JSON.stringify(event.details ?? {}),
-    })
+    .values(
+      events.map((event) => ({
+        case_id: event.caseId,
+        at: event.at,
+        actor: event.actor,
+        action: event.action,
+        from_value: event.from ?? null,
+        to_value: event.to ?? null,
+        details: JSON.stringify(event.details ?? {}),
+      })),
+    )
     .execute();
 }
 

@@ -1,4 +1,4 @@
-import { appendCaseEvent } from '../cases/case.repository.ts';
+import { appendCaseEvents } from '../cases/case.repository.ts';
 import type { Db } from '../db/database.ts';
 import { anonymiseCaseRecords, anonymiseIdentityRecords, type IdentityAnonymisation } from './anonymise.repository.ts';
 import type { PrivacyHook, PrivacySubject } from './privacy-hook.ts';
@@ -30,8 +30,9 @@ export async function anonymiseCases(
     cases.map((c) => c.id),
     input.now,
   );
-  for (const c of cases) {
-    await appendCaseEvent(trx, {
+  await appendCaseEvents(
+    trx,
+    cases.map((c) => ({
       caseId: c.id,
       at: input.now,
       actor: input.actor,
@@ -43,9 +44,9 @@ export async function anonymiseCases(
         outboxRows: done.outbox.get(c.id) ?? 0,
         ...(input.requestId !== undefined ? { privacyRequestId: input.requestId } : {}),
       },
-    });
-    await input.notify(trx, { caseId: c.id, number: c.number, reason: input.reason });
-  }
+    })),
+  );
+  for (const c of cases) await input.notify(trx, { caseId: c.id, number: c.number, reason: input.reason });
   const sum = (map: Map<number, number>) => [...map.values()].reduce((a, b) => a + b, 0);
   return { cases: done.cases, messages: sum(done.messages), attachments: sum(done.attachments), outbox: sum(done.outbox) };
 }

@@ -72,15 +72,19 @@ export async function anonymiseCaseRecords(db: Db, caseIds: number[], now: Date)
   await db.updateTable('case_milestones').set({ note: null }).where('case_id', 'in', caseIds).where('note', 'is not', null).execute();
   await db.updateTable('surveys').set({ comment: null }).where('case_id', 'in', caseIds).where('comment', 'is not', null).execute();
   await db.updateTable('surveys').set({ status: 'expired' }).where('case_id', 'in', caseIds).where('status', 'in', ['scheduled', 'sent']).execute();
+  // A customer's state names only their own cases and surveys: look at those customers (by index), not every customer.
+  const concerned = sql<boolean>`id IN (SELECT customer_id FROM cases WHERE id = ANY(${caseIds}) UNION SELECT customer_id FROM surveys WHERE case_id = ANY(${caseIds}))`;
   await db
     .updateTable('customers')
     .set({ state: sql`state - 'survey'` })
+    .where(concerned)
     .where(sql<boolean>`(state -> 'survey' ->> 'caseId')::bigint = ANY(${caseIds})`)
     .execute();
   // A later message from the customer starts a new conversation instead of landing on the anonymised case.
   await db
     .updateTable('customers')
     .set({ state: sql`state - 'activeCase' - 'lastCaseAckAt'` })
+    .where(concerned)
     .where(sql<boolean>`(state -> 'activeCase' ->> 'id')::bigint = ANY(${caseIds})`)
     .execute();
   return result;

@@ -92,7 +92,9 @@ export class PrivacyService {
   /** One retention pass as of the app clock (the daily job calls this). */
   async runRetention(): Promise<RetentionReport> {
     const now = this.deps.clock();
-    return runRetention({ db: this.deps.db, policy: this.deps.policy, logger: this.deps.logger, notify: this.notice(now), hooks: this.deps.privacyHooks }, now);
+    const { timers } = this.deps;
+    const notices = { hold: (trx: Db) => timers.holdIn(trx), flush: (trx: Db) => timers.flush(trx) };
+    return runRetention({ db: this.deps.db, policy: this.deps.policy, logger: this.deps.logger, notify: this.notice(now), hooks: this.deps.privacyHooks, notices }, now);
   }
 
   /** Worker of CASE_ANONYMISED_QUEUE: case listeners write their redactions (outbox rows) in one transaction. */

@@ -1,8 +1,8 @@
-import { sql } from 'kysely';
+import { sql, type ExpressionBuilder } from 'kysely';
 import { notInACaseMessage } from '../cases/attachment.repository.ts';
 import { FINAL_STATUSES } from '../cases/case-status.ts';
 import type { Db } from '../db/database.ts';
-import type { CustomerRow } from '../db/schema.ts';
+import type { CustomerRow, Database } from '../db/schema.ts';
 
 /**
  * What the retention run finds past its periods and the clean-ups that need
@@ -13,27 +13,31 @@ import type { CustomerRow } from '../db/schema.ts';
 /**
  * Cases past retention, not yet anonymised: finished cases by the time they
  * were closed (or resolved), others by their last change when `openCutoff`
- * is set. Locked: a case being changed right now is taken on the next run.
+ * is set. Up to `limit` ids after `afterId`, in id order, read without locks
+ * (the search may scan much of the table; no batch holds locks during it).
  */
-export async function expiredCases(db: Db, cutoffs: { closed: Date; open: Date | null }, limit: number): Promise<Array<{ id: number; number: string }>> {
-  return db
-    .selectFrom('cases')
-    .select(['id', 'number'])
-    .where('anonymised_at', 'is', null)
-    .where((eb) => {
-      const finished = eb.and([
-        eb('status', 'in', [...FINAL_STATUSES]),
-        eb(sql`coalesce(closed_at, resolved_at, updated_at)`, '<', cutoffs.closed),
-      ]);
-      if (!cutoffs.open) return finished;
-      const stale = eb.and([eb('status', 'not in', [...FINAL_STATUSES]), eb(sql`greatest(created_at, updated_at)`, '<', cutoffs.open)]);
-      return eb.or([finished, stale]);
-    })
-    .orderBy('id')
-    .limit(limit)
-    .forUpdate()
-    .skipLocked()
-    .execute();
+export async function expiredCaseIds(db: Db, cutoffs: { closed: Date; open: Date | null }, afterId: number, limit: number): Promise<number[]> {
+  const rows = await db.selectFrom('cases').select('id').where(isExpiredCase(cutoffs)).where('id', '>', afterId).orderBy('id').limit(limit).execute();
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Of `ids`, the cases still past retention, locked for the batch's
+ * transaction: a case being changed right now is taken on the next run.
+ */
+export async function lockExpiredCases(db: Db, ids: readonly number[], cutoffs: { closed: Date; open: Date | null }): Promise<Array<{ id: number; number: string }>> {
+  if (ids.length === 0) return [];
+  return db.selectFrom('cases').select(['id', 'number']).where('id', 'in', [...ids]).where(isExpiredCase(cutoffs)).orderBy('id').forUpdate().skipLocked().execute();
+}
+
+function isExpiredCase(cutoffs: { closed: Date; open: Date | null }) {
+  return (eb: ExpressionBuilder<Database, 'cases'>) => {
+    const finished = eb.and([eb('status', 'in', [...FINAL_STATUSES]), eb(sql`coalesce(closed_at, resolved_at, updated_at)`, '<', cutoffs.closed)]);
+    const expired = cutoffs.open
+      ? eb.or([finished, eb.and([eb('status', 'not in', [...FINAL_STATUSES]), eb(sql`greatest(created_at, updated_at)`, '<', cutoffs.open)])])
+      : finished;
+    return eb.and([eb('anonymised_at', 'is', null), expired]);
+  };
 }
 
 /** Drops unfinished intake drafts whose last activity is before `cutoff`. */
@@ -70,21 +74,33 @@ export async function deleteOrphanAttachments(db: Db, cutoff: Date, channel?: st
   return Number(result.numDeletedRows);
 }
 
-/** Identities without a live case whose last contact is before `cutoff`. Locked, like cases. */
-export async function expiredIdentities(db: Db, cutoff: Date, limit: number): Promise<Array<Pick<CustomerRow, 'id' | 'channel' | 'external_id'>>> {
+/** Identities without a live case whose last contact is before `cutoff`: up to `limit` ids after `afterId`, read without locks (like cases). */
+export async function expiredIdentityIds(db: Db, cutoff: Date, afterId: number, limit: number): Promise<number[]> {
+  const rows = await db.selectFrom('customers').select('id').where(isExpiredIdentity(cutoff)).where('id', '>', afterId).orderBy('id').limit(limit).execute();
+  return rows.map((r) => r.id);
+}
+
+/** Of `ids`, the identities still expired, locked for the batch's transaction. */
+export async function lockExpiredIdentities(db: Db, ids: readonly number[], cutoff: Date): Promise<Array<Pick<CustomerRow, 'id' | 'channel' | 'external_id'>>> {
+  if (ids.length === 0) return [];
   return db
     .selectFrom('customers')
     .select(['id', 'channel', 'external_id'])
-    .where('anonymised_at', 'is', null)
-    .where('updated_at', '<', cutoff)
-    .where(({ not, exists, selectFrom }) =>
-      not(exists(selectFrom('cases').select(sql`1`.as('one')).whereRef('cases.customer_id', '=', 'customers.id').where('cases.anonymised_at', 'is', null))),
-    )
+    .where('id', 'in', [...ids])
+    .where(isExpiredIdentity(cutoff))
     .orderBy('id')
-    .limit(limit)
     .forUpdate()
     .skipLocked()
     .execute();
+}
+
+function isExpiredIdentity(cutoff: Date) {
+  return (eb: ExpressionBuilder<Database, 'customers'>) =>
+    eb.and([
+      eb('anonymised_at', 'is', null),
+      eb('updated_at', '<', cutoff),
+      eb.not(eb.exists(eb.selectFrom('cases').select(sql`1`.as('one')).whereRef('cases.customer_id', '=', 'customers.id').where('cases.anonymised_at', 'is', null))),
+    ]);
 }
 
 /** Sent and failed outbound messages; pending ones are still to be delivered. */

@@ -4,12 +4,10 @@ import { milestoneFigures, type MilestoneFigures } from './milestone-report.ts';
 import { daysOf } from './report-range.ts';
 import {
   agentCaseFigures,
-  agentCsat,
   campaignScores,
   caseBreakdowns,
   caseTimings,
   countOpenCasesNow,
-  reopenCounts,
   surveyFigures,
   type DurationFigures,
   type KeyCount,
@@ -102,19 +100,18 @@ export function satisfaction(scores: ScoreFigures): Satisfaction {
 export async function buildReport(db: Db, range: ReportRange, options: { now: Date; timezone: string }): Promise<Report> {
   const { timezone, now } = options;
   // Independent reads: on PostgreSQL they run at once on the pool (PGlite takes them in turn).
-  const [timings, counts, reopen, surveys, csatRows, agentRows, openNow, campaigns] = await Promise.all([
+  const [timings, counts, surveys, agentRows, openNow, campaigns, milestones] = await Promise.all([
     caseTimings(db, range, now),
     caseBreakdowns(db, range, timezone),
-    reopenCounts(db, range),
     surveyFigures(db, range),
-    agentCsat(db, range),
     agentCaseFigures(db, range),
     countOpenCasesNow(db, OPEN_STATUSES),
     campaignScores(db, range),
+    milestoneFigures(db, range),
   ]);
   const dayCounts = new Map(counts.day.map((r) => [r.key, r.count]));
   const determination = counts.determination;
-  const csatByAgent = new Map(csatRows.map((r) => [r.agent, r]));
+  const csatByAgent = new Map(surveys.agents.map((r) => [r.agent, r]));
   const agents: AgentFigures[] = agentRows.map((row) => {
     const csat = csatByAgent.get(row.agent);
     csatByAgent.delete(row.agent);
@@ -139,7 +136,7 @@ export async function buildReport(db: Db, range: ReportRange, options: { now: Da
       firstResponse: { ...timings.firstResponseDeadline, share: ratio(timings.firstResponseDeadline.met, timings.firstResponseDeadline.judged) },
       resolution: { ...timings.resolutionDeadline, share: ratio(timings.resolutionDeadline.met, timings.resolutionDeadline.judged) },
     },
-    reopen: { resolved: reopen.resolvedEver, reopened: reopen.reopened, rate: ratio(reopen.reopened, reopen.resolvedEver) },
+    reopen: { resolved: timings.reopen.resolvedEver, reopened: timings.reopen.reopened, rate: ratio(timings.reopen.reopened, timings.reopen.resolvedEver) },
     satisfaction: satisfaction(surveys.scores),
     surveys: { sent: surveys.sent, answered: surveys.sentAnswered, responseRate: ratio(surveys.sentAnswered, surveys.sent) },
     campaigns: satisfaction(campaigns),
@@ -149,6 +146,6 @@ export async function buildReport(db: Db, range: ReportRange, options: { now: Da
       responsible: determination.find((r) => r.key === 'responsible')?.count ?? 0,
       notResponsible: determination.find((r) => r.key === 'not_responsible')?.count ?? 0,
     },
-    milestones: await milestoneFigures(db, range),
+    milestones,
   };
 }

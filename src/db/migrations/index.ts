@@ -11,6 +11,7 @@ import * as slackThreadPosts from './2026-11-22T0700-slack-thread-posts.ts';
 import * as botframeworkIdentity from './2026-11-29T1100-s-files-botframework-identity.ts';
 import * as caseMilestones from './2026-11-29T1500-case-milestones.ts';
 import * as reportIndexes from './2026-11-29T1600-report-indexes.ts';
+import * as reportCoveringIndex from './2026-11-29T1700-report-covering-index.ts';
 
 /**
  * The migration list, one frozen file per migration: no file loader, same
@@ -39,4 +40,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-29T1100_s-files_botframework_identity': botframeworkIdentity,
   '2026-11-29T1500-case-milestones': caseMilestones,
   '2026-11-29T1600-report-indexes': reportIndexes,
+  '2026-11-29T1700-report-covering-index': reportCoveringIndex,
 };
