@@ -1,9 +1,20 @@
+import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { useWebchatBrowser } from '../support/webchat-page.ts';
 
 // The page's outbox: a message typed offline is kept (across reloads too) and
 // reaches the case exactly once.
 const chat = useWebchatBrowser();
+
+/** Moves the page's clock on, 3 s at a time, until the page gives the bubble up as failed ("Not sent"). */
+async function untilGivenUp(page: Page, bubble: Locator): Promise<void> {
+  await expect
+    .poll(async () => {
+      await page.clock.fastForward(3000);
+      return bubble.getAttribute('data-state');
+    }, { timeout: 20_000 })
+    .toBe('failed');
+}
 
 describe('web chat outbox in a real browser', () => {
   it('shows a message typed offline at once, keeps it across a reload while offline, and delivers it exactly once when back online', async () => {
@@ -36,12 +47,7 @@ describe('web chat outbox in a real browser', () => {
     const bubble = page.locator('.msg--local', { hasText: 'The box was crushed' });
     await bubble.waitFor();
     // Each retry waits longer; time is moved on until the page gives up.
-    await expect
-      .poll(async () => {
-        await page.clock.fastForward(3000);
-        return bubble.getAttribute('data-state');
-      }, { timeout: 20_000 })
-      .toBe('failed');
+    await untilGivenUp(page, bubble);
     await expect(bubble.getByRole('button', { name: 'Retry' }).isVisible()).resolves.toBe(true);
     expect(await page.inputValue('#input')).toBe('');
     // The polls that go on do not wipe the notice.
@@ -59,12 +65,7 @@ describe('web chat outbox in a real browser', () => {
     await page.route('**/webchat/messages', (route) => (route.request().method() === 'POST' ? route.abort('connectionrefused') : route.fallback()));
     await chat.type(page, 'Nobody called me back');
     const bubble = page.locator('.msg--local', { hasText: 'Nobody called me back' });
-    await expect
-      .poll(async () => {
-        await page.clock.fastForward(3000);
-        return bubble.getAttribute('data-state');
-      }, { timeout: 20_000 })
-      .toBe('failed');
+    await untilGivenUp(page, bubble);
     await page.unroute('**/webchat/messages');
     await bubble.getByRole('button', { name: 'Retry' }).click();
     await chat.delivered(page, 'Nobody called me back').waitFor({ timeout: 10_000 });
