@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { complainOnWebchat, quickCaseOnWebchat, until } from '../support/complaints.ts';
+import { describe, expect, it } from 'vitest';
+import { complainOnWebchat, HEATER_FIRE, quickCaseOnWebchat, until } from '../support/complaints.ts';
 import { policyFile } from '../support/policy-file.ts';
-import { AGENT, blockText, buttonIds, CASES, OUTSIDER, startSlackRig, SUPERVISOR, SUPERVISORS, type SlackTestRig } from '../support/slack-app.ts';
+import { AGENT, blockText, buttonIds, CASES, ephemeralAnswer, OUTSIDER, SUPERVISOR, SUPERVISORS, useSlackRig } from '../support/slack-app.ts';
 import { WebchatClient } from '../support/webchat-client.ts';
 
 /** Short deadlines, so a case left alone gets its reminder and breach during the test (reminder at half the time). */
@@ -33,36 +33,18 @@ function expectNoEnglish(what: string, text: string): void {
   for (const word of ENGLISH_LABELS) expect(text, `${what} shows "${word}"`).not.toContain(word);
 }
 
-let rig: SlackTestRig;
-beforeAll(async () => {
-  rig = await startSlackRig({ teams: { care: { assignment: 'claim' } }, defaultTeam: 'care', resolution: { currency: 'CNY' } }, { STAFF_LOCALE: 'zh-CN', POLICY_FILE: SHORT });
-});
-afterAll(async () => {
-  await rig?.stop();
-});
+const rig = useSlackRig({ teams: { care: { assignment: 'claim' } }, defaultTeam: 'care', resolution: { currency: 'CNY' } }, { STAFF_LOCALE: 'zh-CN', POLICY_FILE: SHORT });
 
 const db = () => rig.app.database.db;
 const caseRow = (number: string) => db().selectFrom('cases').selectAll().where('number', '=', number).executeTakeFirstOrThrow();
 
-async function command(user: string, text: string): Promise<{ text: string; blocks?: Array<Record<string, unknown>> }> {
-  const res = await rig.slack.command({ user, text });
-  expect(res.status).toBe(200);
-  const body = (await res.json()) as { response_type: string; text: string; blocks?: Array<Record<string, unknown>> };
-  expect(body.response_type).toBe('ephemeral');
-  return body;
-}
+const command = (user: string, text: string) => ephemeralAnswer(rig.slack, user, text);
 
 describe('the Slack desk in Chinese (STAFF_LOCALE=zh-CN), end to end', () => {
   it('shows card, buttons, modals, thread notices, /complaints, approval, reminder and breach in Chinese; the customer keeps their own words', async () => {
     const { fake, slack } = rig;
     const chat = await WebchatClient.open(rig.app.url, 'en-GB');
-    const number = await complainOnWebchat(chat, {
-      category: 'product_quality',
-      description: 'The heater caught fire in the night and my son was injured.',
-      desired: 'compensation',
-      name: 'Alice Example',
-      contact: '13800138000',
-    });
+    const number = await complainOnWebchat(chat, HEATER_FIRE);
 
     // The card: Chinese labels and buttons, times in Beijing time, the severity rules named in Chinese with their ids.
     const posted = await fake.waitFor('chat.postMessage', (p) => p.channel === CASES && blockText(p.blocks).includes(number));

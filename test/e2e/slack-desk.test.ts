@@ -1,17 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CUSTOMER_WROTE_FALLBACK } from '../../adapters/slack/slack.desk.ts';
 import { FILES_NOT_RELAYED } from '../../adapters/slack/slack.thread-events.ts';
-import { complainOnWebchat, quickCaseOnWebchat, until, uploadOnWebchat } from '../support/complaints.ts';
-import { AGENT, blockText, buttonIds, CASES, OUTSIDER, SIGNING_SECRET, startSlackRig, SUPERVISOR, SUPERVISORS, type SlackTestRig } from '../support/slack-app.ts';
+import { complainOnWebchat, HEATER_FIRE, quickCaseOnWebchat, until, uploadOnWebchat } from '../support/complaints.ts';
+import { AGENT, blockText, buttonIds, CASES, OUTSIDER, SIGNING_SECRET, SUPERVISOR, SUPERVISORS, useSlackRig } from '../support/slack-app.ts';
 import { allText, WebchatClient } from '../support/webchat-client.ts';
 
-let rig: SlackTestRig;
-beforeAll(async () => {
-  rig = await startSlackRig({ teams: { care: { assignment: 'claim' } }, defaultTeam: 'care', resolution: { currency: 'CNY' } });
-});
-afterAll(async () => {
-  await rig?.stop();
-});
+const rig = useSlackRig({ teams: { care: { assignment: 'claim' } }, defaultTeam: 'care', resolution: { currency: 'CNY' } });
 
 const db = () => rig.app.database.db;
 const caseRow = (number: string) => db().selectFrom('cases').selectAll().where('number', '=', number).executeTakeFirstOrThrow();
@@ -22,13 +16,7 @@ describe('staff work a case in its Slack thread, end to end', () => {
   it('takes a web chat complaint through card, claim, replies, question, resolution and supervisor approval', async () => {
     const { fake, slack } = rig;
     const chat = await WebchatClient.open(rig.app.url, 'en-GB');
-    const number = await complainOnWebchat(chat, {
-      category: 'product_quality',
-      description: 'The heater caught fire in the night and my son was injured.',
-      desired: 'compensation',
-      name: 'Alice Example',
-      contact: '13800138000',
-    });
+    const number = await complainOnWebchat(chat, HEATER_FIRE);
 
     // 1. The card is posted to the cases channel: number, severity, masked contact, deadlines, status, owner.
     const posted = await fake.waitFor('chat.postMessage', (p) => p.channel === CASES && blockText(p.blocks).includes(number));

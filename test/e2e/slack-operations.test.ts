@@ -1,40 +1,34 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { complainOnWebchat, quickCaseOnWebchat, until } from '../support/complaints.ts';
-import { AGENT, AGENT_2, blockText, buttonIds, CASES, OUTSIDER, startSlackRig, SUPERVISOR, SUPERVISORS, type SlackTestRig } from '../support/slack-app.ts';
+import { AGENT, AGENT_2, blockText, buttonIds, CASES, ephemeralAnswer, OUTSIDER, SUPERVISOR, SUPERVISORS, useSlackRig } from '../support/slack-app.ts';
 import { allText, WebchatClient } from '../support/webchat-client.ts';
 
 const BILLING = 'C0BILLING';
 const ARCHIVED = 'C0ARCHIVE';
 const NO_BOT = 'C0NOBOT01';
 
-let rig: SlackTestRig;
-beforeAll(async () => {
-  rig = await startSlackRig(
-    {
-      teams: {
-        care: { assignment: 'claim' },
-        billing: { channel: BILLING, members: [AGENT, AGENT_2], assignment: 'round_robin' },
-        delivery: { channel: ARCHIVED, assignment: 'claim' },
-        repairs: { channel: NO_BOT, assignment: 'claim' },
-      },
-      defaultTeam: 'care',
-      rules: [
-        { category: 'price_billing', team: 'billing' },
-        { category: 'delivery_installation', team: 'delivery' },
-        { category: 'after_sales_repair', team: 'repairs' },
-      ],
+const rig = useSlackRig(
+  {
+    teams: {
+      care: { assignment: 'claim' },
+      billing: { channel: BILLING, members: [AGENT, AGENT_2], assignment: 'round_robin' },
+      delivery: { channel: ARCHIVED, assignment: 'claim' },
+      repairs: { channel: NO_BOT, assignment: 'claim' },
     },
-    {},
-    (fake) => {
-      fake.members[BILLING] = [];
-      // The bot was never invited to #repairs: found by the start-up check.
-      fake.respondAlways('conversations.info', { body: { ok: true, channel: { id: NO_BOT, is_archived: false, is_member: false } } }, (p) => p.channel === NO_BOT);
-    },
-  );
-});
-afterAll(async () => {
-  await rig?.stop();
-});
+    defaultTeam: 'care',
+    rules: [
+      { category: 'price_billing', team: 'billing' },
+      { category: 'delivery_installation', team: 'delivery' },
+      { category: 'after_sales_repair', team: 'repairs' },
+    ],
+  },
+  {},
+  (fake) => {
+    fake.members[BILLING] = [];
+    // The bot was never invited to #repairs: found by the start-up check.
+    fake.respondAlways('conversations.info', { body: { ok: true, channel: { id: NO_BOT, is_archived: false, is_member: false } } }, (p) => p.channel === NO_BOT);
+  },
+);
 
 const db = () => rig.app.database.db;
 const caseRow = (number: string) => db().selectFrom('cases').selectAll().where('number', '=', number).executeTakeFirstOrThrow();
@@ -53,13 +47,7 @@ async function submit(user: string, callbackId: string, caseId: number, values: 
   return text ? (JSON.parse(text) as { response_action: string; errors: Record<string, string> }) : undefined;
 }
 
-async function command(user: string, text: string): Promise<string> {
-  const res = await rig.slack.command({ user, text });
-  expect(res.status).toBe(200);
-  const body = (await res.json()) as { response_type: string; text: string };
-  expect(body.response_type).toBe('ephemeral');
-  return body.text;
-}
+const command = async (user: string, text: string): Promise<string> => (await ephemeralAnswer(rig.slack, user, text)).text;
 
 describe('Slack desk operations', () => {
   it('auto-assigns a team’s cases round robin and records reassignment', async () => {

@@ -1,17 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { complainOnWebchat, until } from '../support/complaints.ts';
 import { CUSTOMER_MESSAGE_REDACTED } from '../../adapters/slack/slack.desk.ts';
 import { customerExportToken, EXPORT_TTL_MS, exportKey } from '../../adapters/slack/slack.export.ts';
-import { AGENT, blockText, CASES, OUTSIDER, SIGNING_SECRET, startSlackRig, SUPERVISOR, type SlackTestRig } from '../support/slack-app.ts';
+import { AGENT, blockText, CASES, ephemeralAnswer, OUTSIDER, SIGNING_SECRET, SUPERVISOR, useSlackRig } from '../support/slack-app.ts';
 import { WebchatClient } from '../support/webchat-client.ts';
 
-let rig: SlackTestRig;
-beforeAll(async () => {
-  rig = await startSlackRig({ teams: { care: { assignment: 'claim' } }, defaultTeam: 'care', rules: [] });
-});
-afterAll(async () => {
-  await rig?.stop();
-});
+const rig = useSlackRig({ teams: { care: { assignment: 'claim' } }, defaultTeam: 'care', rules: [] });
 
 const db = () => rig.app.database.db;
 const caseRow = (number: string) => db().selectFrom('cases').selectAll().where('number', '=', number).executeTakeFirstOrThrow();
@@ -92,13 +86,7 @@ describe('Slack desk: contact reveal', () => {
   });
 });
 
-async function command(user: string, text: string): Promise<string> {
-  const res = await rig.slack.command({ user, text });
-  expect(res.status).toBe(200);
-  const body = (await res.json()) as { response_type: string; text: string };
-  expect(body.response_type).toBe('ephemeral');
-  return body.text;
-}
+const command = async (user: string, text: string): Promise<string> => (await ephemeralAnswer(rig.slack, user, text)).text;
 
 describe('Slack desk: data subject requests', () => {
   it('erase-customer: refused for an agent, done for a supervisor, then the card is redacted', async () => {

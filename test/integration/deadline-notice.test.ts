@@ -1,25 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DeadlineTimer } from '../../src/sla/deadline.service.ts';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
-import { WebchatClient } from '../support/webchat-client.ts';
+import { traditionalChineseCase } from '../support/sla-cases.ts';
+import { useTestApp } from '../support/test-app.ts';
 
-let app: TestApp;
-beforeAll(async () => {
-  // The default policy's deadlines are hours away: the breach below is fired by hand, as its timer would.
-  app = await startTestApp();
-});
-afterAll(async () => {
-  await app?.stop();
-});
+// The default policy's deadlines are hours away: the breach below is fired by hand, as its timer would.
+const app = useTestApp();
 
 describe('a breach notice through the customer’s conversation', () => {
   it('reaches the customer once, in the script they write, on the outbox row of the breached case', async () => {
-    const chat = await WebchatClient.open(app.url);
-    await chat.say('你們好');
-    await chat.say('人工');
-    const row = await app.database.db.selectFrom('cases').selectAll().orderBy('id', 'desc').executeTakeFirstOrThrow();
-    await chat.replies(300);
-    const before = chat.transcript.length;
+    const { chat, row, before } = await traditionalChineseCase(app);
 
     const timer: DeadlineTimer = { caseId: row.id, deadline: 'first_response', stage: 'breach', dueAt: new Date(row.first_response_due_at).toISOString() };
     await app.deadlines.handle(timer);

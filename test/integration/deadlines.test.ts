@@ -2,12 +2,11 @@ import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import type { CaseListener, DeadlineEvent } from '../../src/cases/case-listener.ts';
 import { createLogger } from '../../src/logger.ts';
-import { Timers } from '../../src/jobs/timers.ts';
 import { DEADLINE_QUEUE, DeadlineService, type DeadlineTimer } from '../../src/sla/deadline.service.ts';
-import { createTestDatabaseUrl, usingPostgres } from '../support/test-database.ts';
+import { createTestDatabaseUrl } from '../support/test-database.ts';
 import { startTestApp, tempDataDir, type TestApp } from '../support/test-app.ts';
 import { policyFile } from '../support/policy-file.ts';
-import { WebchatClient } from '../support/webchat-client.ts';
+import { openHandoverCase, probeUntil, startTwoInstances } from '../support/sla-cases.ts';
 
 /** Deadlines in seconds: first response 2 s (reminder at 1 s), resolution 6 s (reminder at 3 s): no two stages due at once. */
 const SHORT = policyFile({
@@ -26,14 +25,6 @@ function recorder() {
   return { seen, module: () => ({ name: 'deadline-recorder', caseListener: listener }) };
 }
 
-async function openCase(app: TestApp): Promise<{ chat: WebchatClient; caseId: number }> {
-  const chat = await WebchatClient.open(app.url);
-  await chat.say('hello');
-  await chat.say('talk to a person');
-  const row = await app.database.db.selectFrom('cases').select('id').orderBy('id', 'desc').executeTakeFirstOrThrow();
-  return { chat, caseId: row.id };
-}
-
 async function marks(app: TestApp, caseId: number) {
   return app.database.db
     .selectFrom('case_events')
@@ -44,22 +35,13 @@ async function marks(app: TestApp, caseId: number) {
     .execute();
 }
 
-async function waitFor<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (done(value) || Date.now() - start > timeoutMs) return value;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 describe('deadlines on durable timers', () => {
   it('reminds, then escalates at the breach and tells the customer — each once, in order', async () => {
     const rec = recorder();
     const app = await startTestApp({ POLICY_FILE: SHORT }, { modules: [rec.module] });
     try {
-      const { chat, caseId } = await openCase(app);
-      const events = await waitFor(() => marks(app, caseId), (m) => m.length >= 4);
+      const { chat, caseId } = await openHandoverCase(app);
+      const events = await probeUntil(() => marks(app, caseId), (m) => m.length >= 4);
       expect(events).toEqual([
         { action: 'deadline_reminder', to_value: 'first_response' },
         { action: 'deadline_breached', to_value: 'first_response' },
@@ -90,7 +72,7 @@ describe('deadlines on durable timers', () => {
   it('fires nothing for a case that was answered and resolved in time', async () => {
     const app = await startTestApp({ POLICY_FILE: SHORT });
     try {
-      const { caseId } = await openCase(app);
+      const { caseId } = await openHandoverCase(app);
       await app.database.db
         .updateTable('cases')
         .set({ status: 'resolved', first_responded_at: new Date(), resolved_at: new Date() })
@@ -108,7 +90,7 @@ describe('deadlines on durable timers', () => {
   it('pauses while waiting on the customer and moves the deadlines by the wait', async () => {
     const app = await startTestApp({ POLICY_FILE: SHORT, TIMER_POLL_SECONDS: '60' });
     try {
-      const { caseId } = await openCase(app);
+      const { caseId } = await openHandoverCase(app);
       const before = await app.database.db.selectFrom('cases').selectAll().where('id', '=', caseId).executeTakeFirstOrThrow();
       const pausedAt = new Date(new Date(before.created_at).getTime() + 500);
       await app.database.db.transaction().execute((trx) => app.deadlines.pause(trx, caseId, pausedAt, 'staff:U1'));
@@ -130,13 +112,13 @@ describe('deadlines on durable timers', () => {
     const url = await createTestDatabaseUrl();
     const env: Record<string, string> = { POLICY_FILE: SHORT, ...(url ? { DATABASE_URL: url } : { DATA_DIR: tempDataDir() }) };
     let app = await startTestApp(env);
-    const { caseId } = await openCase(app);
+    const { caseId } = await openHandoverCase(app);
     await app.stop();
     await new Promise((r) => setTimeout(r, 2500)); // the first deadline passes while nothing runs
     app = await startTestApp(env);
     try {
       const done = (m: Array<{ action: string }>) => m.filter((e) => e.action === 'deadline_breached').length >= 2;
-      const events = (await waitFor(() => marks(app, caseId), done)).map((e) => `${e.action}:${e.to_value}`);
+      const events = (await probeUntil(() => marks(app, caseId), done)).map((e) => `${e.action}:${e.to_value}`);
       await new Promise((r) => setTimeout(r, 1000));
       expect((await marks(app, caseId)).length).toBe(events.length);
       // Both breaches fire once; the first response's reminder fell due while nothing ran, after its deadline: it is dropped.
@@ -150,34 +132,22 @@ describe('deadlines on durable timers', () => {
   });
 
   it('fires each timer once with two instances on one database', async () => {
-    const url = await createTestDatabaseUrl();
-    const env: Record<string, string> = { POLICY_FILE: SHORT, ...(url ? { DATABASE_URL: url } : {}) };
-    const first = await startTestApp(env);
-    const stops: Array<() => Promise<void>> = [];
-    if (usingPostgres()) {
-      // A second full app process-equivalent on the same PostgreSQL.
-      const second = await startTestApp(env);
-      stops.push(() => second.stop());
-    } else {
-      // PGlite has one connection: the second instance is a second timer worker set on it.
-      const timers = await Timers.start(first.database, createLogger('silent'), { pollSeconds: 0.5 });
+    const { first, stop } = await startTwoInstances({ POLICY_FILE: SHORT }, async (first, timers) => {
       const service = new DeadlineService({
         db: first.database.db, timers, policy: first.policy, logger: createLogger('silent'),
         clock: () => new Date(), outboxWritten: () => first.outbox.kick(), listeners: [], conversations: first.conversations,
       });
       await timers.work<DeadlineTimer>(DEADLINE_QUEUE, (data) => service.handle(data));
-      stops.push(() => timers.stop());
-    }
+    });
     try {
-      const { chat, caseId } = await openCase(first);
-      const events = await waitFor(() => marks(first, caseId), (m) => m.length >= 4);
+      const { chat, caseId } = await openHandoverCase(first);
+      const events = await probeUntil(() => marks(first, caseId), (m) => m.length >= 4);
       await new Promise((r) => setTimeout(r, 1500));
       expect(await marks(first, caseId)).toHaveLength(4);
       expect(events).toHaveLength(4);
       expect((await chat.replies(300)).filter((r) => r.payload.text.startsWith("We're sorry"))).toHaveLength(2);
     } finally {
-      for (const stop of stops) await stop();
-      await first.stop();
+      await stop();
     }
   });
 });

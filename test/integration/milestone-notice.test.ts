@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { MilestoneTimer } from '../../src/sla/milestone.service.ts';
 import { policyFile } from '../support/policy-file.ts';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
-import { WebchatClient } from '../support/webchat-client.ts';
+import { traditionalChineseCase } from '../support/sla-cases.ts';
+import { useTestApp } from '../support/test-app.ts';
 
 /** One milestone an hour away: its breach below is fired by hand, as its timer would. */
 const POLICY = policyFile({
@@ -12,22 +12,11 @@ const POLICY = policyFile({
   },
 });
 
-let app: TestApp;
-beforeAll(async () => {
-  app = await startTestApp({ POLICY_FILE: POLICY });
-});
-afterAll(async () => {
-  await app?.stop();
-});
+const app = useTestApp({ POLICY_FILE: POLICY });
 
 describe('a milestone breach through the customer’s conversation', () => {
   it('reaches the customer once, in the script they write, on the outbox row of the case', async () => {
-    const chat = await WebchatClient.open(app.url);
-    await chat.say('你們好');
-    await chat.say('人工');
-    const row = await app.database.db.selectFrom('cases').selectAll().orderBy('id', 'desc').executeTakeFirstOrThrow();
-    await chat.replies(300);
-    const before = chat.transcript.length;
+    const { chat, row, before } = await traditionalChineseCase(app);
     const [verify] = await app.milestones.milestonesOf(app.database.db, row);
 
     const timer: MilestoneTimer = { kind: 'milestone', caseId: row.id, milestoneId: 'verify', stage: 'breach', dueAt: verify!.dueAt.toISOString() };

@@ -1,13 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { findCaseCustomer } from '../../src/cases/case.repository.ts';
 import { createLogger } from '../../src/logger.ts';
-import { Timers } from '../../src/jobs/timers.ts';
 import { MILESTONE_QUEUE, MilestoneService, type MilestoneTimer } from '../../src/sla/milestone.service.ts';
 import { DeskRelay } from '../../src/staff/desk-relay.ts';
-import { createTestDatabaseUrl, usingPostgres } from '../support/test-database.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { policyFile } from '../support/policy-file.ts';
-import { WebchatClient } from '../support/webchat-client.ts';
+import { openHandoverCase, probeUntil, startTwoInstances } from '../support/sla-cases.ts';
 
 const label = (en: string, zh: string) => ({ en, 'zh-CN': zh });
 /**
@@ -28,14 +26,6 @@ const SHORT = policyFile({
   },
 });
 
-async function openCase(app: TestApp): Promise<{ chat: WebchatClient; caseId: number }> {
-  const chat = await WebchatClient.open(app.url);
-  await chat.say('hello');
-  await chat.say('talk to a person');
-  const row = await app.database.db.selectFrom('cases').select('id').orderBy('id', 'desc').executeTakeFirstOrThrow();
-  return { chat, caseId: row.id };
-}
-
 async function milestoneEvents(app: TestApp, caseId: number) {
   const rows = await app.database.db
     .selectFrom('case_events')
@@ -47,23 +37,14 @@ async function milestoneEvents(app: TestApp, caseId: number) {
   return rows.map((r) => `${r.action}:${r.to_value}`);
 }
 
-async function waitFor<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (done(value) || Date.now() - start > timeoutMs) return value;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 const ALL_STAGES = ['milestone_reminder:verify', 'milestone_breached:verify', 'milestone_reminder:plan', 'milestone_breached:plan'];
 
 describe('milestones on durable timers', { timeout: 90_000 }, () => {
   it('reminds, then breaches and tells the customer a new expectation — each once, in order, chained from the projection', async () => {
     const app = await startTestApp({ POLICY_FILE: SHORT });
     try {
-      const { chat, caseId } = await openCase(app);
-      const events = await waitFor(() => milestoneEvents(app, caseId), (e) => e.length >= 4);
+      const { chat, caseId } = await openHandoverCase(app);
+      const events = await probeUntil(() => milestoneEvents(app, caseId), (e) => e.length >= 4);
       expect(events).toEqual(ALL_STAGES);
       const notices = (await chat.replies(300)).map((r) => r.payload.text);
       expect(notices).toEqual([
@@ -85,7 +66,7 @@ describe('milestones on durable timers', { timeout: 90_000 }, () => {
   it('marks a milestone reached: the customer is told, the next one counts from it', async () => {
     const app = await startTestApp({ POLICY_FILE: SHORT, TIMER_POLL_SECONDS: '60' });
     try {
-      const { chat, caseId } = await openCase(app);
+      const { chat, caseId } = await openHandoverCase(app);
       const row = await app.database.db.selectFrom('cases').selectAll().where('id', '=', caseId).executeTakeFirstOrThrow();
       const at = new Date(new Date(row.created_at).getTime() + 500);
       // As a staff action marks it: the customer's row locked before the case, and handed in.
@@ -100,7 +81,7 @@ describe('milestones on durable timers', { timeout: 90_000 }, () => {
       const plan = (await app.milestones.milestonesOf(app.database.db, row, at)).find((m) => m.spec.id === 'plan')!;
       expect(plan.dueAt.getTime() - at.getTime()).toBe(3000);
       await app.outbox.kick();
-      const told = await waitFor(() => chat.replies(200), (r) => r.length > 0);
+      const told = await probeUntil(() => chat.replies(200), (r) => r.length > 0);
       expect(told.map((r) => r.payload.text)).toEqual([expect.stringMatching(/^Update on your case C-\d{4}-\d{6}: initial verification is done\. Next: handling plan, expected by /)]);
       expect(await milestoneEvents(app, caseId)).toEqual(['milestone_reached:verify']);
       // `status` shows the milestones done and the next one due.
@@ -112,32 +93,21 @@ describe('milestones on durable timers', { timeout: 90_000 }, () => {
   });
 
   it('fires each milestone timer once with two instances on one database', async () => {
-    const url = await createTestDatabaseUrl();
-    const env: Record<string, string> = { POLICY_FILE: SHORT, ...(url ? { DATABASE_URL: url } : {}) };
-    const first = await startTestApp(env);
-    const stops: Array<() => Promise<void>> = [];
-    if (usingPostgres()) {
-      const second = await startTestApp(env);
-      stops.push(() => second.stop());
-    } else {
-      // PGlite has one connection: the second instance is a second timer worker set on it.
-      const timers = await Timers.start(first.database, createLogger('silent'), { pollSeconds: 0.5 });
+    const { first, stop } = await startTwoInstances({ POLICY_FILE: SHORT }, async (first, timers) => {
       const service = new MilestoneService({
         db: first.database.db, timers, policy: first.policy, desk: new DeskRelay(), logger: createLogger('silent'),
         clock: () => new Date(), outboxWritten: () => first.outbox.kick(), conversations: first.conversations,
       });
       await timers.work<MilestoneTimer>(MILESTONE_QUEUE, (data) => service.handle(data));
-      stops.push(() => timers.stop());
-    }
+    });
     try {
-      const { chat, caseId } = await openCase(first);
-      await waitFor(() => milestoneEvents(first, caseId), (e) => e.length >= 4);
+      const { chat, caseId } = await openHandoverCase(first);
+      await probeUntil(() => milestoneEvents(first, caseId), (e) => e.length >= 4);
       await new Promise((r) => setTimeout(r, 1500));
       expect(await milestoneEvents(first, caseId)).toEqual(ALL_STAGES);
       expect((await chat.replies(300)).filter((r) => r.payload.text.startsWith("We're sorry"))).toHaveLength(2);
     } finally {
-      for (const stop of stops) await stop();
-      await first.stop();
+      await stop();
     }
   });
 });

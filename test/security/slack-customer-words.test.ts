@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { until } from '../support/complaints.ts';
-import { AGENT, CASES, startSlackRig, type SlackTestRig } from '../support/slack-app.ts';
+import { AGENT, CASES, useSlackRig } from '../support/slack-app.ts';
 import { everyText, renderedLiterally } from '../support/slack-blocks.ts';
 import { answerCaseSurvey } from '../support/surveys.ts';
 import { lastText, WebchatClient } from '../support/webchat-client.ts';
@@ -11,13 +11,7 @@ import { lastText, WebchatClient } from '../support/webchat-client.ts';
  * and the files sent during the intake reach the case thread.
  */
 
-let rig: SlackTestRig;
-beforeAll(async () => {
-  rig = await startSlackRig({ teams: { care: { assignment: 'claim' } }, defaultTeam: 'care', rules: [] });
-});
-afterAll(async () => {
-  await rig?.stop();
-});
+const rig = useSlackRig({ teams: { care: { assignment: 'claim' } }, defaultTeam: 'care', rules: [] });
 
 const db = () => rig.app.database.db;
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { quickCaseOnWebchat, until } from '../support/complaints.ts';
-import { AGENT, CASES, startSlackRig, type SlackTestRig } from '../support/slack-app.ts';
+import { AGENT, CASES, useSlackRig } from '../support/slack-app.ts';
 import { waitForOutboxIdle } from '../support/outbox-idle.ts';
 import { WebchatClient } from '../support/webchat-client.ts';
 
@@ -10,13 +10,7 @@ import { WebchatClient } from '../support/webchat-client.ts';
  * refused too (events, interactions and slash commands alike).
  */
 
-let rig: SlackTestRig;
-beforeAll(async () => {
-  rig = await startSlackRig({ teams: { care: { assignment: 'claim' } }, defaultTeam: 'care', rules: [] });
-});
-afterAll(async () => {
-  await rig?.stop();
-});
+const rig = useSlackRig({ teams: { care: { assignment: 'claim' } }, defaultTeam: 'care', rules: [] });
 
 const db = () => rig.app.database.db;
 const nowSeconds = () => Math.floor(Date.now() / 1000);

@@ -1,27 +1,14 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, CHROMIUM_PATH, launchChromium } from '../support/browser.ts';
-import { startTestApp, type TestApp } from '../support/test-app.ts';
+import { describe, expect, it } from 'vitest';
 import { webchatVisitorId } from '../support/webchat-client.ts';
+import { useWebchatBrowser } from '../support/webchat-page.ts';
 
 /** Issue 19, item 17, in the page: a stored token the server does not know is replaced by one it issues. */
-let app: TestApp;
-let browser: Browser;
-
-beforeAll(async () => {
-  if (!chromiumAvailable()) throw new Error(`Chromium not found at ${CHROMIUM_PATH}: install Debian's chromium (see .ci/run)`);
-  app = await startTestApp();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
+const chat = useWebchatBrowser();
 
 describe('web chat page and its token', () => {
   it('replaces a token the server never issued with an issued one and chats on', async () => {
     const forged = 'a'.repeat(43);
-    const context = await browser.newContext({ locale: 'en-GB' });
+    const context = await chat.browser.newContext({ locale: 'en-GB' });
     await context.addInitScript((token) => {
       if (!sessionStorage.getItem('seeded')) {
         localStorage.setItem('hearken.webchat.token', token);
@@ -29,15 +16,15 @@ describe('web chat page and its token', () => {
       }
     }, forged);
     const page = await context.newPage();
-    await page.goto(app.url);
+    await page.goto(chat.app.url);
     await page.fill('#input', 'Hello');
     await page.press('#input', 'Enter');
     await page.locator('.msg--out', { hasText: 'what happened' }).last().waitFor({ timeout: 10_000 });
     const token = await page.evaluate(() => localStorage.getItem('hearken.webchat.token'));
     expect(token).not.toBe(forged);
-    const visitor = await app.database.db.selectFrom('customers').select('id').where('channel', '=', 'webchat').where('external_id', '=', webchatVisitorId(token!)).executeTakeFirst();
+    const visitor = await chat.app.database.db.selectFrom('customers').select('id').where('channel', '=', 'webchat').where('external_id', '=', webchatVisitorId(token!)).executeTakeFirst();
     expect(visitor).toBeDefined();
-    const forgedRows = await app.database.db.selectFrom('webchat_messages').select('id').where('visitor_id', '=', webchatVisitorId(forged)).execute();
+    const forgedRows = await chat.app.database.db.selectFrom('webchat_messages').select('id').where('visitor_id', '=', webchatVisitorId(forged)).execute();
     expect(forgedRows).toEqual([]);
     await context.close();
   });

@@ -35,6 +35,15 @@ export async function complainOnWebchat(
   return number!;
 }
 
+/** A major complaint (injury, fire, compensation) with a phone number to mask: the Slack desk's running example. */
+export const HEATER_FIRE = {
+  category: 'product_quality',
+  description: 'The heater caught fire in the night and my son was injured.',
+  desired: 'compensation',
+  name: 'Alice Example',
+  contact: '13800138000',
+};
+
 /** A short path to a case: a story, a category, then "talk to a person" (no consent asked yet: no contact kept). */
 export async function quickCaseOnWebchat(chat: WebchatClient, category: string): Promise<string> {
   await chat.say('hi');

@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { SlackApiFake } from './slack-fake.ts';
 import { SlackDriver } from './slack-driver.ts';
 import { startTestApp, type TestApp } from './test-app.ts';
@@ -57,6 +58,27 @@ export async function startSlackRig(routing: unknown, env: Record<string, string
     await fake.stop();
     throw error;
   }
+}
+
+/** The Slack rig for one test file (arguments as startSlackRig): started before its tests, stopped after them. */
+export function useSlackRig(...args: Parameters<typeof startSlackRig>): SlackTestRig {
+  const rig = {} as SlackTestRig;
+  beforeAll(async () => {
+    Object.assign(rig, await startSlackRig(...args));
+  });
+  afterAll(async () => {
+    await rig.stop?.();
+  });
+  return rig;
+}
+
+/** A slash command from `user`, answered privately (status 200, ephemeral); resolves with the answer. */
+export async function ephemeralAnswer(slack: SlackDriver, user: string, text: string): Promise<{ text: string; blocks?: Array<Record<string, unknown>> }> {
+  const res = await slack.command({ user, text });
+  expect(res.status).toBe(200);
+  const body = (await res.json()) as { response_type: string; text: string; blocks?: Array<Record<string, unknown>> };
+  expect(body.response_type).toBe('ephemeral');
+  return body;
 }
 
 /** Texts of the blocks of a Block Kit message, flattened (for assertions). */

@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { afterAll, beforeAll } from 'vitest';
 import { startApp, type AppOptions, type RunningApp } from '../../src/app/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
@@ -41,6 +42,18 @@ export async function startTestApp(env: Record<string, string> = {}, options: Ap
   });
   const app = await startApp(config, { logger: createLogger(config.LOG_LEVEL, sink), ...options });
   return Object.assign(app, { logs });
+}
+
+/** The real app for one test file (arguments as startTestApp): started before its tests, stopped after them. */
+export function useTestApp(...args: Parameters<typeof startTestApp>): TestApp {
+  const app = {} as TestApp;
+  beforeAll(async () => {
+    Object.assign(app, await startTestApp(...args));
+  });
+  afterAll(async () => {
+    await app.stop?.();
+  });
+  return app;
 }
 
 /** A fresh directory for a persistent embedded database (restart tests). */
