@@ -6,7 +6,7 @@ import { DEADLINE_QUEUE, DeadlineService, type DeadlineTimer } from '../../src/s
 import { createTestDatabaseUrl } from '../support/test-database.ts';
 import { startTestApp, tempDataDir, type TestApp } from '../support/test-app.ts';
 import { policyFile } from '../support/policy-file.ts';
-import { openHandoverCase, probeUntil, startTwoInstances } from '../support/sla-cases.ts';
+import { openHandoverCase, probeUntil, startTwoInstances, timersSettled } from '../support/sla-cases.ts';
 
 /** Deadlines in seconds: first response 2 s (reminder at 1 s), resolution 6 s (reminder at 3 s): no two stages due at once. */
 const SHORT = policyFile({
@@ -62,7 +62,7 @@ describe('deadlines on durable timers', () => {
       const row = await app.database.db.selectFrom('cases').selectAll().where('id', '=', caseId).executeTakeFirstOrThrow();
       expect(row.first_response_breached_at).not.toBeNull();
       expect(row.resolution_breached_at).not.toBeNull();
-      await new Promise((r) => setTimeout(r, 1500));
+      await timersSettled(app.database.db, DEADLINE_QUEUE);
       expect(await marks(app, caseId)).toHaveLength(4);
     } finally {
       await app.stop();
@@ -78,10 +78,9 @@ describe('deadlines on durable timers', () => {
         .set({ status: 'resolved', first_responded_at: new Date(), resolved_at: new Date() })
         .where('id', '=', caseId)
         .execute();
-      await new Promise((r) => setTimeout(r, 7500));
+      const completed = async () => (await sql<{ n: number }>`SELECT count(*)::int AS n FROM pgboss.job WHERE name = ${DEADLINE_QUEUE} AND state = 'completed'`.execute(app.database.db)).rows[0]!.n;
+      expect(await probeUntil(completed, (n) => n >= 4, 30_000)).toBe(4); // all four timers fired and found nothing to do
       expect(await marks(app, caseId)).toEqual([]);
-      const jobs = await sql<{ n: number }>`SELECT count(*)::int AS n FROM pgboss.job WHERE name = ${DEADLINE_QUEUE} AND state = 'completed'`.execute(app.database.db);
-      expect(jobs.rows[0]!.n).toBe(4); // all four timers fired and found nothing to do
     } finally {
       await app.stop();
     }
@@ -113,13 +112,16 @@ describe('deadlines on durable timers', () => {
     const env: Record<string, string> = { POLICY_FILE: SHORT, ...(url ? { DATABASE_URL: url } : { DATA_DIR: tempDataDir() }) };
     let app = await startTestApp(env);
     const { caseId } = await openHandoverCase(app);
+    const opened = await app.database.db.selectFrom('cases').select('first_response_due_at').where('id', '=', caseId).executeTakeFirstOrThrow();
     await app.stop();
-    await new Promise((r) => setTimeout(r, 2500)); // the first deadline passes while nothing runs
+    // The first deadline passes while nothing runs.
+    const untilDue = new Date(opened.first_response_due_at).getTime() + 200 - Date.now();
+    if (untilDue > 0) await new Promise((r) => setTimeout(r, untilDue));
     app = await startTestApp(env);
     try {
       const done = (m: Array<{ action: string }>) => m.filter((e) => e.action === 'deadline_breached').length >= 2;
       const events = (await probeUntil(() => marks(app, caseId), done)).map((e) => `${e.action}:${e.to_value}`);
-      await new Promise((r) => setTimeout(r, 1000));
+      await timersSettled(app.database.db, DEADLINE_QUEUE);
       expect((await marks(app, caseId)).length).toBe(events.length);
       // Both breaches fire once; the first response's reminder fell due while nothing ran, after its deadline: it is dropped.
       expect(events.filter((e) => e.startsWith('deadline_breached'))).toEqual(['deadline_breached:first_response', 'deadline_breached:resolution']);
@@ -142,7 +144,7 @@ describe('deadlines on durable timers', () => {
     try {
       const { chat, caseId } = await openHandoverCase(first);
       const events = await probeUntil(() => marks(first, caseId), (m) => m.length >= 4);
-      await new Promise((r) => setTimeout(r, 1500));
+      await timersSettled(first.database.db, DEADLINE_QUEUE);
       expect(await marks(first, caseId)).toHaveLength(4);
       expect(events).toHaveLength(4);
       expect((await chat.replies(300)).filter((r) => r.payload.text.startsWith("We're sorry"))).toHaveLength(2);

@@ -5,7 +5,7 @@ import { MILESTONE_QUEUE, MilestoneService, type MilestoneTimer } from '../../sr
 import { DeskRelay } from '../../src/staff/desk-relay.ts';
 import { startTestApp, type TestApp } from '../support/test-app.ts';
 import { policyFile } from '../support/policy-file.ts';
-import { openHandoverCase, probeUntil, startTwoInstances } from '../support/sla-cases.ts';
+import { openHandoverCase, probeUntil, startTwoInstances, timersSettled } from '../support/sla-cases.ts';
 
 const label = (en: string, zh: string) => ({ en, 'zh-CN': zh });
 /**
@@ -56,7 +56,7 @@ describe('milestones on durable timers', { timeout: 90_000 }, () => {
         ['plan', null, true],
         ['verify', null, true],
       ]);
-      await new Promise((r) => setTimeout(r, 1500));
+      await timersSettled(app.database.db, MILESTONE_QUEUE);
       expect(await milestoneEvents(app, caseId)).toHaveLength(4);
     } finally {
       await app.stop();
@@ -103,7 +103,7 @@ describe('milestones on durable timers', { timeout: 90_000 }, () => {
     try {
       const { chat, caseId } = await openHandoverCase(first);
       await probeUntil(() => milestoneEvents(first, caseId), (e) => e.length >= 4);
-      await new Promise((r) => setTimeout(r, 1500));
+      await timersSettled(first.database.db, MILESTONE_QUEUE);
       expect(await milestoneEvents(first, caseId)).toEqual(ALL_STAGES);
       expect((await chat.replies(300)).filter((r) => r.payload.text.startsWith("We're sorry"))).toHaveLength(2);
     } finally {

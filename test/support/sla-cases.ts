@@ -1,3 +1,5 @@
+import { sql } from 'kysely';
+import type { Db } from '../../src/db/database.ts';
 import type { CaseRow } from '../../src/db/schema.ts';
 import { Timers } from '../../src/jobs/timers.ts';
 import { createLogger } from '../../src/logger.ts';
@@ -34,6 +36,17 @@ export async function probeUntil<T>(probe: () => Promise<T>, done: (value: T) =>
     if (done(value) || Date.now() - start > timeoutMs) return value;
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/**
+ * Waits until no timer of `queue` is due and unfinished (every job whose time has come has completed or failed):
+ * the event after which nothing more can fire for what a test set up, instead of a guessed pause.
+ */
+export async function timersSettled(db: Db, queue: string, timeoutMs = 30_000): Promise<void> {
+  const pending = async () =>
+    (await sql<{ n: number }>`SELECT count(*)::int AS n FROM pgboss.job WHERE name = ${queue} AND (state = 'active' OR (state IN ('created', 'retry') AND start_after <= now()))`.execute(db)).rows[0]!.n;
+  const left = await probeUntil(pending, (n) => n === 0, timeoutMs);
+  if (left !== 0) throw new Error(`${left} timer(s) of ${queue} still due after ${timeoutMs} ms`);
 }
 
 /**
