@@ -120,7 +120,8 @@ export async function claimDue(db: Db, options: { limit: number; leaseSeconds: n
 
 export async function markSent(db: Db, ids: number[]): Promise<void> {
   if (ids.length === 0) return;
-  await db.updateTable('outbox').set({ status: 'sent', sent_at: sql`now()`, last_error: null }).where('id', 'in', ids).execute();
+  // One array parameter: an `IN ($1, …, $n)` list is built and compiled per id (a hot statement: every reply).
+  await db.updateTable('outbox').set({ status: 'sent', sent_at: sql`now()`, last_error: null }).where(sql<boolean>`id = ANY(${ids}::bigint[])`).execute();
 }
 
 export async function markRetry(db: Db, id: number, delayMs: number, error: string): Promise<void> {
