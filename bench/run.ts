@@ -17,13 +17,17 @@ import { runTimerScale, type TimerScaleResult } from './timers.ts';
 import { runWebchatCustomers, WEBCHAT_INTAKE } from './webchat-load.ts';
 
 /**
- * `npm run bench [-- --quick] [-- --cpu-prof] [-- --statements]`: hearken driven through its
+ * `npm run bench [-- --quick] [-- --cpu-prof] [-- --statements] [-- --only=timers]`: hearken driven through its
  * Telegram webhook by simulated customers doing whole intakes, against the
  * same run's baselines (botbuilder-dialogs samples' way, the HTTP floor, the
  * store-and-ack floor (HTTP floor + one committed INSERT before the answer),
  * the stack floor (the same through express, Kysely and telegraf), the
  * database floor), plus timer scale. Human-readable lines first; the last
- * line is one JSON object with every figure and the ratios.
+ * line is one JSON object with every figure and the ratios. `--only=timers`
+ * runs the timer phase alone. Timer phase: `--timers=N` timers due over
+ * `--timer-window=S` seconds, worked by `--timer-instances=K` processes
+ * (default 2) with TIMER_POLL_SECONDS `--timer-poll=S` (default: the app's);
+ * `--timer-stale-stats` leaves the job table unanalysed after the insert.
  */
 const argv = process.argv.slice(2);
 const flag = (name: string) => argv.includes(`--${name}`);
@@ -32,13 +36,19 @@ const option = (name: string): string | undefined => {
   return argv.find((a) => a.startsWith(prefix))?.slice(prefix.length);
 };
 const quick = flag('quick');
+const only = option('only');
+if (only !== undefined && only !== 'timers') throw new Error(`--only=${only}: only --only=timers is supported`);
+const timersOnly = only === 'timers';
 const settings = {
   concurrency: (option('concurrency') ?? (quick ? '32' : '8,32,128')).split(',').map(Number),
   warmupMs: Number(option('warmup') ?? (quick ? 1 : 3)) * 1000,
   durationMs: Number(option('seconds') ?? (quick ? 5 : 15)) * 1000,
   timers: Number(option('timers') ?? (quick ? 10_000 : 100_000)),
-  timerWindowSeconds: quick ? 2 : 20,
+  timerWindowSeconds: Number(option('timer-window') ?? (quick ? 2 : 20)),
   timerLimitSeconds: quick ? 15 : 300,
+  timerInstances: Number(option('timer-instances') ?? 2),
+  timerPollSeconds: option('timer-poll'),
+  timerStaleStatistics: flag('timer-stale-stats'),
   /** Customers for the embedded-database phase (web chat on PGlite vs PostgreSQL); --embedded=0 skips it. */
   embedded: (option('embedded') ?? (quick ? '8' : '8,32')).split(',').map(Number).filter((n) => n > 0),
   asShipped: !quick && !flag('no-as-shipped'),
@@ -166,14 +176,33 @@ async function statementStats(databaseUrl: string, action: 'reset' | 'read', mes
   }
 }
 
+async function timerPhase(adminUrl: string, postmasterPid: number | undefined): Promise<TimerScaleResult> {
+  const url = await createDatabase(adminUrl, 'bench_timers');
+  const t = await runTimerScale(url, {
+    count: settings.timers,
+    dueWindowSeconds: settings.timerWindowSeconds,
+    limitSeconds: settings.timerLimitSeconds,
+    instances: settings.timerInstances,
+    staleStatistics: settings.timerStaleStatistics,
+    postmasterPid,
+    env: settings.timerPollSeconds ? { TIMER_POLL_SECONDS: settings.timerPollSeconds } : {},
+  });
+  const pgCpu = t.postgresCpuPercent !== undefined ? ` pg ${t.postgresCpuPercent}%` : '';
+  log(`timers       ${t.scheduled} scheduled (${t.insertsPerSecond}/s insert), due over ${t.dueWindowSeconds} s, ${t.instances} instances polling ${t.pollSeconds} s: ${t.fired} fired at ${t.firesPerSecond}/s, lag p50/p99/max ${t.lag.p50}/${t.lag.p99}/${t.lag.max} ms${t.unfiredAtLimit ? `, ${t.unfiredAtLimit} NOT fired within ${t.limitSeconds} s` : ''}`);
+  log(`             per instance ${t.perInstance.map((i) => `${i.fired} (CPU ${i.cpuPercent}%)`).join(' / ')}${pgCpu}, ${t.duplicates} fired twice${t.duplicates ? ' — DOUBLE FIRING' : ''}`);
+  return t;
+}
+
 const ratio = (a: number, b: number) => (b > 0 ? round(a / b, 2) : null);
 
 async function main(): Promise<void> {
-  log(`hearken bench${quick ? ' (quick)' : ''}: ${cpus().length} cores, node ${process.version}, customers ${settings.concurrency.join('/')}, ${settings.durationMs / 1000} s per phase after ${settings.warmupMs / 1000} s warm-up`);
-  ensureBotbuilderBaseline();
-  // hearken runs as production runs it: the built JavaScript (npm start's own pre-step).
-  const built = spawnSync(process.execPath, ['deploy/build.mjs', '--if-stale'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
-  if (built.status !== 0) throw new Error('npm run build failed: the bench runs hearken from dist/');
+  log(`hearken bench${quick ? ' (quick)' : ''}: ${cpus().length} cores, node ${process.version}, ${timersOnly ? 'timers only' : `customers ${settings.concurrency.join('/')}, ${settings.durationMs / 1000} s per phase after ${settings.warmupMs / 1000} s warm-up`}`);
+  if (!timersOnly) {
+    ensureBotbuilderBaseline();
+    // hearken runs as production runs it: the built JavaScript (npm start's own pre-step).
+    const built = spawnSync(process.execPath, ['deploy/build.mjs', '--if-stale'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+    if (built.status !== 0) throw new Error('npm run build failed: the bench runs hearken from dist/');
+  }
 
   let server: PostgresServer | undefined;
   let adminUrl = process.env.DATABASE_URL;
@@ -185,6 +214,18 @@ async function main(): Promise<void> {
     log('PostgreSQL from DATABASE_URL (databases bench_* are created on it)');
   }
   const postmasterPid = server ? postmasterPidOf(server.dataDir) : undefined;
+  if (timersOnly) {
+    try {
+      const timers = settings.timers > 0 ? await timerPhase(adminUrl, postmasterPid) : undefined;
+      const runSeconds = round((performance.now() - startedAt) / 1000);
+      log(`run time ${runSeconds} s`);
+      const machine = { cores: cpus().length, node: process.version, postgres: server ? 'started by the bench (Debian 15, loopback)' : 'DATABASE_URL' };
+      process.stdout.write(`${JSON.stringify({ bench: 'hearken', at: new Date().toISOString(), quick, only, machine, settings, ...(timers ? { timers } : {}), runSeconds })}\n`);
+    } finally {
+      server?.destroy();
+    }
+    return;
+  }
   // The HTTP floor gets a fake of its own, so that the counts of hearken's fake are hearken's alone.
   const fake = new FakeTelegram();
   const floorFake = new FakeTelegram();
@@ -289,12 +330,7 @@ async function main(): Promise<void> {
       }
     }
 
-    let timers: TimerScaleResult | undefined;
-    if (settings.timers > 0) {
-      const url = await createDatabase(adminUrl, 'bench_timers');
-      timers = await runTimerScale(url, { count: settings.timers, dueWindowSeconds: settings.timerWindowSeconds, limitSeconds: settings.timerLimitSeconds, pollSeconds: 2 });
-      log(`timers       ${timers.scheduled} scheduled (${timers.insertsPerSecond}/s insert), due over ${timers.dueWindowSeconds} s: ${timers.fired} fired at ${timers.firesPerSecond}/s, lag p50/p99 ${timers.lag.p50}/${timers.lag.p99} ms${timers.unfiredAtLimit ? `, ${timers.unfiredAtLimit} NOT fired within ${timers.limitSeconds} s` : ''}`);
-    }
+    const timers = settings.timers > 0 ? await timerPhase(adminUrl, postmasterPid) : undefined;
 
     const ratios: Record<string, Record<string, number | null>> = {};
     for (const [c, r] of Object.entries(results)) {

@@ -70,3 +70,44 @@ it('holds timers scheduled in a transaction until flushed there, then fires each
   await five;
   expect(fired.sort()).toEqual([0, 1, 2, 3, 4]);
 });
+
+it('two instances working one queue share a backlog (one holding its batch does not hold up the rest), and each timer fires once', async () => {
+  const first = await Timers.start(handle, createLogger('silent'), { pollSeconds: 0.5 });
+  const second = await Timers.start(handle, createLogger('silent'), { pollSeconds: 0.5 });
+  const fired: Array<{ n: number; by: 'first' | 'second' }> = [];
+  try {
+    await first.defineQueue('test-shared');
+    const due = new Date(Date.now() - 1000);
+    await handle.db.transaction().execute(async (trx) => {
+      first.holdIn(trx);
+      for (let n = 0; n < 400; n += 1) await first.schedule(trx, 'test-shared', { n }, due);
+      await first.flush(trx);
+    });
+    let secondFired!: () => void;
+    const secondHasFired = new Promise<void>((resolve) => (secondFired = resolve));
+    let allFired!: () => void;
+    const all = new Promise<void>((resolve) => (allFired = resolve));
+    const record = (n: number, by: 'first' | 'second') => {
+      fired.push({ n, by });
+      if (by === 'second') secondFired();
+      if (fired.length === 400) allFired();
+    };
+    // The first instance holds its first batch until the second has fired a timer: the second must take others.
+    await first.work<{ n: number }>('test-shared', async ({ n }) => {
+      await secondHasFired;
+      record(n, 'first');
+    });
+    await second.work<{ n: number }>('test-shared', async ({ n }) => record(n, 'second'));
+    await all;
+  } finally {
+    // Graceful: a batch in flight settles before stop() returns, so nothing can fire after this.
+    await Promise.all([first.stop(), second.stop()]);
+  }
+  const byFirst = fired.filter((f) => f.by === 'first').length;
+  expect(fired.length).toBe(400);
+  expect(new Set(fired.map((f) => f.n)).size).toBe(400);
+  expect(byFirst).toBeGreaterThan(0);
+  expect(byFirst).toBeLessThan(400);
+  const states = await sql<{ state: string; n: number }>`SELECT state::text, count(*)::int AS n FROM pgboss.job WHERE name = 'test-shared' GROUP BY state`.execute(handle.db);
+  expect(states.rows).toEqual([{ state: 'completed', n: 400 }]);
+}, 30_000);
