@@ -111,6 +111,12 @@ export function peakRssMb(pid: number): number {
   return Math.round(kb / 1024);
 }
 
+/** Resident set size now, in MB (VmRSS). */
+export function residentMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
+}
+
 /** Resets the peak RSS counter (needs root or the process's own user); false when not allowed. */
 export function resetPeakRss(pid: number): boolean {
   try {

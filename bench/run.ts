@@ -2,13 +2,13 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { runDbFloor, type DbFloorResult } from './baselines/db-floor.ts';
-import { runCustomers, TELEGRAM_INTAKE, type LoadResult, type ScriptStep } from './customers.ts';
+import { runCustomers, TELEGRAM_INTAKE, type ScriptStep } from './customers.ts';
 import { FakeConnector } from './fake-connector.ts';
 import { FakeTelegram } from './fake-telegram.ts';
+import { checkHearken, describe, figures, statementStats, type Figures, type StatementFigures } from './phase-figures.ts';
 import { createDatabase, startPostgres, type PostgresServer } from './pg.ts';
-import { PhaseMeter, postmasterPidOf, type ServerProcess } from './process.ts';
+import { PhaseMeter, postmasterPidOf, residentMb, type ServerProcess } from './process.ts';
 import { summariseProfile, type ProfileSummary } from './profile-summary.ts';
 import type { ReplyHub } from './reply-hub.ts';
 import { round } from './stats.ts';
@@ -59,45 +59,6 @@ const settings = {
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const startedAt = performance.now();
 
-interface Figures {
-  messagesPerSecond: number;
-  intakesPerSecond: number;
-  ackP50Ms: number;
-  ackP99Ms: number;
-  replyP50Ms: number;
-  replyP99Ms: number;
-  cpuPercent: number;
-  /** The server's CPU time per message handled (ms): steadier than msgs/s on a shared machine. */
-  cpuMsPerMessage: number | null;
-  peakRssMb: number;
-  postgresCpuPercent?: number;
-  driverCpuPercent: number;
-  stealPercent: number;
-  errors: number;
-  errorSamples?: string[];
-}
-
-function figures(load: LoadResult, meter: ReturnType<PhaseMeter['finish']>): Figures {
-  const errors = load.errors.http + load.errors.timeouts + load.errors.unexpected;
-  return {
-    messagesPerSecond: round(load.messagesPerSecond),
-    intakesPerSecond: round(load.intakesPerSecond),
-    ackP50Ms: load.ack.p50,
-    ackP99Ms: load.ack.p99,
-    replyP50Ms: load.reply.p50,
-    replyP99Ms: load.reply.p99,
-    ...meter,
-    cpuMsPerMessage: load.messagesPerSecond > 0 ? round((meter.cpuPercent * 10) / load.messagesPerSecond, 3) : null,
-    errors,
-    ...(errors > 0 ? { errorSamples: load.errors.firstSamples } : {}),
-  };
-}
-
-function describe(name: string, c: number, f: Figures): string {
-  const pgCpu = f.postgresCpuPercent !== undefined ? ` pg ${f.postgresCpuPercent}%` : '';
-  return `${name.padEnd(12)} c=${String(c).padStart(3)}  ${String(f.messagesPerSecond).padStart(7)} msg/s  ${String(f.intakesPerSecond).padStart(6)} intakes/s  ack p50/p99 ${f.ackP50Ms}/${f.ackP99Ms} ms  reply p50/p99 ${f.replyP50Ms}/${f.replyP99Ms} ms  CPU ${f.cpuPercent}% (${f.cpuMsPerMessage ?? '–'} ms/msg)${pgCpu}  steal ${f.stealPercent}%  RSS ${f.peakRssMb} MB${f.errors ? `  ERRORS ${f.errors}: ${f.errorSamples?.[0]}` : ''}`;
-}
-
 /** The baseline package cannot live in the main project (see its package.json); installed on first use. */
 function ensureBotbuilderBaseline(): void {
   const dir = join(ROOT, 'bench', 'baseline-botbuilder');
@@ -116,64 +77,6 @@ async function phase(running: RunningTarget, hub: ReplyHub, c: number, script: r
   const meter = new PhaseMeter(running.process.pid, postmasterPid);
   const load = await runCustomers(running.target, hub, { customers: c, warmupMs: settings.warmupMs, durationMs: settings.durationMs, script, verify, firstPersonId });
   return { load, figures: figures(load, meter.finish()) };
-}
-
-/** After a hearken phase: every acknowledged message is in the database, every reply delivered once. */
-async function checkHearken(databaseUrl: string, fake: FakeTelegram, acknowledged: number) {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    const deadline = Date.now() + 30_000;
-    let pending = 0;
-    do {
-      pending = Number((await client.query(`SELECT count(*) FROM outbox WHERE status = 'pending'`)).rows[0].count);
-      if (pending > 0) await new Promise((r) => setTimeout(r, 200));
-    } while (pending > 0 && Date.now() < deadline);
-    const q = async (sql: string) => Number((await client.query(sql)).rows[0].count);
-    return {
-      acknowledged,
-      stored: await q(`SELECT count(*) FROM inbound_deliveries WHERE channel = 'telegram'`),
-      outboxSent: await q(`SELECT count(*) FROM outbox WHERE status = 'sent'`),
-      outboxPending: pending,
-      outboxFailed: await q(`SELECT count(*) FROM outbox WHERE status = 'failed'`),
-      delivered: fake.counts.sendMessage,
-      cases: await q(`SELECT count(*) FROM cases`),
-    };
-  } finally {
-    await client.end();
-  }
-}
-
-/** Top-level statements (round trips) the database ran during a hearken phase, per acknowledged message. */
-interface StatementFigures {
-  perMessage: number;
-  top: Array<{ statement: string; perMessage: number; meanMs: number }>;
-}
-
-async function statementStats(databaseUrl: string, action: 'reset' | 'read', messages = 1): Promise<StatementFigures | undefined> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    if (action === 'reset') {
-      await client.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
-      await client.query('SELECT pg_stat_statements_reset()');
-      return undefined;
-    }
-    const { rows } = await client.query<{ calls: string; mean: number; query: string }>(
-      `SELECT calls, mean_exec_time AS mean, left(regexp_replace(query, '\\s+', ' ', 'g'), 90) AS query
-       FROM pg_stat_statements
-       -- Foreign-key checks run inside the server (not round trips), whatever pg_stat_statements.track says.
-       WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND query NOT LIKE 'SELECT % FROM ONLY %'
-       ORDER BY calls DESC`,
-    );
-    const total = rows.reduce((sum, r) => sum + Number(r.calls), 0);
-    return {
-      perMessage: round(total / messages, 2),
-      top: rows.slice(0, 10).map((r) => ({ statement: r.query, perMessage: round(Number(r.calls) / messages, 3), meanMs: round(r.mean, 3) })),
-    };
-  } finally {
-    await client.end();
-  }
 }
 
 async function timerPhase(adminUrl: string, postmasterPid: number | undefined): Promise<TimerScaleResult> {
@@ -248,6 +151,9 @@ async function main(): Promise<void> {
     ]);
     started.push(hearken, botbuilder, httpFloor, storeFloor, stackFloor);
     log(`servers up after ${round((performance.now() - startedAt) / 1000)} s`);
+    // hearken at rest, started and ready, before any customer: what a quiet deployment holds.
+    const idleRssMb = residentMb(hearken.process.pid);
+    log(`hearken idle RSS ${idleRssMb} MB`);
 
     const results: Record<string, { hearken: Figures; botbuilder: Figures; httpFloor: Figures; storeFloor: Figures; stackFloor: Figures; dbFloor: DbFloorResult; integrity: Awaited<ReturnType<typeof checkHearken>>; statements?: StatementFigures }> = {};
     let acknowledged = 0;
@@ -363,6 +269,7 @@ async function main(): Promise<void> {
       ratios,
       ...(asShipped ? { asShipped } : {}),
       ...(Object.keys(embedded).length > 0 ? { embedded } : {}),
+      hearkenIdleRssMb: idleRssMb,
       ...(timers ? { timers } : {}),
       ...(profile ? { profile } : {}),
       runSeconds,
