@@ -28,6 +28,8 @@ import { runWebchatCustomers, WEBCHAT_INTAKE } from './webchat-load.ts';
  * `--timer-window=S` seconds, worked by `--timer-instances=K` processes
  * (default 2) with TIMER_POLL_SECONDS `--timer-poll=S` (default: the app's);
  * `--timer-stale-stats` leaves the job table unanalysed after the insert.
+ * `--hearken-env=NAME=value,…` passes settings to the Telegram-phase hearken
+ * processes (e.g. `HEAP_GROWING_PERCENT=0` to compare with V8's own heap growth).
  */
 const argv = process.argv.slice(2);
 const flag = (name: string) => argv.includes(`--${name}`);
@@ -55,6 +57,8 @@ const settings = {
   cpuProfile: flag('cpu-prof'),
   statements: flag('statements'),
   logLevel: option('log-level') ?? 'info',
+  /** `--hearken-env=NAME=value,…`: settings for the hearken processes (e.g. HEAP_GROWING_PERCENT=0 to compare). */
+  hearkenEnv: Object.fromEntries((option('hearken-env') ?? '').split(',').filter(Boolean).map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)])),
 };
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const startedAt = performance.now();
@@ -143,7 +147,7 @@ async function main(): Promise<void> {
     const storeFloorUrl = await createDatabase(adminUrl, 'bench_store_floor');
     const stackFloorUrl = await createDatabase(adminUrl, 'bench_stack_floor');
     const [hearken, botbuilder, httpFloor, storeFloor, stackFloor] = await Promise.all([
-      startHearken({ databaseUrl: hkUrl, fake, platformLimits: false, logLevel: settings.logLevel }),
+      startHearken({ databaseUrl: hkUrl, fake, platformLimits: false, logLevel: settings.logLevel, extraEnv: settings.hearkenEnv }),
       startBotbuilderBaseline({ databaseUrl: bbUrl, connectorUrl: connector.url }),
       startHttpFloor(floorFake),
       startHttpFloor(floorFake, { databaseUrl: storeFloorUrl }),
@@ -185,7 +189,7 @@ async function main(): Promise<void> {
     if (settings.asShipped) {
       const c = 32;
       const url = await createDatabase(adminUrl, 'bench_hearken_limits');
-      const shipped = await startHearken({ databaseUrl: url, fake, platformLimits: true, logLevel: settings.logLevel });
+      const shipped = await startHearken({ databaseUrl: url, fake, platformLimits: true, logLevel: settings.logLevel, extraEnv: settings.hearkenEnv });
       started.push(shipped);
       const result = await phase(shipped, fake.hub, c, TELEGRAM_INTAKE, true, postmasterPid, 90_000_000);
       asShipped = { customers: c, ...result.figures, note: "Telegram sender's platform limits on (1 msg/s per chat, burst 3; 20/s per bot, burst 10)" };
@@ -200,7 +204,7 @@ async function main(): Promise<void> {
       rmSync(dir, { recursive: true, force: true });
       mkdirSync(dir, { recursive: true });
       const url = await createDatabase(adminUrl, 'bench_hearken_profile');
-      const profiled = await startHearken({ databaseUrl: url, fake, platformLimits: false, logLevel: settings.logLevel, nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`] });
+      const profiled = await startHearken({ databaseUrl: url, fake, platformLimits: false, logLevel: settings.logLevel, extraEnv: settings.hearkenEnv, nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`] });
       started.push(profiled);
       const result = await phase(profiled, fake.hub, c, TELEGRAM_INTAKE, true, postmasterPid, 95_000_000);
       log(describe('profiled', c, result.figures));
