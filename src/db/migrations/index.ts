@@ -12,7 +12,7 @@ import * as botframeworkIdentity from './2026-11-29T1100-s-files-botframework-id
 import * as caseMilestones from './2026-11-29T1500-case-milestones.ts';
 import * as reportIndexes from './2026-11-29T1600-report-indexes.ts';
 import * as reportCoveringIndex from './2026-11-29T1700-report-covering-index.ts';
-import * as attachmentsCustomerIndex from './2026-11-29T1800-attachments-customer-index.ts';
+import * as identityErasureIndexes from './2026-11-29T1800-identity-erasure-indexes.ts';
 
 /**
  * The migration list, one frozen file per migration: no file loader, same
@@ -42,5 +42,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-29T1500-case-milestones': caseMilestones,
   '2026-11-29T1600-report-indexes': reportIndexes,
   '2026-11-29T1700-report-covering-index': reportCoveringIndex,
-  '2026-11-29T1800-attachments-customer-index': attachmentsCustomerIndex,
+  '2026-11-29T1800-identity-erasure-indexes': identityErasureIndexes,
 };
