@@ -1,6 +1,6 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ReplyHub } from './reply-hub.ts';
+import { listenOnLoopback, type LoopbackServer } from '../test/support/loopback.ts';
 
 /**
  * A recording fake of the Bot Framework connector (the activities'
@@ -10,7 +10,7 @@ import { ReplyHub } from './reply-hub.ts';
 export class FakeConnector {
   readonly hub: ReplyHub;
   url = '';
-  private server: Server | undefined;
+  private server: LoopbackServer | undefined;
   private activityId = 0;
 
   constructor(hub = new ReplyHub()) {
@@ -18,17 +18,13 @@ export class FakeConnector {
   }
 
   async start(): Promise<string> {
-    this.server = createServer((req, res) => void this.handle(req, res));
-    this.server.keepAliveTimeout = 65_000;
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.server = await listenOnLoopback((req, res) => void this.handle(req, res), { keepAliveTimeoutMs: 65_000 });
+    this.url = this.server.url;
     return this.url;
   }
 
   async stop(): Promise<void> {
-    if (!this.server) return;
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+    await this.server?.close();
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

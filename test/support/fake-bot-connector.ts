@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { listenOnLoopback, type LoopbackServer } from './loopback.ts';
 
 export interface ConnectorCall {
   conversationId: string;
@@ -25,23 +25,20 @@ interface Failure {
  */
 export class FakeBotConnector {
   readonly calls: ConnectorCall[] = [];
-  private server: Server | undefined;
+  private server: LoopbackServer | undefined;
   private readonly failures: Failure[] = [];
   private readonly attachments = new Map<string, { content: Buffer; contentType: string }>();
   private activityId = 0;
   url = '';
 
   async start(): Promise<string> {
-    this.server = createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.server = await listenOnLoopback((req, res) => void this.handle(req, res));
+    this.url = this.server.url;
     return this.url;
   }
 
   async stop(): Promise<void> {
-    if (!this.server) return;
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+    await this.server?.close();
   }
 
   /** The next `times` posted activities (matching `match`) get `status` with `headers`. */

@@ -1,6 +1,5 @@
 import { createSign, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback, type LoopbackServer } from './loopback.ts';
 
 /** The public Azure cloud's issuer of channel tokens (what Teams and Web Chat send). */
 export const CHANNEL_TOKEN_ISSUER = 'https://api.botframework.com';
@@ -17,7 +16,7 @@ export const CHANNEL_TOKEN_ISSUER = 'https://api.botframework.com';
 export class FakeBotOpenId {
   readonly keyId = `key-${randomBytes(4).toString('hex')}`;
   private readonly keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  private server: Server | undefined;
+  private server: LoopbackServer | undefined;
   url = '';
 
   get metadataUrl(): string {
@@ -36,7 +35,7 @@ export class FakeBotOpenId {
   }
 
   async start(endorsements: string[]): Promise<void> {
-    this.server = createServer((req, res) => {
+    this.server = await listenOnLoopback((req, res) => {
       const body =
         req.url === '/v1/.well-known/openidconfiguration'
           ? { issuer: CHANNEL_TOKEN_ISSUER, jwks_uri: `${this.url}/v1/keys`, id_token_signing_alg_values_supported: ['RS256'] }
@@ -46,14 +45,11 @@ export class FakeBotOpenId {
       res.writeHead(body ? 200 : 404, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body ?? { error: 'not found' }));
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.url = this.server.url;
   }
 
   async stop(): Promise<void> {
-    if (!this.server) return;
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+    await this.server?.close();
   }
 
   /**

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { listenOnLoopback, type LoopbackServer } from './loopback.ts';
 
 export interface TelegramCall {
   method: string;
@@ -33,7 +33,7 @@ export class FakeTelegramApi {
   readonly calls: TelegramCall[] = [];
   readonly botId = 700_000 + Math.floor(Math.random() * 100_000);
   readonly token = `${this.botId}:${randomBytes(18).toString('base64url')}`;
-  private server: Server | undefined;
+  private server: LoopbackServer | undefined;
   private readonly failures: Failure[] = [];
   private readonly files = new Map<string, { path: string; content: Buffer; size: number; uniqueId: string }>();
   private readonly updates: Array<Record<string, unknown>> = [];
@@ -42,17 +42,14 @@ export class FakeTelegramApi {
   url = '';
 
   async start(): Promise<string> {
-    this.server = createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.server = await listenOnLoopback((req, res) => void this.handle(req, res));
+    this.url = this.server.url;
     return this.url;
   }
 
   async stop(): Promise<void> {
     for (const wake of this.polls) wake();
-    if (!this.server) return;
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+    await this.server?.close();
   }
 
   /** The next `times` calls of `method` (matching `match`) fail with `reply`. */

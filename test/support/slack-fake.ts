@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { listenOnLoopback, type LoopbackServer } from './loopback.ts';
 
 export interface SlackCall {
   method: string;
@@ -36,22 +36,20 @@ export class SlackApiFake {
   private readonly handlers: Handler[] = [];
   private ts = 1_700_000_000;
   private files = 0;
-  private server!: Server;
+  private server!: LoopbackServer;
   url = '';
   base = '';
 
   static async start(): Promise<SlackApiFake> {
     const fake = new SlackApiFake();
-    fake.server = createServer((req, res) => void fake.handle(req, res));
-    await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve));
-    fake.base = `http://127.0.0.1:${(fake.server.address() as AddressInfo).port}`;
+    fake.server = await listenOnLoopback((req, res) => void fake.handle(req, res));
+    fake.base = fake.server.url;
     fake.url = `${fake.base}/api/`;
     return fake;
   }
 
   async stop(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await this.server.close();
   }
 
   /** Answers the next call that `match` accepts with `response` (once). */
