@@ -1,10 +1,10 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { freePort } from '../test/support/loopback.ts';
 
 /**
  * A throwaway PostgreSQL server on 127.0.0.1 (Debian's 15), for the bench and
@@ -33,16 +33,6 @@ export function postgresBinDir(): string | undefined {
   return CANDIDATE_BINS.find((dir) => existsSync(join(dir, 'initdb')));
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export async function startPostgres(options: { settings?: Record<string, string> } = {}): Promise<PostgresServer> {
   const bin = postgresBinDir();

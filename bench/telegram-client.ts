@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { Telegraf } from 'telegraf';
-import { freePort } from './pg.ts';
+import { freePort } from '../test/support/loopback.ts';
 
 /**
  * `npx tsx bench/telegram-client.ts`: CPU per Bot API call in this process,

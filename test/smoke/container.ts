@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { completeIntake } from './intake.ts';
-import { freePort } from './instance.ts';
+import { freePort } from '../support/loopback.ts';
 
 type Check = (name: string, ok: boolean, detail?: string) => boolean;
 

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { baseEnv } from './replay.ts';
+import { freePort } from '../support/loopback.ts';
 
 /** One hearken process started the way the image starts it (its CMD, in its working directory). */
 export interface Instance {
@@ -14,16 +14,6 @@ export interface Instance {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export async function startInstance(options: { name: string; command: string[]; cwd: string; env: Record<string, string> }): Promise<Instance> {
   const port = await freePort();

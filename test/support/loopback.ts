@@ -23,3 +23,15 @@ export async function listenOnLoopback(handler: RequestListener, options: { keep
     },
   };
 }
+
+/** A port free on 127.0.0.1 now (for a process that must be told its port before it starts). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
