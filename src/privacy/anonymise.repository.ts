@@ -113,14 +113,13 @@ export async function anonymiseIdentityRecords(db: Db, customer: PrivacySubject,
   const attachments = await db.deleteFrom('attachments').where('customer_id', '=', customer.id).executeTakeFirst();
   const outbox = await db.deleteFrom('outbox').where('customer_id', '=', customer.id).executeTakeFirst();
   // Channels that build delivery ids from the identity (web chat: `<visitor id>:<message id>`).
-  // `LIKE '%:%'` and the escaped prefix let inbound_deliveries_prefix_idx find them (no scan per identity).
+  // The escaped prefix as a LIKE pattern, and `LIKE '%:%'`, let inbound_deliveries_prefix_idx find them (no scan per identity).
   const prefix = `${customer.external_id}:`;
   const deliveryIds = await db
     .deleteFrom('inbound_deliveries')
     .where('channel', '=', customer.channel)
     .where(sql<boolean>`delivery_id LIKE '%:%'`)
     .where(sql<boolean>`delivery_id LIKE ${`${prefix.replace(/[\\%_]/g, '\\$&')}%`}`)
-    .where(sql<boolean>`left(delivery_id, ${prefix.length}) = ${prefix}`)
     .executeTakeFirst();
   await db.deleteFrom('campaign_marks').where('customer_id', '=', customer.id).execute();
   await db

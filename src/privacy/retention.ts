@@ -76,17 +76,27 @@ export async function runRetention(deps: RetentionDeps, now: Date, options: Rete
   const { db, policy } = deps;
   const periods = policy.retention;
   const batchSize = options.batchSize ?? RETENTION_BATCH;
-  /** One batch's transaction, timed from BEGIN to COMMIT (its locks live that long). */
-  const batch = async (kind: RetentionBatch['kind'], work: (trx: Db) => Promise<number>): Promise<number> => {
-    const started = performance.now();
-    const rows = await db.transaction().execute(async (trx) => {
-      deps.notices?.hold(trx);
-      const found = await work(trx);
-      await deps.notices?.flush(trx);
-      return found;
-    });
-    options.onBatch?.({ kind, rows, ms: performance.now() - started });
-    return rows;
+  /**
+   * Works through the ids `next` finds after the last batch's (keyset, no locks), each batch locked and
+   * changed in one short transaction timed from BEGIN to COMMIT (its locks live that long). False when
+   * the run was stopped on the way.
+   */
+  const inBatches = async (kind: RetentionBatch['kind'], next: (afterId: number) => Promise<number[]>, work: (trx: Db, ids: number[]) => Promise<number>): Promise<boolean> => {
+    for (let afterId = 0; ; ) {
+      if (options.signal?.aborted) return false;
+      const ids = await next(afterId);
+      if (ids.length === 0) return true;
+      afterId = ids[ids.length - 1]!;
+      const started = performance.now();
+      const rows = await db.transaction().execute(async (trx) => {
+        deps.notices?.hold(trx);
+        const found = await work(trx, ids);
+        await deps.notices?.flush(trx);
+        return found;
+      });
+      options.onBatch?.({ kind, rows, ms: performance.now() - started });
+      if (ids.length < batchSize) return true;
+    }
   };
   const before = (days: number) => new Date(now.getTime() - days * DAY_MS);
   const report: RetentionReport = {
@@ -101,47 +111,33 @@ export async function runRetention(deps: RetentionDeps, now: Date, options: Rete
   };
 
   const cutoffs = { closed: before(periods.closedCaseDays), open: periods.openCaseDays === null ? null : before(periods.openCaseDays) };
-  const stopped = () => options.signal?.aborted === true;
-  // Each batch: find the next ids without locks, then lock and change them in one short transaction.
-  for (let afterId = 0; ; ) {
-    if (stopped()) return report;
-    const ids = await expiredCaseIds(db, cutoffs, afterId, batchSize);
-    if (ids.length === 0) break;
-    afterId = ids[ids.length - 1]!;
-    await batch('cases', async (trx) => {
-      const cases = await lockExpiredCases(trx, ids, cutoffs);
-      const done = await anonymiseCases(trx, cases, { now, actor: 'system:retention', reason: 'retention', notify: deps.notify });
-      report.casesAnonymised += done.cases;
-      report.caseMessagesBlanked += done.messages;
-      report.attachmentsDeleted += done.attachments;
-      report.outboxRowsDeleted += done.outbox;
-      return cases.length;
-    });
-    if (ids.length < batchSize) break;
-  }
+  const casesDone = await inBatches('cases', (afterId) => expiredCaseIds(db, cutoffs, afterId, batchSize), async (trx, ids) => {
+    const cases = await lockExpiredCases(trx, ids, cutoffs);
+    const done = await anonymiseCases(trx, cases, { now, actor: 'system:retention', reason: 'retention', notify: deps.notify });
+    report.casesAnonymised += done.cases;
+    report.caseMessagesBlanked += done.messages;
+    report.attachmentsDeleted += done.attachments;
+    report.outboxRowsDeleted += done.outbox;
+    return cases.length;
+  });
+  if (!casesDone) return report;
 
   const abandoned = before(periods.abandonedIntakeDays);
   report.intakesCleared += await clearAbandonedIntakes(db, abandoned);
   report.attachmentsDeleted += await deleteOrphanAttachments(db, abandoned);
-  for (let afterId = 0; ; ) {
-    if (stopped()) return report;
-    const ids = await expiredIdentityIds(db, abandoned, afterId, batchSize);
-    if (ids.length === 0) break;
-    afterId = ids[ids.length - 1]!;
-    await batch('identities', async (trx) => {
-      const identities = await lockExpiredIdentities(trx, ids, abandoned);
-      for (const identity of identities) {
-        const done = await anonymiseIdentity(trx, identity, { now, marker: 'anonymised', hooks: deps.hooks });
-        report.identitiesAnonymised += 1;
-        report.attachmentsDeleted += done.attachments;
-        report.outboxRowsDeleted += done.outbox;
-        report.transcriptLinesDeleted += done.transcript;
-        report.deliveryIdsDeleted += done.deliveryIds;
-      }
-      return identities.length;
-    });
-    if (ids.length < batchSize) break;
-  }
+  const identitiesDone = await inBatches('identities', (afterId) => expiredIdentityIds(db, abandoned, afterId, batchSize), async (trx, ids) => {
+    const identities = await lockExpiredIdentities(trx, ids, abandoned);
+    for (const identity of identities) {
+      const done = await anonymiseIdentity(trx, identity, { now, marker: 'anonymised', hooks: deps.hooks });
+      report.identitiesAnonymised += 1;
+      report.attachmentsDeleted += done.attachments;
+      report.outboxRowsDeleted += done.outbox;
+      report.transcriptLinesDeleted += done.transcript;
+      report.deliveryIdsDeleted += done.deliveryIds;
+    }
+    return identities.length;
+  });
+  if (!identitiesDone) return report;
 
   for (const hook of deps.hooks) if (hook.deleteExpired) report.transcriptLinesDeleted += await hook.deleteExpired(db, periods, now);
   report.outboxRowsDeleted += await deleteDeliveredOutbox(db, before(periods.deliveredOutboxDays));
